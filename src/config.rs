@@ -1,0 +1,306 @@
+//! Stage 1: configuration. Reads `gazette.yaml` into a [`Config`] and applies command-line
+//! overrides.
+//!
+//! Unknown keys are errors with a location (a typo such as `paginate: 10` would otherwise be
+//! silently ignored and the user would wonder why nothing changed). This stage never touches
+//! content or output.
+
+use crate::diagnostics::{Diagnostic, Location};
+use crate::yaml;
+use serde::Deserialize;
+use std::path::Path;
+use time::UtcOffset;
+
+/// The config file name, at the site root.
+pub const CONFIG_FILE: &str = "gazette.yaml";
+
+/// Site configuration, as written in `gazette.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Site title.
+    pub title: String,
+    /// One-line description for feeds and meta tags.
+    #[serde(default)]
+    pub description: String,
+    /// Absolute URL the site is served from; may carry a sub-path (`https://x.org/bulletin/`).
+    pub base_url: String,
+    /// BCP 47 language tag for `<html lang>` and feeds.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Offset applied to dates written without one, e.g. `+08:00`.
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+    /// Theme folder name under `themes/`; `default` is also embedded in the binary.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// Taxonomies pages can be classified by.
+    #[serde(default = "default_taxonomies")]
+    pub taxonomies: Vec<TaxonomyConfig>,
+    /// Default page size for section lists; 0 disables pagination.
+    #[serde(default = "default_paginate")]
+    pub paginate_by: usize,
+    /// Year and month archive pages.
+    #[serde(default = "default_true")]
+    pub archives: bool,
+    /// How slugs are made from file names and taxonomy terms.
+    #[serde(default)]
+    pub slug: SlugPolicy,
+    /// Markdown options.
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+    /// Feed options.
+    #[serde(default)]
+    pub feed: FeedConfig,
+    /// Free-form data passed to templates as `site.extra`.
+    #[serde(default)]
+    pub extra: serde_yaml::Value,
+}
+
+/// One taxonomy, e.g. `tags`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaxonomyConfig {
+    /// Front-matter key and URL segment (`tags` → `/tags/就业/`).
+    pub name: String,
+    /// Human title; defaults to a Chinese name for the built-in three.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Term page size; defaults to the site's `paginate_by`.
+    #[serde(default)]
+    pub paginate_by: Option<usize>,
+    /// Whether each term gets an Atom feed.
+    #[serde(default = "default_true")]
+    pub feed: bool,
+}
+
+impl TaxonomyConfig {
+    /// The title shown to readers.
+    pub fn display_title(&self) -> String {
+        self.title.clone().unwrap_or_else(|| {
+            match self.name.as_str() {
+                "tags" => "标签",
+                "topics" => "专题",
+                "regions" => "地区",
+                other => other,
+            }
+            .to_string()
+        })
+    }
+}
+
+/// Slug policy for file names and taxonomy terms.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SlugPolicy {
+    /// Keep Chinese characters (percent-encoded in links).
+    #[default]
+    Keep,
+    /// Transliterate Han characters to toneless pinyin (`辽宁` → `liao-ning`).
+    Pinyin,
+}
+
+/// Markdown options.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// Pass raw HTML in content through instead of dropping it with a warning.
+    #[serde(default)]
+    pub unsafe_html: bool,
+    /// Minimum number of headings for `page.show_toc`.
+    #[serde(default = "default_toc_min")]
+    pub toc_min_headings: usize,
+    /// Typographic quotes and dashes (off by default: Chinese text uses its own punctuation).
+    #[serde(default)]
+    pub smart_punctuation: bool,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig { unsafe_html: false, toc_min_headings: default_toc_min(), smart_punctuation: false }
+    }
+}
+
+/// Feed options.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedConfig {
+    /// Entries per feed.
+    #[serde(default = "default_feed_limit")]
+    pub limit: usize,
+    /// Whether sections get their own feed.
+    #[serde(default = "default_true")]
+    pub sections: bool,
+}
+
+impl Default for FeedConfig {
+    fn default() -> Self {
+        FeedConfig { limit: default_feed_limit(), sections: true }
+    }
+}
+
+fn default_language() -> String {
+    "zh-CN".into()
+}
+fn default_timezone() -> String {
+    "+08:00".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_paginate() -> usize {
+    10
+}
+fn default_true() -> bool {
+    true
+}
+fn default_toc_min() -> usize {
+    3
+}
+fn default_feed_limit() -> usize {
+    20
+}
+fn default_taxonomies() -> Vec<TaxonomyConfig> {
+    ["tags", "topics", "regions"]
+        .iter()
+        .map(|n| TaxonomyConfig { name: n.to_string(), title: None, paginate_by: None, feed: true })
+        .collect()
+}
+
+/// Values the command line may override.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// Replaces `base_url`.
+    pub base_url: Option<String>,
+}
+
+impl Config {
+    /// Reads and validates `root/gazette.yaml`.
+    pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            vec![Diagnostic::error(format!("cannot read {CONFIG_FILE}: {e}"))
+                .at(Location::file(CONFIG_FILE))
+                .hint("run `gazette init DIR` to create a site, or pass --root DIR")]
+        })?;
+        let mut config: Config = yaml::parse(&text, CONFIG_FILE, 1, &text).map_err(|d| vec![d])?;
+        if let Some(url) = &overrides.base_url {
+            config.base_url = url.clone();
+        }
+        config.validate(&text)?;
+        Ok(config)
+    }
+
+    /// Checks what serde cannot: URL shape, offsets, taxonomy names.
+    fn validate(&mut self, text: &str) -> Result<(), Vec<Diagnostic>> {
+        let mut errors = Vec::new();
+        let locate = |key: &str| key_location(text, key);
+        if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
+            errors.push(
+                Diagnostic::error(format!("base_url must be an absolute http(s) URL, found `{}`", self.base_url))
+                    .at_source(locate("base_url"), text)
+                    .hint("for example `base_url: https://example.org/` or `https://example.org/bulletin/`"),
+            );
+        } else if !self.base_url.ends_with('/') {
+            self.base_url.push('/');
+        }
+        if parse_offset(&self.timezone).is_none() {
+            errors.push(
+                Diagnostic::error(format!("timezone must be an offset like +08:00, found `{}`", self.timezone))
+                    .at_source(locate("timezone"), text),
+            );
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for t in &self.taxonomies {
+            let valid = !t.name.is_empty()
+                && t.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+            if !valid || !seen.insert(t.name.clone()) {
+                errors.push(
+                    Diagnostic::error(format!("taxonomy name `{}` is invalid or repeated", t.name))
+                        .at_source(locate("taxonomies"), text)
+                        .hint("names are lowercase ASCII (they become URL segments), each used once"),
+                );
+            }
+        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+
+    /// The offset for dates written without one.
+    pub fn offset(&self) -> UtcOffset {
+        parse_offset(&self.timezone).unwrap_or(UtcOffset::UTC)
+    }
+
+    /// The path part of `base_url`, always starting and ending with `/`.
+    pub fn base_path(&self) -> String {
+        let after_scheme = self.base_url.split("://").nth(1).unwrap_or("");
+        match after_scheme.find('/') {
+            Some(i) => after_scheme[i..].to_string(),
+            None => "/".to_string(),
+        }
+    }
+
+    /// The scheme and host of `base_url`, without a trailing slash.
+    pub fn origin(&self) -> String {
+        let base_path = self.base_path();
+        self.base_url[..self.base_url.len() - base_path.len()].to_string()
+    }
+
+    /// Looks up a taxonomy by name.
+    pub fn taxonomy(&self, name: &str) -> Option<&TaxonomyConfig> {
+        self.taxonomies.iter().find(|t| t.name == name)
+    }
+}
+
+/// Parses `+08:00`, `-05:30`, `Z` or `UTC`.
+pub fn parse_offset(s: &str) -> Option<UtcOffset> {
+    let s = s.trim();
+    if s.eq_ignore_ascii_case("z") || s.eq_ignore_ascii_case("utc") {
+        return Some(UtcOffset::UTC);
+    }
+    let (sign, rest) = match s.as_bytes().first()? {
+        b'+' => (1i8, &s[1..]),
+        b'-' => (-1i8, &s[1..]),
+        _ => return None,
+    };
+    let (h, m) = rest.split_once(':').unwrap_or((rest, "0"));
+    let h: i8 = h.parse().ok()?;
+    let m: i8 = m.parse().ok()?;
+    UtcOffset::from_hms(sign * h, sign * m, 0).ok()
+}
+
+/// The location of a top-level `key:` in a YAML file, for semantic errors found after parsing.
+fn key_location(text: &str, key: &str) -> Location {
+    let prefix = format!("{key}:");
+    text.lines()
+        .position(|l| l.starts_with(&prefix))
+        .map(|i| Location::at(CONFIG_FILE, i + 1, prefix.len() + 2))
+        .unwrap_or_else(|| Location::file(CONFIG_FILE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(url: &str) -> Config {
+        let text = format!("title: t\nbase_url: {url}\n");
+        let mut c: Config = serde_yaml::from_str(&text).unwrap();
+        c.validate(&text).unwrap();
+        c
+    }
+
+    #[test]
+    fn base_path_and_origin() {
+        let c = config("https://example.org/bulletin");
+        assert_eq!(c.base_url, "https://example.org/bulletin/");
+        assert_eq!(c.base_path(), "/bulletin/");
+        assert_eq!(c.origin(), "https://example.org");
+        assert_eq!(config("http://a.b").base_path(), "/");
+    }
+
+    #[test]
+    fn offsets() {
+        assert_eq!(parse_offset("+08:00"), UtcOffset::from_hms(8, 0, 0).ok());
+        assert_eq!(parse_offset("-05:30"), UtcOffset::from_hms(-5, -30, 0).ok());
+        assert_eq!(parse_offset("8"), None);
+    }
+}

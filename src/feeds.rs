@@ -1,0 +1,227 @@
+//! Stage 5b: machine-readable outputs. Atom feeds (site, sections, taxonomy terms), the
+//! sitemap (split with an index past 50,000 URLs), `robots.txt` and alias redirect pages.
+//!
+//! These are written in Rust rather than templates so they are always well-formed XML with
+//! absolute URLs, whatever the theme does. Timestamps come from content dates, never from the
+//! clock, so two builds of the same tree are byte-identical.
+
+use crate::config::Config;
+use crate::model::{Page, Site};
+use crate::paths;
+use crate::views::{pager_url, rfc3339, term_url, total_pages};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// Largest number of URLs in one sitemap file (the protocol's limit).
+pub const SITEMAP_LIMIT: usize = 50_000;
+
+/// Escapes text for XML content and attribute values.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 forbids outright.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// True when section `i` gets a feed: feeds are on and it lists dated pages.
+pub fn section_has_feed(site: &Site, config: &Config, i: usize) -> bool {
+    i > 0 && config.feed.sections && site.sections[i].listed.iter().any(|p| site.pages[*p].date.is_some())
+}
+
+/// Every feed: output path → XML.
+pub fn feeds(site: &Site, config: &Config) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let origin = config.origin();
+    let bp = config.base_path();
+    out.insert("atom.xml".into(), atom(site, config, &config.title, &config.base_url, &format!("{origin}{bp}atom.xml"), &site.by_date));
+    for (i, s) in site.sections.iter().enumerate() {
+        if section_has_feed(site, config, i) {
+            let title = format!("{} · {}", s.title, config.title);
+            let self_url = format!("{}atom.xml", s.permalink);
+            out.insert(format!("{}atom.xml", s.path), atom(site, config, &title, &s.permalink, &self_url, &s.listed));
+        }
+    }
+    for (t, tax) in site.taxonomies.iter().enumerate() {
+        if !config.taxonomies[t].feed {
+            continue;
+        }
+        for term in tax.terms.values() {
+            let url = format!("{origin}{}", term_url(&bp, &tax.name, &term.slug));
+            let title = format!("{} · {}", term.name, config.title);
+            let self_url = format!("{url}atom.xml");
+            let xml = atom(site, config, &title, &url, &self_url, &term.pages);
+            out.insert(format!("{}/{}/atom.xml", tax.name, term.slug), xml);
+        }
+    }
+    out
+}
+
+/// An Atom 1.0 feed of the newest dated pages among `pages`.
+fn atom(site: &Site, config: &Config, title: &str, alternate: &str, self_url: &str, pages: &[usize]) -> Vec<u8> {
+    let mut dated: Vec<&Page> = pages.iter().map(|i| &site.pages[*i]).filter(|p| p.date.is_some()).collect();
+    dated.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.rel.cmp(&b.rel)));
+    dated.truncate(config.feed.limit);
+    let updated = dated.iter().filter_map(|p| p.updated.max(p.date)).max().map(rfc3339).unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    let mut x = String::new();
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let _ = writeln!(x, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", xml_escape(&config.language));
+    let _ = writeln!(x, "  <title>{}</title>", xml_escape(title));
+    if !config.description.is_empty() {
+        let _ = writeln!(x, "  <subtitle>{}</subtitle>", xml_escape(&config.description));
+    }
+    let _ = writeln!(x, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>", xml_escape(self_url));
+    let _ = writeln!(x, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(alternate));
+    let _ = writeln!(x, "  <id>{}</id>", xml_escape(self_url));
+    let _ = writeln!(x, "  <updated>{updated}</updated>");
+    x.push_str("  <generator>Gazette</generator>\n");
+    let _ = writeln!(x, "  <author><name>{}</name></author>", xml_escape(&config.title));
+    for p in dated {
+        entry(&mut x, p, config);
+    }
+    x.push_str("</feed>\n");
+    x.into_bytes()
+}
+
+fn entry(x: &mut String, p: &Page, config: &Config) {
+    let date = p.date.map(rfc3339).unwrap_or_default();
+    let updated = p.updated.map(rfc3339).unwrap_or_else(|| date.clone());
+    x.push_str("  <entry>\n");
+    let _ = writeln!(x, "    <title>{}</title>", xml_escape(&p.title));
+    let _ = writeln!(x, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&p.permalink));
+    let _ = writeln!(x, "    <id>{}</id>", xml_escape(&p.permalink));
+    let _ = writeln!(x, "    <published>{date}</published>");
+    let _ = writeln!(x, "    <updated>{updated}</updated>");
+    for name in p.fm.reporters.iter().chain(&p.fm.authors) {
+        let _ = writeln!(x, "    <author><name>{}</name></author>", xml_escape(name));
+    }
+    for (name, _) in p.terms.get("tags").into_iter().flatten() {
+        let _ = writeln!(x, "    <category term=\"{}\"/>", xml_escape(name));
+    }
+    let _ = writeln!(x, "    <summary type=\"html\">{}</summary>", xml_escape(&p.summary_html));
+    let content = absolutize(&p.body.html, &config.origin());
+    let _ = writeln!(x, "    <content type=\"html\" xml:base=\"{}\">{}</content>", xml_escape(&p.permalink), xml_escape(&content));
+    x.push_str("  </entry>\n");
+}
+
+/// Feed readers resolve relative links inconsistently; make root-relative `href`/`src` absolute.
+fn absolutize(html: &str, origin: &str) -> String {
+    html.replace("href=\"/", &format!("href=\"{origin}/")).replace("src=\"/", &format!("src=\"{origin}/"))
+}
+
+/// Every canonical HTML URL of the site with its last-modified date, sorted.
+fn sitemap_urls(site: &Site, config: &Config) -> Vec<(String, Option<String>)> {
+    let origin = config.origin();
+    let bp = config.base_path();
+    let mut urls: Vec<(String, Option<String>)> = Vec::new();
+    for s in &site.sections {
+        let newest = s.listed.iter().filter_map(|i| site.pages[*i].date).max();
+        let per = s.fm.paginate_by.unwrap_or(config.paginate_by);
+        for n in 1..=total_pages(s.listed.len(), per) {
+            urls.push((format!("{origin}{}", pager_url(&s.url, n)), newest.map(rfc3339)));
+        }
+    }
+    for p in &site.pages {
+        urls.push((p.permalink.clone(), p.updated.or(p.date).map(rfc3339)));
+    }
+    for (t, tax) in site.taxonomies.iter().enumerate() {
+        if tax.terms.is_empty() {
+            continue;
+        }
+        urls.push((format!("{origin}{bp}{}/", tax.name), None));
+        let per = config.taxonomies[t].paginate_by.unwrap_or(config.paginate_by);
+        for term in tax.terms.values() {
+            let url = term_url(&bp, &tax.name, &term.slug);
+            for n in 1..=total_pages(term.pages.len(), per) {
+                urls.push((format!("{origin}{}", pager_url(&url, n)), None));
+            }
+        }
+    }
+    if config.archives && !site.by_date.is_empty() {
+        urls.push((format!("{origin}{bp}archives/"), None));
+        for (y, months) in crate::render::archive_index(site) {
+            urls.push((format!("{origin}{bp}archives/{y}/"), None));
+            for (m, _) in months {
+                urls.push((format!("{origin}{bp}archives/{y}/{m:02}/"), None));
+            }
+        }
+    }
+    urls.sort();
+    urls.dedup_by(|a, b| a.0 == b.0);
+    urls
+}
+
+/// `sitemap.xml`, or an index plus `sitemap-N.xml` files past [`SITEMAP_LIMIT`] URLs.
+pub fn sitemaps(site: &Site, config: &Config, limit: usize) -> BTreeMap<String, Vec<u8>> {
+    let urls = sitemap_urls(site, config);
+    let mut out = BTreeMap::new();
+    let chunks: Vec<&[(String, Option<String>)]> = urls.chunks(limit.max(1)).collect();
+    if chunks.len() <= 1 {
+        out.insert("sitemap.xml".into(), urlset(&urls));
+        return out;
+    }
+    let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (n, chunk) in chunks.iter().enumerate() {
+        let name = format!("sitemap-{}.xml", n + 1);
+        let _ = writeln!(index, "  <sitemap><loc>{}{}</loc></sitemap>", xml_escape(&config.base_url), name);
+        out.insert(name, urlset(chunk));
+    }
+    index.push_str("</sitemapindex>\n");
+    out.insert("sitemap.xml".into(), index.into_bytes());
+    out
+}
+
+fn urlset(urls: &[(String, Option<String>)]) -> Vec<u8> {
+    let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (loc, lastmod) in urls {
+        match lastmod {
+            Some(d) => {
+                let _ = writeln!(x, "  <url><loc>{}</loc><lastmod>{d}</lastmod></url>", xml_escape(loc));
+            }
+            None => {
+                let _ = writeln!(x, "  <url><loc>{}</loc></url>", xml_escape(loc));
+            }
+        }
+    }
+    x.push_str("</urlset>\n");
+    x.into_bytes()
+}
+
+/// `robots.txt` pointing at the sitemap.
+pub fn robots(config: &Config) -> Vec<u8> {
+    format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", config.base_url).into_bytes()
+}
+
+/// A tiny HTML page that sends the browser (and search engines, via canonical) to `target`.
+pub fn redirect_page(target: &str, language: &str) -> Vec<u8> {
+    let t = xml_escape(target);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>页面已移动</title>\n<link rel=\"canonical\" href=\"{t}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={t}\">\n</head>\n<body>\n<p>页面已移动到 <a href=\"{t}\">{t}</a>。</p>\n</body>\n</html>\n",
+        lang = xml_escape(language)
+    )
+    .into_bytes()
+}
+
+/// Output path of an alias: `/old/x/` → `old/x/index.html`, `/old.html` → `old.html`.
+/// `None` for aliases that would escape the output folder.
+pub fn alias_path(alias: &str) -> Option<String> {
+    let decoded = paths::decode_path(alias.trim());
+    let norm = paths::normalize(decoded.trim_start_matches('/'))?;
+    if norm.is_empty() {
+        return None;
+    }
+    if norm.ends_with(".html") || norm.ends_with(".htm") {
+        Some(norm)
+    } else {
+        Some(format!("{norm}/index.html"))
+    }
+}

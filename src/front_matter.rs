@@ -1,0 +1,290 @@
+//! Stage 3a: front matter. Splits a Markdown source into its YAML block and body, and parses
+//! the block into [`PageFrontMatter`] or [`SectionFrontMatter`].
+//!
+//! Unknown keys are errors (custom data belongs under `extra:`), and every error points at the
+//! line of the *file*, not of the YAML block. Dates are parsed here but resolved to an instant
+//! later, once the site's timezone is known. This stage never reads other files.
+
+use crate::diagnostics::{Diagnostic, Location};
+use crate::yaml;
+use serde::{Deserialize, Deserializer};
+use std::collections::BTreeMap;
+use time::{Date, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
+
+/// A Markdown file cut in two.
+#[derive(Debug, Clone)]
+pub struct Split<'a> {
+    /// The YAML text between the `---` lines.
+    pub yaml: &'a str,
+    /// 1-based file line the YAML starts on.
+    pub yaml_line: usize,
+    /// Everything after the closing `---` line.
+    pub body: &'a str,
+    /// Byte offset of `body` in the file, to map Markdown positions back to file lines.
+    pub body_offset: usize,
+}
+
+/// Cuts `text` at its `---` fences.
+pub fn split<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
+    let first_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_end].trim_end() != "---" {
+        return Err(Diagnostic::error("missing front matter: the file must start with a `---` line")
+            .at_source(Location::at(file, 1, 1), text)
+            .hint("start the file with `---`, then `title: …`, then another `---` line"));
+    }
+    let yaml_start = (first_end + 1).min(text.len());
+    let mut pos = yaml_start;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map(|i| pos + i).unwrap_or(text.len());
+        if text[pos..end].trim_end() == "---" {
+            let body_offset = (end + 1).min(text.len());
+            return Ok(Split { yaml: &text[yaml_start..pos], yaml_line: 2, body: &text[body_offset..], body_offset });
+        }
+        pos = end + 1;
+    }
+    Err(Diagnostic::error("front matter is not closed: no second `---` line")
+        .at_source(Location::at(file, 1, 1), text)
+        .hint("end the front matter with a line containing only `---`"))
+}
+
+/// A date as written: the day, and a time and offset when given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FmDate {
+    date: Date,
+    time: Option<Time>,
+    offset: Option<UtcOffset>,
+}
+
+impl FmDate {
+    /// Parses `2024-05-20`, `2024-05-20 09:30[:00]`, `2024-05-20T09:30:00` and RFC 3339.
+    pub fn parse(s: &str) -> Option<FmDate> {
+        let s = s.trim();
+        let (day, rest) = if s.len() > 10 { s.split_at(10) } else { (s, "") };
+        let date = parse_ymd(day)?;
+        let rest = rest.strip_prefix(['T', 't', ' ']).unwrap_or(rest);
+        if rest.is_empty() {
+            return Some(FmDate { date, time: None, offset: None });
+        }
+        let (clock, offset) = split_offset(rest)?;
+        Some(FmDate { date, time: Some(parse_clock(clock)?), offset })
+    }
+
+    /// From a `YYYY-MM-DD` file-name prefix.
+    pub fn from_day(date: Date) -> FmDate {
+        FmDate { date, time: None, offset: None }
+    }
+
+    /// The instant, using `default` when the text had no offset.
+    pub fn resolve(&self, default: UtcOffset) -> OffsetDateTime {
+        let time = self.time.unwrap_or(Time::MIDNIGHT);
+        PrimitiveDateTime::new(self.date, time).assume_offset(self.offset.unwrap_or(default))
+    }
+}
+
+fn parse_ymd(s: &str) -> Option<Date> {
+    let mut it = s.splitn(3, '-');
+    let y: i32 = it.next()?.parse().ok()?;
+    let m: u8 = it.next()?.parse().ok()?;
+    let d: u8 = it.next()?.parse().ok()?;
+    if !(1..=9999).contains(&y) {
+        return None;
+    }
+    Date::from_calendar_date(y, time::Month::try_from(m).ok()?, d).ok()
+}
+
+fn split_offset(s: &str) -> Option<(&str, Option<UtcOffset>)> {
+    if let Some(c) = s.strip_suffix(['Z', 'z']) {
+        return Some((c, Some(UtcOffset::UTC)));
+    }
+    match s.rfind(['+', '-']) {
+        Some(i) => Some((&s[..i], Some(crate::config::parse_offset(&s[i..])?))),
+        None => Some((s, None)),
+    }
+}
+
+fn parse_clock(s: &str) -> Option<Time> {
+    let s = s.split('.').next()?;
+    let mut it = s.split(':');
+    let h: u8 = it.next()?.parse().ok()?;
+    let m: u8 = it.next()?.parse().ok()?;
+    let sec: u8 = match it.next() {
+        Some(x) => x.parse().ok()?,
+        None => 0,
+    };
+    Time::from_hms(h, m, sec).ok()
+}
+
+impl<'de> Deserialize<'de> for FmDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        FmDate::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "invalid date `{s}`: expected YYYY-MM-DD or RFC 3339 such as 2024-05-20T09:30:00+08:00"
+            ))
+        })
+    }
+}
+
+/// A YAML scalar that may be written as a number or a string (`issue: 12345` or `issue: "第5期"`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text(pub String);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match serde_yaml::Value::deserialize(d)? {
+            serde_yaml::Value::String(s) => Ok(Text(s)),
+            serde_yaml::Value::Number(n) => Ok(Text(n.to_string())),
+            _ => Err(serde::de::Error::custom("expected a number or a string")),
+        }
+    }
+}
+
+/// Front matter of a page. Every key is documented in the README.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageFrontMatter {
+    /// Headline.
+    pub title: Option<String>,
+    /// 引题: the line above the headline.
+    pub kicker: Option<String>,
+    /// 副题: the line below the headline.
+    pub subtitle: Option<String>,
+    /// Publication date; else taken from a `YYYY-MM-DD-` file-name prefix.
+    pub date: Option<FmDate>,
+    /// Last update.
+    pub updated: Option<FmDate>,
+    /// Hidden until this instant (unless `--future`).
+    pub publish_date: Option<FmDate>,
+    /// Hidden from this instant on.
+    pub expiry_date: Option<FmDate>,
+    /// Hidden unless `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+    /// Last URL segment; else the file stem.
+    pub slug: Option<String>,
+    /// Old URLs that redirect here.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Writers.
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// 记者.
+    #[serde(default)]
+    pub reporters: Vec<String>,
+    /// 本报讯, 新华社 …
+    pub source: Option<String>,
+    /// Section override: a section path under content/, e.g. `news/jiuye`.
+    pub section: Option<String>,
+    /// Taxonomy `tags`.
+    pub tags: Option<Vec<String>>,
+    /// Taxonomy `topics`.
+    pub topics: Option<Vec<String>>,
+    /// Taxonomy `regions`.
+    pub regions: Option<Vec<String>>,
+    /// Other configured taxonomies, by name.
+    #[serde(default)]
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// Plain-text summary.
+    pub summary: Option<String>,
+    /// Lead image: relative to a bundle, or site-absolute.
+    pub image: Option<String>,
+    /// Alt text of the lead image.
+    pub image_alt: Option<String>,
+    /// Order in weight-sorted sections.
+    pub weight: Option<i64>,
+    /// Template name, e.g. `page.html`.
+    pub template: Option<String>,
+    /// 期号.
+    pub issue: Option<Text>,
+    /// 版次.
+    pub page: Option<Text>,
+    /// Free-form data for templates.
+    #[serde(default)]
+    pub extra: serde_yaml::Value,
+}
+
+/// How a section orders its pages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    /// Newest first.
+    #[default]
+    Date,
+    /// Lightest first, then title.
+    Weight,
+    /// By title.
+    Title,
+}
+
+/// Front matter of a section's `_index.md`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionFrontMatter {
+    /// Section title; defaults to the folder name.
+    pub title: Option<String>,
+    /// One line for lists and meta tags.
+    pub description: Option<String>,
+    /// Page order.
+    #[serde(default)]
+    pub sort_by: SortBy,
+    /// Page size; else the site's `paginate_by`. 0 disables pagination.
+    pub paginate_by: Option<usize>,
+    /// Template for the section page.
+    pub template: Option<String>,
+    /// Default template for the section's pages.
+    pub page_template: Option<String>,
+    /// List pages of descendant sections too.
+    #[serde(default)]
+    pub include_subsections: bool,
+    /// Order in navigation and subsection lists.
+    pub weight: Option<i64>,
+    /// Whether a top-level section appears in the main navigation.
+    pub in_nav: Option<bool>,
+    /// Free-form data for templates.
+    #[serde(default)]
+    pub extra: serde_yaml::Value,
+}
+
+/// Parses a page's front matter block.
+pub fn parse_page(s: &Split, file: &str, full: &str) -> Result<PageFrontMatter, Diagnostic> {
+    yaml::parse(s.yaml, file, s.yaml_line, full)
+}
+
+/// Parses a section's front matter block.
+pub fn parse_section(s: &Split, file: &str, full: &str) -> Result<SectionFrontMatter, Diagnostic> {
+    yaml::parse(s.yaml, file, s.yaml_line, full)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        let tz = UtcOffset::from_hms(8, 0, 0).unwrap();
+        let d = FmDate::parse("2024-05-20").unwrap().resolve(tz);
+        assert_eq!(d.unix_timestamp(), 1716134400);
+        let d = FmDate::parse("2024-05-20T09:30:00Z").unwrap().resolve(tz);
+        assert_eq!(d.offset(), UtcOffset::UTC);
+        assert!(FmDate::parse("2024-05-20 09:30").is_some());
+        assert!(FmDate::parse("2024-02-30").is_none());
+        assert!(FmDate::parse("20 May").is_none());
+    }
+
+    #[test]
+    fn split_finds_body_offset() {
+        let t = "---\ntitle: a\n---\nbody\n";
+        let s = split(t, "a.md").unwrap();
+        assert_eq!(s.yaml, "title: a\n");
+        assert_eq!(&t[s.body_offset..], "body\n");
+    }
+
+    #[test]
+    fn invalid_date_points_at_its_line() {
+        let t = "---\ntitle: a\ndate: 2024-13-01\n---\n";
+        let s = split(t, "a.md").unwrap();
+        let e = parse_page(&s, "a.md", t).unwrap_err();
+        assert_eq!(e.location.map(|l| l.line), Some(3));
+        assert!(e.message.starts_with("invalid date `2024-13-01`"), "{}", e.message);
+    }
+}

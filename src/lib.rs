@@ -1,0 +1,27 @@
+//! Gazette: a static-site generator for Chinese-language news bulletins and knowledge bases.
+//!
+//! The library holds the whole pipeline so tests can call it directly; `src/main.rs` is a thin
+//! command-line wrapper. Stages, in order: [`config`], [`load`], [`front_matter`] and
+//! [`markdown`], [`model`] and [`structure`], [`render`] and [`feeds`], [`output`]. Every stage
+//! returns plain data plus [`diagnostics::Diagnostic`]s; [`pipeline`] strings them together.
+
+#![warn(missing_docs)]
+
+pub mod config;
+pub mod diagnostics;
+pub mod feeds;
+pub mod front_matter;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod paths;
+pub mod pipeline;
+pub mod render;
+pub mod scaffold;
+pub mod structure;
+pub mod theme;
+pub mod views;
+pub mod yaml;
+
+pub use pipeline::{Report, Request, build, generate};

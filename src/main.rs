@@ -1,0 +1,143 @@
+//! The `gazette` command: parses arguments and calls the library.
+//!
+//! Exit codes: 0 success (warnings allowed), 1 content or template errors, 2 usage or
+//! environment errors (bad arguments, unreadable config, unwritable output).
+
+use clap::{Parser, Subcommand};
+use gazette::config::Overrides;
+use gazette::diagnostics::Diagnostics;
+use gazette::model::BuildOptions;
+use gazette::{Request, scaffold};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "gazette", version, about = "Build news bulletins and a knowledge base into a static site")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into public/ (atomically: a failed build leaves the old output untouched)
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Output folder (default: ROOT/public)
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Run every check of a build without writing anything
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Create a new site in DIR (which must be new or empty)
+    Init {
+        /// Folder to create
+        dir: PathBuf,
+    },
+    /// Create an article from an archetype, e.g. `gazette new news/2024-05-20-slug.md`
+    New {
+        /// Path under content/
+        path: String,
+        /// Site root
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+struct SiteArgs {
+    /// Site root: the folder holding gazette.yaml
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Include pages marked `draft: true`
+    #[arg(long)]
+    drafts: bool,
+    /// Include pages whose publish date is in the future
+    #[arg(long)]
+    future: bool,
+    /// Override base_url from gazette.yaml (e.g. for a preview deployment)
+    #[arg(long)]
+    base_url: Option<String>,
+}
+
+impl SiteArgs {
+    fn request(&self, output: Option<PathBuf>) -> Request {
+        Request {
+            root: self.root.clone(),
+            output,
+            overrides: Overrides { base_url: self.base_url.clone() },
+            options: BuildOptions { drafts: self.drafts, future: self.future, ..BuildOptions::default() },
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { site, output } => {
+            let req = site.request(output);
+            let report = gazette::build(&req);
+            finish(&report.diagnostics, || {
+                format!(
+                    "built {} pages in {} sections: {} files in {} ({} ms)",
+                    report.pages,
+                    report.sections,
+                    report.output.files.len() + 1,
+                    req.output_dir().display(),
+                    report.millis
+                )
+            })
+        }
+        Command::Check { site } => {
+            let req = site.request(None);
+            let report = gazette::generate(&req);
+            finish(&report.diagnostics, || {
+                format!("checked {} pages in {} sections: no errors ({} ms)", report.pages, report.sections, report.millis)
+            })
+        }
+        Command::Init { dir } => match scaffold::init(&dir) {
+            Ok(files) => {
+                println!("created a new site in {} ({} files)", dir.display(), files.len());
+                println!("next: cd {} && gazette build", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => usage_error(&e),
+        },
+        Command::New { path, root } => match scaffold::new_article(&root, &path, time::OffsetDateTime::now_utc()) {
+            Ok(p) => {
+                println!("created {}", p.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => usage_error(&e),
+        },
+    }
+}
+
+/// Prints diagnostics to stderr and picks the exit code.
+fn finish(diags: &Diagnostics, success: impl FnOnce() -> String) -> ExitCode {
+    let rendered = diags.render();
+    if !rendered.is_empty() {
+        eprint!("{rendered}");
+    }
+    if !diags.has_errors() {
+        println!("{}", success());
+        return ExitCode::SUCCESS;
+    }
+    // Content and template problems carry a file; problems with the environment (output
+    // folder, missing config) are usage errors.
+    let environment = diags
+        .sorted()
+        .iter()
+        .filter(|d| d.is_error())
+        .all(|d| d.location.as_ref().is_none_or(|l| l.file == gazette::config::CONFIG_FILE && l.line == 0));
+    if environment { ExitCode::from(2) } else { ExitCode::from(1) }
+}
+
+fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::from(2)
+}

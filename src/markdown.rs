@@ -1,0 +1,576 @@
+//! Stage 3b: Markdown. Renders one page body to HTML with pulldown-cmark, plus what the
+//! templates need around it: a table of contents, the summary, plain text and a character
+//! count.
+//!
+//! Between parsing and HTML output this stage rewrites the event stream: heading ids (Chinese
+//! kept, de-duplicated), internal links (`@/news/x.md`, relative `.md`) resolved to final URLs,
+//! site-absolute links given the base path, raw HTML dropped unless allowed, `javascript:`
+//! URLs removed, and soft line breaks between CJK characters deleted (a newline inside a
+//! Chinese sentence must not become a visible space). Content is never fed to Tera, so
+//! template syntax in an article stays text. Positions in diagnostics are lines of the file.
+
+use crate::diagnostics::{Diagnostic, Location, line_col};
+use crate::paths;
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::ops::Range;
+
+/// One heading in the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry {
+    /// 2 for `##`, …
+    pub level: u8,
+    /// The element id, without `#`.
+    pub id: String,
+    /// Heading text.
+    pub title: String,
+    /// Headings nested under this one.
+    pub children: Vec<TocEntry>,
+}
+
+/// A rendered body.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// The full HTML.
+    pub html: String,
+    /// HTML before `<!-- more -->`, when the marker is present.
+    pub summary_html: Option<String>,
+    /// Headings as a tree.
+    pub toc: Vec<TocEntry>,
+    /// Number of headings (all levels).
+    pub heading_count: usize,
+    /// Plain text, blocks separated by newlines: for automatic summaries and search.
+    pub text: String,
+}
+
+/// What link rewriting needs to know about the site.
+pub struct LinkContext<'a> {
+    /// The page's path relative to `content/`.
+    pub source_rel: &'a str,
+    /// The page's path for messages (`content/…`).
+    pub display: &'a str,
+    /// The whole file, for source lines in diagnostics.
+    pub full_text: &'a str,
+    /// Where the body starts in the file.
+    pub body_offset: usize,
+    /// True for `slug/index.md` bundles, whose assets sit beside the page's output.
+    pub bundle: bool,
+    /// `/` or `/sub/path/`.
+    pub base_path: &'a str,
+    /// Content path of every published Markdown file → its URL (percent-encoded, with base path).
+    pub urls: &'a BTreeMap<String, String>,
+    /// Content paths of Markdown files that exist but are not published (drafts, expired…):
+    /// linking to them is an error with a clearer message.
+    pub unpublished: &'a BTreeSet<String>,
+    /// Markdown options from the config.
+    pub unsafe_html: bool,
+    /// Typographic punctuation.
+    pub smart_punctuation: bool,
+}
+
+/// Renders `body` (which starts at `ctx.body_offset` in the file).
+pub fn render(body: &str, ctx: &LinkContext) -> (Rendered, Vec<Diagnostic>) {
+    let mut opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    if ctx.smart_punctuation {
+        opts |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, opts).into_offset_iter().collect();
+    let mut rw = Rewriter { ctx, diags: Vec::new(), ids: HashSet::new(), headings: Vec::new() };
+    let events = rw.rewrite(events);
+    let events = drop_cjk_soft_breaks(events);
+
+    let more = events.iter().position(|e| matches!(e, Ev::More));
+    let plain: Vec<Event> = events.into_iter().filter_map(Ev::into_event).collect();
+    let mut out = Rendered { heading_count: rw.headings.len(), ..Default::default() };
+    if let Some(cut) = more {
+        let mut s = String::new();
+        pulldown_cmark::html::push_html(&mut s, plain[..cut].iter().cloned());
+        out.summary_html = Some(s);
+    }
+    out.text = plain_text(&plain);
+    pulldown_cmark::html::push_html(&mut out.html, plain.into_iter());
+    out.toc = build_toc(std::mem::take(&mut rw.headings));
+    (out, rw.diags)
+}
+
+/// An event, or the position of the `<!-- more -->` marker.
+enum Ev<'a> {
+    E(Event<'a>),
+    More,
+}
+
+impl<'a> Ev<'a> {
+    fn into_event(self) -> Option<Event<'a>> {
+        match self {
+            Ev::E(e) => Some(e),
+            Ev::More => None,
+        }
+    }
+}
+
+struct Rewriter<'c> {
+    ctx: &'c LinkContext<'c>,
+    diags: Vec<Diagnostic>,
+    ids: HashSet<String>,
+    headings: Vec<(u8, String, String)>,
+}
+
+impl<'c> Rewriter<'c> {
+    fn location(&self, range: &Range<usize>) -> Location {
+        let (line, col) = line_col(self.ctx.full_text, self.ctx.body_offset + range.start);
+        Location::at(self.ctx.display, line, col)
+    }
+
+    fn diag(&mut self, d: Diagnostic, range: &Range<usize>) {
+        let loc = self.location(range);
+        self.diags.push(d.at_source(loc, self.ctx.full_text));
+    }
+
+    fn rewrite<'a>(&mut self, events: Vec<(Event<'a>, Range<usize>)>) -> Vec<Ev<'a>> {
+        let mut out = Vec::with_capacity(events.len());
+        // Link/image ends to drop because their start was dropped (nesting depth).
+        let mut dropped_links: Vec<bool> = Vec::new();
+        let mut i = 0;
+        while i < events.len() {
+            let (ev, range) = &events[i];
+            match ev {
+                Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                    let end = find_end(&events, i);
+                    let title = heading_text(&events[i + 1..end]);
+                    let new_id = self.heading_id(id.as_deref(), &title);
+                    self.headings.push((heading_num(*level), new_id.clone(), title));
+                    out.push(Ev::E(Event::Start(Tag::Heading {
+                        level: *level,
+                        id: Some(CowStr::from(new_id)),
+                        classes: classes.clone(),
+                        attrs: attrs.clone(),
+                    })));
+                }
+                Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                    match self.link(dest_url, *link_type, range) {
+                        Some(url) => {
+                            dropped_links.push(false);
+                            out.push(Ev::E(Event::Start(Tag::Link {
+                                link_type: *link_type,
+                                dest_url: url.into(),
+                                title: title.clone(),
+                                id: id.clone(),
+                            })));
+                        }
+                        None => dropped_links.push(true),
+                    }
+                }
+                Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                    match self.link(dest_url, *link_type, range) {
+                        Some(url) => {
+                            dropped_links.push(false);
+                            out.push(Ev::E(Event::Start(Tag::Image {
+                                link_type: *link_type,
+                                dest_url: url.into(),
+                                title: title.clone(),
+                                id: id.clone(),
+                            })));
+                        }
+                        None => dropped_links.push(true),
+                    }
+                }
+                Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
+                    if !dropped_links.pop().unwrap_or(false) {
+                        out.push(Ev::E(ev.clone()));
+                    }
+                }
+                Event::Html(html) | Event::InlineHtml(html) => self.raw_html(html, range, &mut out),
+                _ => out.push(Ev::E(ev.clone())),
+            }
+            i += 1;
+        }
+        out
+    }
+
+    fn raw_html<'a>(&mut self, html: &CowStr<'a>, range: &Range<usize>, out: &mut Vec<Ev<'a>>) {
+        let t = html.trim();
+        if t.starts_with("<!--") {
+            let inner = t.trim_start_matches("<!--").trim_end_matches("-->").trim();
+            if inner == "more" {
+                out.push(Ev::More);
+            }
+            // Other comments are dropped: they are notes for editors, not readers.
+            return;
+        }
+        if self.ctx.unsafe_html {
+            out.push(Ev::E(Event::Html(html.clone())));
+            return;
+        }
+        let shown: String = t.chars().take(40).collect();
+        self.diag(
+            Diagnostic::warning(format!("raw HTML dropped: `{shown}`"))
+                .hint("write it in Markdown, or set `markdown: {unsafe_html: true}` in gazette.yaml"),
+            range,
+        );
+    }
+
+    /// The final URL for a link or image destination, or `None` to drop the link (keeping its
+    /// text) after reporting why.
+    fn link(&mut self, dest: &str, kind: LinkType, range: &Range<usize>) -> Option<String> {
+        if matches!(kind, LinkType::Email) {
+            return Some(dest.to_string());
+        }
+        let scheme_probe: String =
+            dest.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
+        if scheme_probe.starts_with("javascript:") || scheme_probe.starts_with("vbscript:") {
+            self.diag(Diagnostic::warning("script URL removed from link").hint("links may not run code"), range);
+            return None;
+        }
+        if let Some(rest) = dest.strip_prefix("@/") {
+            return self.internal(rest, dest, range);
+        }
+        if has_scheme(dest) || dest.starts_with('#') || dest.starts_with("//") || dest.is_empty() {
+            return Some(dest.to_string());
+        }
+        if let Some(abs) = dest.strip_prefix('/') {
+            // Site-absolute: give it the base path so a sub-path deployment keeps working.
+            let bp = self.ctx.base_path;
+            if bp != "/" && dest.starts_with(bp) {
+                return Some(dest.to_string());
+            }
+            return Some(format!("{bp}{abs}"));
+        }
+        let (path, _) = split_fragment(dest);
+        if path.ends_with(".md") {
+            let joined = paths::join(paths::parent(self.ctx.source_rel), &paths::decode_path(path));
+            return match paths::normalize(&joined) {
+                Some(target) => {
+                    let frag = split_fragment(dest).1;
+                    self.resolve(&target, frag, dest, range)
+                }
+                None => {
+                    self.broken(dest, "it points outside content/", range);
+                    None
+                }
+            };
+        }
+        if self.ctx.bundle {
+            // Bundle assets are copied beside the page's index.html, so relative links work as is.
+            return Some(dest.to_string());
+        }
+        // A plain page's output is one level deeper than its source file; anchor the link to
+        // the source folder, which is where section assets are copied.
+        let joined = paths::join(paths::parent(self.ctx.source_rel), path);
+        match paths::normalize(&joined) {
+            Some(p) => Some(format!("{}{}{}", self.ctx.base_path, paths::encode_path(&p), split_fragment(dest).1)),
+            None => Some(dest.to_string()),
+        }
+    }
+
+    fn internal(&mut self, rest: &str, dest: &str, range: &Range<usize>) -> Option<String> {
+        let (path, frag) = split_fragment(rest);
+        match paths::normalize(&paths::decode_path(path)) {
+            Some(p) => self.resolve(&p, frag, dest, range),
+            None => {
+                self.broken(dest, "it points outside content/", range);
+                None
+            }
+        }
+    }
+
+    fn resolve(&mut self, target: &str, frag: &str, dest: &str, range: &Range<usize>) -> Option<String> {
+        if let Some(url) = self.ctx.urls.get(target) {
+            return Some(format!("{url}{frag}"));
+        }
+        let why = if self.ctx.unpublished.contains(target) {
+            format!("content/{target} exists but is not published (draft, scheduled or expired)")
+        } else {
+            format!("content/{target} does not exist")
+        };
+        self.broken(dest, &why, range);
+        None
+    }
+
+    fn broken(&mut self, dest: &str, why: &str, range: &Range<usize>) {
+        self.diag(
+            Diagnostic::error(format!("broken internal link `{dest}`: {why}"))
+                .hint("`@/` paths are relative to content/, e.g. `@/news/jiuye/2024-05-20-slug.md`"),
+            range,
+        );
+    }
+
+    fn heading_id(&mut self, explicit: Option<&str>, title: &str) -> String {
+        let base = match explicit {
+            Some(id) => id.to_string(),
+            None => heading_slug(title),
+        };
+        let mut id = base.clone();
+        let mut n = 1;
+        while !self.ids.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+}
+
+fn has_scheme(dest: &str) -> bool {
+    match dest.find(':') {
+        Some(i) => {
+            let s = &dest[..i];
+            !s.is_empty()
+                && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && !dest[..i].contains('/')
+        }
+        None => false,
+    }
+}
+
+fn split_fragment(s: &str) -> (&str, &str) {
+    match s.find('#') {
+        Some(i) => (&s[..i], &s[i..]),
+        None => (s, ""),
+    }
+}
+
+fn find_end(events: &[(Event, Range<usize>)], start: usize) -> usize {
+    let mut depth = 0;
+    for (j, (e, _)) in events.iter().enumerate().skip(start) {
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len()
+}
+
+fn heading_text(events: &[(Event, Range<usize>)]) -> String {
+    let mut s = String::new();
+    for (e, _) in events {
+        if let Event::Text(t) | Event::Code(t) = e {
+            s.push_str(t);
+        }
+    }
+    s.trim().to_string()
+}
+
+fn heading_num(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+/// A heading id: Chinese kept, ASCII lowercased, spaces to `-`, punctuation dropped.
+pub fn heading_slug(title: &str) -> String {
+    let mut out = String::new();
+    for ch in title.chars() {
+        if ch.is_alphanumeric() {
+            out.extend(ch.to_lowercase());
+        } else if (ch.is_whitespace() || ch == '-' || ch == '_') && !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() { "section".to_string() } else { out }
+}
+
+/// Deletes a soft break whose neighbours are both CJK, so `工人\n日报` renders as `工人日报`.
+fn drop_cjk_soft_breaks(events: Vec<Ev>) -> Vec<Ev> {
+    let mut out: Vec<Ev> = Vec::with_capacity(events.len());
+    let mut iter = events.into_iter().peekable();
+    while let Some(ev) = iter.next() {
+        if let Ev::E(Event::SoftBreak) = ev {
+            let before = match out.last() {
+                Some(Ev::E(Event::Text(t))) => t.chars().last(),
+                _ => None,
+            };
+            let after = match iter.peek() {
+                Some(Ev::E(Event::Text(t))) => t.chars().next(),
+                _ => None,
+            };
+            if let (Some(a), Some(b)) = (before, after) {
+                if paths::is_cjk(a) && paths::is_cjk(b) {
+                    continue;
+                }
+            }
+        }
+        out.push(ev);
+    }
+    out
+}
+
+fn plain_text(events: &[Event]) -> String {
+    let mut s = String::new();
+    let mut in_footnote = 0;
+    for e in events {
+        match e {
+            Event::Start(Tag::FootnoteDefinition(_)) => in_footnote += 1,
+            Event::End(TagEnd::FootnoteDefinition) => in_footnote -= 1,
+            _ if in_footnote > 0 => {}
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableRow | TagEnd::BlockQuote(_),
+            ) => s.push('\n'),
+            Event::End(TagEnd::TableCell) => s.push(' '),
+            _ => {}
+        }
+    }
+    s
+}
+
+fn build_toc(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
+    // The page's own title is the h1; a `#` heading in the body is still listed, at its level.
+    let mut root: Vec<TocEntry> = Vec::new();
+    for (level, id, title) in flat {
+        insert_toc(&mut root, TocEntry { level, id, title, children: Vec::new() });
+    }
+    root
+}
+
+fn insert_toc(list: &mut Vec<TocEntry>, entry: TocEntry) {
+    match list.last_mut() {
+        Some(last) if last.level < entry.level => insert_toc(&mut last.children, entry),
+        _ => list.push(entry),
+    }
+}
+
+/// A summary from plain text: the opening sentences up to about `max` characters, cut after
+/// a sentence end (。！？ or . ! ?), never mid-sentence unless the first sentence is too long.
+pub fn auto_summary(text: &str, max: usize) -> String {
+    let para = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    let chars: Vec<char> = para.chars().collect();
+    if chars.len() <= max {
+        return para.to_string();
+    }
+    let mut cut = None;
+    for (i, c) in chars.iter().enumerate().take(max) {
+        if matches!(c, '。' | '！' | '？' | '!' | '?') || (*c == '.' && chars.get(i + 1).is_none_or(|n| n.is_whitespace())) {
+            cut = Some(i + 1);
+        }
+    }
+    match cut {
+        Some(n) => chars[..n].iter().collect(),
+        None => {
+            let mut s: String = chars[..max].iter().collect();
+            s.push('…');
+            s
+        }
+    }
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Characters of Chinese text plus words of other text: the basis of reading time.
+pub fn count_chars(text: &str) -> (usize, usize) {
+    let mut han = 0;
+    let mut words = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        if paths::is_han(c) {
+            han += 1;
+            in_word = false;
+        } else if c.is_alphanumeric() {
+            if !in_word {
+                words += 1;
+            }
+            in_word = true;
+        } else {
+            in_word = false;
+        }
+    }
+    (han, words)
+}
+
+/// Minutes to read: 400 Chinese characters or 200 other words a minute, at least 1.
+pub fn reading_minutes(han: usize, words: usize) -> usize {
+    let minutes = han as f64 / 400.0 + words as f64 / 200.0;
+    (minutes.ceil() as usize).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx<'a>(urls: &'a BTreeMap<String, String>, empty: &'a BTreeSet<String>, text: &'a str) -> LinkContext<'a> {
+        LinkContext {
+            source_rel: "news/a.md",
+            display: "content/news/a.md",
+            full_text: text,
+            body_offset: 0,
+            bundle: false,
+            base_path: "/sub/",
+            urls,
+            unpublished: empty,
+            unsafe_html: false,
+            smart_punctuation: false,
+        }
+    }
+
+    #[test]
+    fn cjk_soft_break_vanishes_but_latin_keeps_space() {
+        let (u, e) = (BTreeMap::new(), BTreeSet::new());
+        let text = "工人\n日报 and\nmore";
+        let (r, _) = render(text, &ctx(&u, &e, text));
+        assert_eq!(r.html, "<p>工人日报 and\nmore</p>\n");
+    }
+
+    #[test]
+    fn headings_keep_chinese_and_deduplicate() {
+        let (u, e) = (BTreeMap::new(), BTreeSet::new());
+        let text = "## 就业 服务\n\n## 就业 服务\n\n### Sub {#x}\n";
+        let (r, _) = render(text, &ctx(&u, &e, text));
+        assert!(r.html.contains(r#"<h2 id="就业-服务">"#));
+        assert!(r.html.contains(r#"<h2 id="就业-服务-1">"#));
+        assert_eq!(r.toc.len(), 2);
+        assert_eq!(r.toc[1].children[0].id, "x");
+    }
+
+    #[test]
+    fn links_resolve_or_error_with_location() {
+        let mut u = BTreeMap::new();
+        u.insert("kb/b.md".to_string(), "/sub/kb/b/".to_string());
+        let e = BTreeSet::new();
+        let text = "[a](@/kb/b.md#x) [b](../kb/b.md)\n\n[c](@/kb/missing.md)\n";
+        let (r, d) = render(text, &ctx(&u, &e, text));
+        assert!(r.html.contains(r#"href="/sub/kb/b/#x""#));
+        assert!(r.html.contains(r#"href="/sub/kb/b/""#));
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].message, "broken internal link `@/kb/missing.md`: content/kb/missing.md does not exist");
+        assert_eq!(d[0].location, Some(Location::at("content/news/a.md", 3, 1)));
+    }
+
+    #[test]
+    fn script_urls_and_raw_html_are_dropped() {
+        let (u, e) = (BTreeMap::new(), BTreeSet::new());
+        let text = "[x](javascript:alert(1)) <b>hi</b>\n\n<script>alert(1)</script>\n";
+        let (r, d) = render(text, &ctx(&u, &e, text));
+        assert!(!r.html.contains("javascript"), "{}", r.html);
+        assert!(!r.html.contains("<script"), "{}", r.html);
+        assert!(!r.html.contains("<b>"), "{}", r.html);
+        assert_eq!(d.len(), 4);
+    }
+
+    #[test]
+    fn summary_cuts_at_sentence_end() {
+        assert_eq!(auto_summary("第一句。第二句很长很长。", 8), "第一句。");
+        assert_eq!(auto_summary("短", 8), "短");
+    }
+}

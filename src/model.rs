@@ -1,0 +1,508 @@
+//! Stage 4: the site model. Turns loaded sources into pages and sections with final URLs,
+//! dates, rendered bodies, taxonomies and orderings.
+//!
+//! In: [`Config`], [`Content`] and [`BuildOptions`]. Out: a [`Site`] of plain data plus
+//! diagnostics. Front matter is parsed for every file in parallel first, because Markdown
+//! links (`@/news/x.md`) need every page's URL; bodies are then rendered in parallel. A bad
+//! file becomes a diagnostic and is left out, so one run reports every problem. Every list
+//! is sorted with ties broken by source path, so no hash order reaches the output.
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Location};
+use crate::front_matter::{self, PageFrontMatter, SectionFrontMatter, SortBy};
+use crate::load::{Asset, Content, Source, SourceKind};
+use crate::markdown::{self, LinkContext, Rendered};
+use crate::paths;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use time::OffsetDateTime;
+
+/// Choices made on the command line.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Include drafts.
+    pub drafts: bool,
+    /// Include pages whose publish date is in the future.
+    pub future: bool,
+    /// "Now", for publish and expiry dates; fixed in tests.
+    pub now: OffsetDateTime,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions { drafts: false, future: false, now: OffsetDateTime::now_utc() }
+    }
+}
+
+/// One published page.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path relative to `content/`.
+    pub rel: String,
+    /// Path for messages (`content/…`).
+    pub display: String,
+    /// Parsed front matter.
+    pub fm: PageFrontMatter,
+    /// Headline.
+    pub title: String,
+    /// Key of the section that lists it (`news/jiuye`; `` for the home section).
+    pub section: String,
+    /// Output folder relative to the output root, ending in `/` (`news/jiuye/slug/`).
+    pub path: String,
+    /// Root-relative, percent-encoded URL with the base path.
+    pub url: String,
+    /// Absolute URL.
+    pub permalink: String,
+    /// Publication instant.
+    pub date: Option<OffsetDateTime>,
+    /// Update instant.
+    pub updated: Option<OffsetDateTime>,
+    /// Marked draft (only present with `--drafts`).
+    pub draft: bool,
+    /// Publish date in the future (only present with `--future`).
+    pub scheduled: bool,
+    /// The rendered body.
+    pub body: Rendered,
+    /// Summary as HTML.
+    pub summary_html: String,
+    /// Summary as plain text.
+    pub summary_text: String,
+    /// True when the summary is shorter than the body.
+    pub has_more: bool,
+    /// Han characters in the body.
+    pub han_chars: usize,
+    /// Reading time.
+    pub reading_minutes: usize,
+    /// Taxonomy name → terms, as (display name, slug), in front-matter order.
+    pub terms: BTreeMap<String, Vec<(String, String)>>,
+    /// Lead image URL.
+    pub image: Option<String>,
+    /// Files of a bundle, copied beside the page.
+    pub assets: Vec<Asset>,
+}
+
+/// One section (a folder with `_index.md`; the home page is the section with key ``).
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Folder relative to `content/` (`news/jiuye`), `` for the root.
+    pub key: String,
+    /// Path for messages.
+    pub display: String,
+    /// Parsed front matter.
+    pub fm: SectionFrontMatter,
+    /// Title.
+    pub title: String,
+    /// Output folder, `news/jiuye/` (`` for the root).
+    pub path: String,
+    /// Root-relative URL.
+    pub url: String,
+    /// Absolute URL.
+    pub permalink: String,
+    /// Rendered `_index.md` body.
+    pub body: Rendered,
+    /// Indexes into `Site::pages` of pages directly in this section, in section order.
+    pub pages: Vec<usize>,
+    /// Pages listed on the section page: `pages`, plus descendants' with `include_subsections`.
+    pub listed: Vec<usize>,
+    /// Indexes into `Site::sections` of child sections, by weight then title.
+    pub children: Vec<usize>,
+    /// Parent section index (None for the root).
+    pub parent: Option<usize>,
+}
+
+/// A term of a taxonomy.
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// As first written.
+    pub name: String,
+    /// URL segment.
+    pub slug: String,
+    /// Pages, newest first.
+    pub pages: Vec<usize>,
+}
+
+/// A taxonomy with its terms.
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    /// Config name (`tags`).
+    pub name: String,
+    /// Terms by slug.
+    pub terms: BTreeMap<String, Term>,
+}
+
+/// The whole site as plain data.
+#[derive(Debug, Clone, Default)]
+pub struct Site {
+    /// Published pages, sorted by source path.
+    pub pages: Vec<Page>,
+    /// Sections, sorted by key; index 0 is the root.
+    pub sections: Vec<Section>,
+    /// Configured taxonomies in config order.
+    pub taxonomies: Vec<Taxonomy>,
+    /// Non-Markdown files under content/ outside bundles, copied to the same relative path.
+    pub assets: Vec<Asset>,
+    /// All pages newest first (dated pages only).
+    pub by_date: Vec<usize>,
+    /// Previous and next page index within the page's section order.
+    pub prev_next: Vec<(Option<usize>, Option<usize>)>,
+    /// Related pages per page.
+    pub related: Vec<Vec<usize>>,
+}
+
+impl Site {
+    /// The section with this key.
+    pub fn section(&self, key: &str) -> Option<&Section> {
+        self.sections.iter().find(|s| s.key == key)
+    }
+}
+
+/// A page between front matter and rendering.
+struct Draft<'a> {
+    src: &'a Source,
+    fm: PageFrontMatter,
+    split_body: &'a str,
+    body_offset: usize,
+    date: Option<OffsetDateTime>,
+    path: String,
+    section_dir: String,
+}
+
+/// Builds the site model.
+pub fn build(config: &Config, content: Content, opts: &BuildOptions) -> (Site, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let base_path = config.base_path();
+    let origin = config.origin();
+
+    // 1. Front matter, in parallel.
+    let section_keys: BTreeSet<&str> = content
+        .sources
+        .iter()
+        .filter(|s| s.kind == SourceKind::Section)
+        .map(|s| paths::parent(&s.rel))
+        .chain([""])
+        .collect();
+    let parsed: Vec<Result<Parsed, Diagnostic>> =
+        content.sources.par_iter().map(|s| parse(s, config, &section_keys)).collect();
+    let mut page_drafts = Vec::new();
+    let mut section_fms = Vec::new();
+    let mut unpublished = BTreeSet::new();
+    for p in parsed {
+        match p {
+            Ok(Parsed::Page(d)) => {
+                if visible(&d.fm, d.date, config, opts) {
+                    page_drafts.push(d);
+                } else {
+                    unpublished.insert(d.src.rel.clone());
+                }
+            }
+            Ok(Parsed::Section(src, fm, body, off)) => section_fms.push((src, fm, body, off)),
+            Err(d) => diags.push(d),
+        }
+    }
+
+    // 2. URLs for every published file, so links can be resolved.
+    let mut urls = BTreeMap::new();
+    for d in &page_drafts {
+        urls.insert(d.src.rel.clone(), format!("{base_path}{}", paths::encode_path(&d.path)));
+    }
+    for (src, ..) in &section_fms {
+        let key = paths::parent(&src.rel);
+        let path = if key.is_empty() { String::new() } else { format!("{key}/") };
+        urls.insert(src.rel.clone(), format!("{base_path}{}", paths::encode_path(&path)));
+    }
+
+    // 3. Bodies, in parallel.
+    let render_ctx = |src: &Source, body: &str, off: usize| {
+        let ctx = LinkContext {
+            source_rel: &src.rel,
+            display: &src.display,
+            full_text: &src.text,
+            body_offset: off,
+            bundle: src.bundle,
+            base_path: &base_path,
+            urls: &urls,
+            unpublished: &unpublished,
+            unsafe_html: config.markdown.unsafe_html,
+            smart_punctuation: config.markdown.smart_punctuation,
+        };
+        markdown::render(body, &ctx)
+    };
+    let rendered: Vec<(Page, Vec<Diagnostic>)> = page_drafts
+        .into_par_iter()
+        .map(|d| {
+            let src = d.src;
+            let (body, mut ds) = render_ctx(src, d.split_body, d.body_offset);
+            let mut page = finish_page(d, body, config, opts, &base_path, &origin);
+            ds.extend(collect_terms(&mut page, &src.text, config));
+            (page, ds)
+        })
+        .collect();
+    let mut pages = Vec::with_capacity(rendered.len());
+    for (page, ds) in rendered {
+        diags.extend(ds);
+        pages.push(page);
+    }
+    pages.sort_by(|a, b| a.rel.cmp(&b.rel));
+
+    let sections: Vec<Section> = section_fms
+        .into_par_iter()
+        .map(|(src, fm, body, off)| {
+            let (rendered, ds) = render_ctx(src, body, off);
+            (make_section(src, fm, rendered, &base_path, &origin), ds)
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|(s, ds)| {
+            diags.extend(ds);
+            s
+        })
+        .collect();
+
+    // 4. Assets: bundle files go with their page; the rest keep their path.
+    let mut site = Site { pages, sections, ..Default::default() };
+    assign_assets(&mut site, content.assets);
+    crate::structure::link(&mut site, config);
+    (site, diags)
+}
+
+enum Parsed<'a> {
+    Page(Draft<'a>),
+    Section(&'a Source, SectionFrontMatter, &'a str, usize),
+}
+
+fn parse<'a>(src: &'a Source, config: &Config, sections: &BTreeSet<&str>) -> Result<Parsed<'a>, Diagnostic> {
+    let split = front_matter::split(&src.text, &src.display)?;
+    match src.kind {
+        SourceKind::Section => {
+            let fm = front_matter::parse_section(&split, &src.display, &src.text)?;
+            Ok(Parsed::Section(src, fm, split.body, split.body_offset))
+        }
+        SourceKind::Page => {
+            let fm = front_matter::parse_page(&split, &src.display, &src.text)?;
+            if fm.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+                return Err(Diagnostic::error("missing `title` in front matter")
+                    .at_source(Location::at(&src.display, 1, 1), &src.text)
+                    .hint("add a line `title: …` between the `---` lines"));
+            }
+            if let Some(name) = &fm.section {
+                if !sections.contains(name.trim_matches('/')) {
+                    return Err(Diagnostic::error(format!("section `{name}` does not exist"))
+                        .at_source(key_line(&src.text, &src.display, "section"), &src.text)
+                        .hint("`section:` names a folder under content/ that has an _index.md, e.g. `news/jiuye`"));
+                }
+            }
+            let (stem, dir) = stem_and_dir(src);
+            let prefix = paths::date_prefix(stem);
+            let date = fm
+                .date
+                .or(prefix.map(|(d, _)| front_matter::FmDate::from_day(d)))
+                .map(|d| d.resolve(config.offset()));
+            let slug_src = prefix.map(|(_, rest)| rest).unwrap_or(stem);
+            let slug = match &fm.slug {
+                Some(s) => paths::slugify(s, crate::config::SlugPolicy::Keep),
+                None => paths::slugify(slug_src, config.slug),
+            };
+            let path = format!("{}{slug}/", if dir.is_empty() { String::new() } else { format!("{dir}/") });
+            let split_body = split.body;
+            let body_offset = split.body_offset;
+            Ok(Parsed::Page(Draft { src, fm, split_body, body_offset, date, path, section_dir: dir.to_string() }))
+        }
+    }
+}
+
+/// The file stem that names a page (a bundle is named by its folder) and the folder it sits in.
+fn stem_and_dir(src: &Source) -> (&str, &str) {
+    let file_dir = paths::parent(&src.rel);
+    if src.bundle {
+        let name = file_dir.rsplit('/').next().unwrap_or(file_dir);
+        (name, paths::parent(file_dir))
+    } else {
+        let name = src.rel.rsplit('/').next().unwrap_or(&src.rel);
+        (name.strip_suffix(".md").unwrap_or(name), file_dir)
+    }
+}
+
+fn visible(fm: &PageFrontMatter, date: Option<OffsetDateTime>, config: &Config, opts: &BuildOptions) -> bool {
+    if fm.draft && !opts.drafts {
+        return false;
+    }
+    let publish = fm.publish_date.map(|d| d.resolve(config.offset())).or(date);
+    if publish.is_some_and(|p| p > opts.now) && !opts.future {
+        return false;
+    }
+    !fm.expiry_date.is_some_and(|e| e.resolve(config.offset()) <= opts.now)
+}
+
+fn finish_page(d: Draft, body: Rendered, config: &Config, opts: &BuildOptions, base_path: &str, origin: &str) -> Page {
+    let url = format!("{base_path}{}", paths::encode_path(&d.path));
+    let summary_text = match (&d.fm.summary, &body.summary_html) {
+        (Some(s), _) => s.trim().to_string(),
+        (None, Some(_)) => markdown::auto_summary(&body.text, usize::MAX),
+        (None, None) => markdown::auto_summary(&body.text, 150),
+    };
+    let summary_html = match (&d.fm.summary, &body.summary_html) {
+        (None, Some(html)) => html.clone(),
+        _ => format!("<p>{}</p>", markdown::escape_html(&summary_text)),
+    };
+    let (han, words) = markdown::count_chars(&body.text);
+    let body_chars = body.text.trim().chars().count();
+    let has_more = body.summary_html.is_some() || summary_text.chars().count() < body_chars;
+    let publish = d.fm.publish_date.map(|p| p.resolve(config.offset())).or(d.date);
+    let image = d.fm.image.as_deref().map(|img| resolve_image(img, &d, base_path, &url));
+    let terms = BTreeMap::new();
+    Page {
+        rel: d.src.rel.clone(),
+        display: d.src.display.clone(),
+        title: d.fm.title.clone().unwrap_or_default().trim().to_string(),
+        section: d.section_dir.clone(),
+        permalink: format!("{origin}{url}"),
+        url,
+        path: d.path,
+        date: d.date,
+        updated: d.fm.updated.map(|u| u.resolve(config.offset())),
+        draft: d.fm.draft,
+        scheduled: publish.is_some_and(|p| p > opts.now),
+        summary_html,
+        summary_text,
+        has_more,
+        han_chars: han,
+        reading_minutes: markdown::reading_minutes(han, words),
+        terms,
+        image,
+        assets: Vec::new(),
+        body,
+        fm: d.fm,
+    }
+}
+
+fn resolve_image(img: &str, d: &Draft, base_path: &str, url: &str) -> String {
+    if img.contains("://") || img.starts_with("//") {
+        img.to_string()
+    } else if let Some(abs) = img.strip_prefix('/') {
+        format!("{base_path}{}", paths::encode_path(abs))
+    } else if d.src.bundle {
+        format!("{url}{}", paths::encode_path(img))
+    } else {
+        let p = paths::normalize(&paths::join(&d.section_dir, img)).unwrap_or_default();
+        format!("{base_path}{}", paths::encode_path(&p))
+    }
+}
+
+/// Collects a page's taxonomy values, reporting ones the config does not declare.
+fn collect_terms(page: &mut Page, text: &str, config: &Config) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let mut given: Vec<(String, Vec<String>)> = Vec::new();
+    for (name, vals) in [("tags", &page.fm.tags), ("topics", &page.fm.topics), ("regions", &page.fm.regions)] {
+        if let Some(v) = vals {
+            given.push((name.to_string(), v.clone()));
+        }
+    }
+    for (k, v) in &page.fm.taxonomies {
+        given.push((k.clone(), v.clone()));
+    }
+    for (name, values) in given {
+        if config.taxonomy(&name).is_none() {
+            diags.push(
+                Diagnostic::error(format!("taxonomy `{name}` is not configured"))
+                    .at_source(key_line(text, &page.display, &name), text)
+                    .hint(format!("add `- name: {name}` under `taxonomies:` in gazette.yaml, or remove the key")),
+            );
+            continue;
+        }
+        let mut seen = BTreeSet::new();
+        let terms: Vec<(String, String)> = values
+            .iter()
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .map(|v| (v.to_string(), paths::slugify(v, config.slug)))
+            .filter(|(_, slug)| seen.insert(slug.clone()))
+            .collect();
+        page.terms.insert(name, terms);
+    }
+    diags
+}
+
+fn make_section(src: &Source, fm: SectionFrontMatter, body: Rendered, base_path: &str, origin: &str) -> Section {
+    let key = paths::parent(&src.rel).to_string();
+    let path = if key.is_empty() { String::new() } else { format!("{key}/") };
+    let url = format!("{base_path}{}", paths::encode_path(&path));
+    let title = fm.title.clone().unwrap_or_else(|| key.rsplit('/').next().unwrap_or("").to_string());
+    Section {
+        display: src.display.clone(),
+        title,
+        permalink: format!("{origin}{url}"),
+        url,
+        path,
+        key,
+        fm,
+        body,
+        pages: Vec::new(),
+        listed: Vec::new(),
+        children: Vec::new(),
+        parent: None,
+    }
+}
+
+fn assign_assets(site: &mut Site, assets: Vec<Asset>) {
+    let bundles: BTreeMap<String, usize> = site
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.rel.ends_with("/index.md") || p.rel == "index.md")
+        .map(|(i, p)| (paths::parent(&p.rel).to_string(), i))
+        .collect();
+    for asset in assets {
+        // The nearest enclosing bundle folder owns the file.
+        let mut dir = paths::parent(&asset.rel);
+        let owner = loop {
+            if let Some(i) = bundles.get(dir) {
+                break Some(*i);
+            }
+            if dir.is_empty() {
+                break None;
+            }
+            dir = paths::parent(dir);
+        };
+        match owner {
+            Some(i) => site.pages[i].assets.push(asset),
+            None => site.assets.push(asset),
+        }
+    }
+}
+
+/// Sort key helper shared by sections and taxonomies: newest first, undated last, then path.
+pub fn by_date_desc(pages: &[Page], a: usize, b: usize) -> std::cmp::Ordering {
+    let (pa, pb) = (&pages[a], &pages[b]);
+    match (pa.date, pb.date) {
+        (Some(x), Some(y)) => y.cmp(&x).then_with(|| pa.rel.cmp(&pb.rel)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => pa.rel.cmp(&pb.rel),
+    }
+}
+
+/// Orders page indexes by a section's `sort_by`.
+pub fn sort_pages(pages: &[Page], list: &mut [usize], sort_by: SortBy) {
+    match sort_by {
+        SortBy::Date => list.sort_by(|a, b| by_date_desc(pages, *a, *b)),
+        SortBy::Weight => list.sort_by(|a, b| {
+            let (pa, pb) = (&pages[*a], &pages[*b]);
+            let wa = pa.fm.weight.unwrap_or(i64::MAX);
+            let wb = pb.fm.weight.unwrap_or(i64::MAX);
+            wa.cmp(&wb).then_with(|| pa.title.cmp(&pb.title)).then_with(|| pa.rel.cmp(&pb.rel))
+        }),
+        SortBy::Title => list.sort_by(|a, b| {
+            let (pa, pb) = (&pages[*a], &pages[*b]);
+            pa.title.cmp(&pb.title).then_with(|| pa.rel.cmp(&pb.rel))
+        }),
+    }
+}
+
+/// A location helper for errors found after parsing: the line of `key:` in a file's text.
+pub fn key_line(text: &str, display: &str, key: &str) -> Location {
+    let prefix = format!("{key}:");
+    text.lines()
+        .position(|l| l.trim_start().starts_with(&prefix))
+        .map(|i| Location::at(display, i + 1, 1))
+        .unwrap_or_else(|| Location::file(display))
+}

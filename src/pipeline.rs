@@ -1,0 +1,178 @@
+//! The build pipeline: config → load → front matter + Markdown → site model → render →
+//! output, each stage returning its values plus diagnostics.
+//!
+//! [`generate`] runs everything except writing and returns the complete site in memory, so
+//! `check`, `build` and later `serve` share one code path. [`build`] writes only when no
+//! stage reported an error.
+
+use crate::config::{Config, Overrides};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::{BuildOptions, Site};
+use crate::output::{self, Body, Output};
+use crate::theme::{self, Origin};
+use crate::{feeds, load, model, render};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// What to build and how.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// Site root (the folder holding gazette.yaml).
+    pub root: PathBuf,
+    /// Output folder; defaults to `root/public`.
+    pub output: Option<PathBuf>,
+    /// Config overrides from the command line.
+    pub overrides: Overrides,
+    /// Drafts, future pages, "now".
+    pub options: BuildOptions,
+}
+
+impl Request {
+    /// A request for the site at `root` with default options.
+    pub fn new(root: impl Into<PathBuf>) -> Request {
+        Request { root: root.into(), output: None, overrides: Overrides::default(), options: BuildOptions::default() }
+    }
+
+    /// The output folder.
+    pub fn output_dir(&self) -> PathBuf {
+        self.output.clone().unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// What a build produced.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Everything found, errors and warnings.
+    pub diagnostics: Diagnostics,
+    /// The files, in memory (empty when errors stopped the build).
+    pub output: Output,
+    /// Published pages.
+    pub pages: usize,
+    /// Sections.
+    pub sections: usize,
+    /// Wall time of the run, milliseconds.
+    pub millis: u128,
+}
+
+/// Runs every stage but writing.
+pub fn generate(req: &Request) -> Report {
+    let start = Instant::now();
+    let mut report = Report::default();
+    let config = match Config::load(&req.root, &req.overrides) {
+        Ok(c) => c,
+        Err(ds) => {
+            report.diagnostics.extend(ds);
+            return report;
+        }
+    };
+    let (theme, ds) = theme::resolve(&req.root, &config);
+    report.diagnostics.extend(ds);
+    let (tera, ds) = render::load_templates(&theme, &config);
+    report.diagnostics.extend(ds);
+
+    let (content, ds) = load::load(&req.root);
+    report.diagnostics.extend(ds);
+    let (site, ds) = model::build(&config, content, &req.options);
+    report.diagnostics.extend(ds);
+    report.pages = site.pages.len();
+    report.sections = site.sections.len();
+
+    let Some(tera) = tera else {
+        report.millis = start.elapsed().as_millis();
+        return report;
+    };
+    let (html, ds) = render::render_all(&site, &config, &tera, &theme, req.options.drafts);
+    report.diagnostics.extend(ds);
+    if !report.diagnostics.has_errors() {
+        let (out, ds) = assemble(&req.root, &site, &config, &theme, html);
+        report.diagnostics.extend(ds);
+        report.output = out;
+    }
+    report.millis = start.elapsed().as_millis();
+    report
+}
+
+/// Runs the pipeline and writes the output when there were no errors.
+pub fn build(req: &Request) -> Report {
+    let out_dir = req.output_dir();
+    if let Err(d) = output::check_target(&req.root, &out_dir) {
+        let mut report = Report::default();
+        report.diagnostics.push(d);
+        return report;
+    }
+    let mut report = generate(req);
+    if report.diagnostics.has_errors() {
+        report.output = Output::default();
+        return report;
+    }
+    if let Err(d) = output::write(&report.output, &out_dir) {
+        report.diagnostics.push(d);
+    }
+    report
+}
+
+/// Puts rendered pages, feeds, static files and assets into one [`Output`], reporting
+/// collisions between any two of them.
+fn assemble(
+    root: &Path,
+    site: &Site,
+    config: &Config,
+    theme: &theme::Theme,
+    html: Vec<render::Rendered>,
+) -> (Output, Vec<Diagnostic>) {
+    let mut out = Output::default();
+    let mut diags = Vec::new();
+    let mut bad_aliases = Vec::new();
+    let mut add = |out: &mut Output, path: String, body: Body, origin: &str| {
+        if let Err(d) = out.add(path, body, origin) {
+            diags.push(d);
+        }
+    };
+    // Theme statics first; the site's static/ overrides them file by file.
+    for (path, f) in &theme.statics {
+        let body = match &f.origin {
+            Origin::Embedded(b) => Body::Static(b),
+            Origin::Disk(p) => Body::File(p.clone()),
+        };
+        out.replace(path.clone(), body, &f.display);
+    }
+    for (path, f) in theme::site_statics(root) {
+        if let Origin::Disk(p) = f.origin {
+            out.replace(path, Body::File(p), &f.display);
+        }
+    }
+    for r in html {
+        add(&mut out, r.path, Body::Bytes(r.html), &r.origin);
+    }
+    for (path, bytes) in feeds::feeds(site, config).into_iter().chain(feeds::sitemaps(site, config, feeds::SITEMAP_LIMIT)) {
+        add(&mut out, path, Body::Bytes(bytes), "feeds");
+    }
+    add(&mut out, "robots.txt".into(), Body::Bytes(feeds::robots(config)), "robots.txt");
+    for p in &site.pages {
+        for a in &p.assets {
+            let inner = a.rel.strip_prefix(crate::paths::parent(&p.rel)).unwrap_or(&a.rel).trim_start_matches('/');
+            add(&mut out, format!("{}{inner}", p.path), Body::File(a.path.clone()), &format!("content/{}", a.rel));
+        }
+        for alias in &p.fm.aliases {
+            match feeds::alias_path(alias) {
+                Some(path) => add(&mut out, path, Body::Bytes(feeds::redirect_page(&p.permalink, &config.language)), &p.display),
+                None => bad_aliases.push(
+                    Diagnostic::error(format!("alias `{alias}` is not a usable path"))
+                        .at(crate::diagnostics::Location::file(&p.display))
+                        .hint("aliases are site paths such as `/2023/old-url/`"),
+                ),
+            }
+        }
+    }
+    for a in &site.assets {
+        add(&mut out, a.rel.clone(), Body::File(a.path.clone()), &format!("content/{}", a.rel));
+    }
+    // `/news/page/1/` is a natural URL to type; send it to the first page.
+    for s in &site.sections {
+        let target = format!("{}{}", config.origin(), s.url);
+        add(&mut out, format!("{}page/1/index.html", s.path), Body::Bytes(feeds::redirect_page(&target, &config.language)), &s.display);
+    }
+    diags.extend(bad_aliases);
+    (out, diags)
+}
+

@@ -1,0 +1,499 @@
+//! Stage 5: render. Turns the site model into HTML files with Tera, in parallel.
+//!
+//! In: the [`Site`], the resolved [`Theme`] and the config. Out: rendered files (output path →
+//! bytes) and diagnostics. Templates are checked one by one first so a site with three broken
+//! templates hears about all three; render errors name the template file, line and column, and
+//! the same template error hit by a thousand pages is reported once. Content HTML is passed to
+//! templates as data and never evaluated as a template.
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Location};
+use crate::model::Site;
+use crate::paths;
+use crate::theme::Theme;
+use crate::views::{self, ArticleView, Crumb, DateView, PageView, paginate, total_pages};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use tera::{Context, ErrorKind, Kwargs, State, Tera};
+
+/// Templates every theme must have (the embedded default supplies them).
+const REQUIRED: &[&str] =
+    &["index.html", "page.html", "section.html", "taxonomy_list.html", "taxonomy_term.html", "archive.html", "404.html"];
+
+/// Loads all templates into Tera, reporting every template with a syntax error.
+pub fn load_templates(theme: &Theme, config: &Config) -> (Option<Tera>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    for (name, src) in &theme.templates {
+        let mut single = new_tera(config);
+        if let Err(e) = single.add_raw_template(name, &src.text) {
+            if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
+                diags.push(template_error(&e, theme));
+            }
+        }
+    }
+    if !diags.is_empty() {
+        return (None, diags);
+    }
+    let mut tera = new_tera(config);
+    if let Err(e) = tera.add_raw_templates(theme.templates.iter().map(|(n, s)| (n.as_str(), s.text.as_str()))) {
+        diags.push(template_error(&e, theme));
+        return (None, diags);
+    }
+    for name in REQUIRED {
+        if !theme.templates.contains_key(*name) {
+            diags.push(Diagnostic::error(format!("the theme has no `{name}` template")).at(Location::file("templates")));
+        }
+    }
+    (Some(tera), diags)
+}
+
+fn new_tera(config: &Config) -> Tera {
+    let mut tera = Tera::new();
+    let base_path = config.base_path();
+    tera.register_function("get_url", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+        let path: String = kwargs.must_get("path")?;
+        Ok(format!("{base_path}{}", paths::encode_path(path.trim_start_matches('/'))))
+    });
+    tera
+}
+
+/// A Tera error as a diagnostic at the template's file, line and column.
+fn template_error(e: &tera::Error, theme: &Theme) -> Diagnostic {
+    match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+            let (display, text) = match theme.templates.get(r.filename()) {
+                Some(t) => (t.display.clone(), t.text.as_str()),
+                None => (r.filename().to_string(), ""),
+            };
+            let span = r.span();
+            let what = if matches!(e.kind(), ErrorKind::SyntaxError(_)) { "template syntax" } else { "template" };
+            Diagnostic::error(format!("{what} error: {}", r.message()))
+                .at_source(Location::at(display, span.start_line, span.start_col + 1), text)
+        }
+        other => Diagnostic::error(format!("template error: {other}")).at(Location::file("templates")),
+    }
+}
+
+/// Globals every template sees.
+#[derive(Serialize, Clone)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    base_path: String,
+    language: &'a str,
+    feed_url: String,
+    nav: Vec<NavItem>,
+    taxonomies: Vec<TaxonomyRef>,
+    archives_url: Option<String>,
+    extra: &'a serde_yaml::Value,
+    drafts: bool,
+}
+
+#[derive(Serialize, Clone)]
+struct NavItem {
+    title: String,
+    url: String,
+    active: bool,
+}
+
+#[derive(Serialize, Clone)]
+struct TaxonomyRef {
+    name: String,
+    title: String,
+    url: String,
+}
+
+/// One rendered HTML file: output path, bytes, and the input it came from.
+pub struct Rendered {
+    /// Output path.
+    pub path: String,
+    /// HTML.
+    pub html: Vec<u8>,
+    /// Source shown in collision messages.
+    pub origin: String,
+}
+
+/// One HTML file to produce.
+enum Job {
+    Home,
+    Page(usize),
+    Section(usize, usize),
+    TaxonomyList(usize),
+    Term(usize, String, usize),
+    Archive(Option<i32>, Option<u8>),
+    NotFound,
+}
+
+/// Everything the jobs share.
+struct Shared<'a> {
+    site: &'a Site,
+    config: &'a Config,
+    tera: &'a Tera,
+    theme: &'a Theme,
+    views: Vec<PageView>,
+    site_view: SiteView<'a>,
+    base_path: String,
+}
+
+/// Renders every HTML page. Returns output path → HTML.
+pub fn render_all(
+    site: &Site,
+    config: &Config,
+    tera: &Tera,
+    theme: &Theme,
+    drafts: bool,
+) -> (Vec<Rendered>, Vec<Diagnostic>) {
+    let base_path = config.base_path();
+    let nav = nav(site);
+    let site_view = SiteView {
+        title: &config.title,
+        description: &config.description,
+        base_url: &config.base_url,
+        base_path: base_path.clone(),
+        language: &config.language,
+        feed_url: format!("{base_path}atom.xml"),
+        nav: nav.clone(),
+        taxonomies: config
+            .taxonomies
+            .iter()
+            .map(|t| TaxonomyRef {
+                name: t.name.clone(),
+                title: t.display_title(),
+                url: format!("{base_path}{}/", t.name),
+            })
+            .collect(),
+        archives_url: config.archives.then(|| format!("{base_path}archives/")),
+        extra: &config.extra,
+        drafts,
+    };
+    let shared = Shared { site, config, tera, theme, views: views::page_views(site, config), site_view, base_path };
+    let jobs = jobs(site, config);
+    let results: Vec<Result<Rendered, Diagnostic>> = jobs.par_iter().map(|j| shared.run(j)).collect();
+    let mut out = Vec::with_capacity(results.len());
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    for r in results {
+        match r {
+            Ok(file) => out.push(file),
+            Err(d) => {
+                if !diags.contains(&d) {
+                    diags.push(d);
+                }
+            }
+        }
+    }
+    (out, diags)
+}
+
+fn nav(site: &Site) -> Vec<NavItem> {
+    let root = &site.sections[0];
+    let mut items = Vec::new();
+    for &c in &root.children {
+        let s = &site.sections[c];
+        if s.fm.in_nav == Some(false) {
+            continue;
+        }
+        items.push(NavItem { title: s.title.clone(), url: s.url.clone(), active: false });
+        // A newsroom's desks (要闻, 就业 …) live one level down; readers expect them in the bar.
+        if s.fm.include_subsections {
+            for &g in &s.children {
+                let g = &site.sections[g];
+                if g.fm.in_nav != Some(false) {
+                    items.push(NavItem { title: g.title.clone(), url: g.url.clone(), active: false });
+                }
+            }
+        }
+    }
+    items
+}
+
+fn jobs(site: &Site, config: &Config) -> Vec<Job> {
+    let mut jobs = vec![Job::Home, Job::NotFound];
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    for (i, s) in site.sections.iter().enumerate().skip(1) {
+        let per = s.fm.paginate_by.unwrap_or(config.paginate_by);
+        jobs.extend((1..=total_pages(s.listed.len(), per)).map(|n| Job::Section(i, n)));
+    }
+    for (t, tax) in site.taxonomies.iter().enumerate() {
+        jobs.push(Job::TaxonomyList(t));
+        let per = config.taxonomies[t].paginate_by.unwrap_or(config.paginate_by);
+        for term in tax.terms.values() {
+            jobs.extend((1..=total_pages(term.pages.len(), per)).map(|n| Job::Term(t, term.slug.clone(), n)));
+        }
+    }
+    if config.archives && !site.by_date.is_empty() {
+        jobs.push(Job::Archive(None, None));
+        for (y, months) in archive_index(site) {
+            jobs.push(Job::Archive(Some(y), None));
+            jobs.extend(months.into_iter().map(|(m, _)| Job::Archive(Some(y), Some(m))));
+        }
+    }
+    jobs
+}
+
+/// Year → month → pages (newest first), newest year first.
+pub fn archive_index(site: &Site) -> Vec<(i32, Vec<(u8, Vec<usize>)>)> {
+    let mut map: BTreeMap<i32, BTreeMap<u8, Vec<usize>>> = BTreeMap::new();
+    for &i in &site.by_date {
+        if let Some(d) = site.pages[i].date {
+            map.entry(d.year()).or_default().entry(u8::from(d.month())).or_default().push(i);
+        }
+    }
+    map.into_iter().rev().map(|(y, ms)| (y, ms.into_iter().rev().collect())).collect()
+}
+
+#[derive(Serialize)]
+struct ArchiveMonth {
+    month: u8,
+    url: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct ArchiveYear {
+    year: i32,
+    url: String,
+    count: usize,
+    months: Vec<ArchiveMonth>,
+}
+
+#[derive(Serialize)]
+struct ArchiveView<'a> {
+    kind: &'static str,
+    title: String,
+    url: String,
+    year: Option<i32>,
+    month: Option<u8>,
+    years: Vec<ArchiveYear>,
+    pages: Vec<&'a PageView>,
+    breadcrumbs: Vec<Crumb>,
+}
+
+#[derive(Serialize)]
+struct TermView {
+    name: String,
+    url: String,
+    count: usize,
+    feed_url: Option<String>,
+}
+
+impl Shared<'_> {
+    fn origin(&self, job: &Job) -> String {
+        match job {
+            Job::Page(i) => self.site.pages[*i].display.clone(),
+            Job::Home => self.site.sections[0].display.clone(),
+            Job::Section(i, _) => self.site.sections[*i].display.clone(),
+            Job::TaxonomyList(t) | Job::Term(t, ..) => format!("taxonomy `{}`", self.site.taxonomies[*t].name),
+            Job::Archive(..) => "archives".into(),
+            Job::NotFound => "404.html".into(),
+        }
+    }
+
+    fn run(&self, job: &Job) -> Result<Rendered, Diagnostic> {
+        let mut ctx = Context::new();
+        let (path, template) = match job {
+            Job::Home => self.home(&mut ctx),
+            Job::NotFound => ("404.html".to_string(), "404.html".to_string()),
+            Job::Page(i) => self.page(*i, &mut ctx),
+            Job::Section(i, n) => self.section(*i, *n, &mut ctx),
+            Job::TaxonomyList(t) => self.taxonomy_list(*t, &mut ctx),
+            Job::Term(t, slug, n) => self.term(*t, slug, *n, &mut ctx),
+            Job::Archive(y, m) => self.archive(*y, *m, &mut ctx),
+        };
+        let kind = match job {
+            Job::Home => "home",
+            Job::NotFound => "404",
+            Job::Page(_) => "page",
+            Job::Section(..) => "section",
+            Job::TaxonomyList(_) => "taxonomy_list",
+            Job::Term(..) => "taxonomy_term",
+            Job::Archive(..) => "archive",
+        };
+        let current_url = format!("{}{}", self.base_path, paths::encode_path(path.trim_end_matches("index.html")));
+        let mut site_view = self.site_view.clone();
+        // The most specific nav entry containing this page is the active one.
+        let active = site_view.nav.iter().enumerate().filter(|(_, n)| current_url.starts_with(&n.url)).max_by_key(|(_, n)| n.url.len()).map(|(i, _)| i);
+        if let Some(i) = active {
+            site_view.nav[i].active = true;
+        }
+        ctx.insert("site", &site_view);
+        ctx.insert("canonical", &format!("{}{current_url}", self.config.origin()));
+        ctx.insert("current_url", &current_url);
+        ctx.insert("page_kind", kind);
+        if !self.theme.templates.contains_key(&template) {
+            return Err(Diagnostic::error(format!("template `{template}` not found"))
+                .at(Location::file(self.origin(job)))
+                .hint("templates live in templates/ or themes/<name>/templates/"));
+        }
+        match self.tera.render(&template, &ctx) {
+            Ok(html) => Ok(Rendered { path, html: html.into_bytes(), origin: self.origin(job) }),
+            Err(e) => Err(template_error(&e, self.theme)),
+        }
+    }
+
+    fn home(&self, ctx: &mut Context) -> (String, String) {
+        let site = self.site;
+        ctx.insert("section", &views::section_view(site, 0, Some(format!("{}atom.xml", self.base_path))));
+        let latest: Vec<&PageView> = site.by_date.iter().take(10).map(|i| &self.views[*i]).collect();
+        ctx.insert("lead", &latest.first());
+        ctx.insert("latest", &latest);
+        #[derive(Serialize)]
+        struct Block<'a> {
+            section: Crumb,
+            pages: Vec<&'a PageView>,
+        }
+        let blocks: Vec<Block> = site
+            .sections
+            .iter()
+            .skip(1)
+            .filter(|s| s.fm.sort_by == crate::front_matter::SortBy::Date && !s.pages.is_empty())
+            .map(|s| Block {
+                section: Crumb { title: s.title.clone(), url: s.url.clone() },
+                pages: s.pages.iter().take(5).map(|i| &self.views[*i]).collect(),
+            })
+            .collect();
+        ctx.insert("latest_by_section", &blocks);
+        ("index.html".into(), template_or(&site.sections[0].fm.template, "index.html"))
+    }
+
+    fn page(&self, i: usize, ctx: &mut Context) -> (String, String) {
+        let site = self.site;
+        let p = &site.pages[i];
+        let (prev, next) = site.prev_next[i];
+        let sec_idx = site.sections.iter().position(|s| s.key == p.section).unwrap_or(0);
+        let mut breadcrumbs = views::section_crumbs(site, sec_idx);
+        breadcrumbs.push(Crumb { title: p.title.clone(), url: p.url.clone() });
+        let article = ArticleView {
+            base: &self.views[i],
+            content: &p.body.html,
+            toc: &p.body.toc,
+            show_toc: p.body.heading_count >= self.config.markdown.toc_min_headings,
+            prev: prev.map(|j| &self.views[j]),
+            next: next.map(|j| &self.views[j]),
+            related: site.related[i].iter().map(|j| &self.views[*j]).collect(),
+            breadcrumbs,
+        };
+        ctx.insert("page", &article);
+        let section_default = site.sections[sec_idx].fm.page_template.clone();
+        let template = p.fm.template.clone().or(section_default).unwrap_or_else(|| "page.html".into());
+        (format!("{}index.html", p.path), template)
+    }
+
+    fn section(&self, i: usize, n: usize, ctx: &mut Context) -> (String, String) {
+        let s = &self.site.sections[i];
+        let feed = crate::feeds::section_has_feed(self.site, self.config, i).then(|| format!("{}atom.xml", s.url));
+        ctx.insert("section", &views::section_view(self.site, i, feed));
+        let per = s.fm.paginate_by.unwrap_or(self.config.paginate_by);
+        ctx.insert("paginator", &paginate(&self.views, &s.listed, per, n, &s.url));
+        let path = if n == 1 { format!("{}index.html", s.path) } else { format!("{}page/{n}/index.html", s.path) };
+        (path, template_or(&s.fm.template, "section.html"))
+    }
+
+    fn taxonomy_list(&self, t: usize, ctx: &mut Context) -> (String, String) {
+        let tax = &self.site.taxonomies[t];
+        let conf = &self.config.taxonomies[t];
+        let mut terms: Vec<TermView> = tax.terms.values().map(|term| self.term_view(t, term)).collect();
+        terms.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+        #[derive(Serialize)]
+        struct ListView {
+            name: String,
+            title: String,
+            url: String,
+            terms: Vec<TermView>,
+        }
+        let url = format!("{}{}/", self.base_path, tax.name);
+        ctx.insert("taxonomy", &ListView { name: tax.name.clone(), title: conf.display_title(), url, terms });
+        (format!("{}/index.html", tax.name), "taxonomy_list.html".into())
+    }
+
+    fn term_view(&self, t: usize, term: &crate::model::Term) -> TermView {
+        let url = views::term_url(&self.base_path, &self.site.taxonomies[t].name, &term.slug);
+        TermView {
+            name: term.name.clone(),
+            feed_url: self.config.taxonomies[t].feed.then(|| format!("{url}atom.xml")),
+            url,
+            count: term.pages.len(),
+        }
+    }
+
+    fn term(&self, t: usize, slug: &str, n: usize, ctx: &mut Context) -> (String, String) {
+        let tax = &self.site.taxonomies[t];
+        let conf = &self.config.taxonomies[t];
+        let Some(term) = tax.terms.get(slug) else {
+            return ("404.html".into(), "404.html".into());
+        };
+        let view = self.term_view(t, term);
+        #[derive(Serialize)]
+        struct Head {
+            name: String,
+            title: String,
+            url: String,
+        }
+        let head = Head { name: tax.name.clone(), title: conf.display_title(), url: format!("{}{}/", self.base_path, tax.name) };
+        ctx.insert("taxonomy", &head);
+        let per = conf.paginate_by.unwrap_or(self.config.paginate_by);
+        ctx.insert("paginator", &paginate(&self.views, &term.pages, per, n, &view.url));
+        ctx.insert("term", &view);
+        let dir = format!("{}/{}/", tax.name, term.slug);
+        let path = if n == 1 { format!("{dir}index.html") } else { format!("{dir}page/{n}/index.html") };
+        (path, "taxonomy_term.html".into())
+    }
+
+    fn archive(&self, year: Option<i32>, month: Option<u8>, ctx: &mut Context) -> (String, String) {
+        let index = archive_index(self.site);
+        let bp = &self.base_path;
+        let years: Vec<ArchiveYear> = index
+            .iter()
+            .map(|(y, ms)| ArchiveYear {
+                year: *y,
+                url: format!("{bp}archives/{y}/"),
+                count: ms.iter().map(|(_, v)| v.len()).sum(),
+                months: ms
+                    .iter()
+                    .map(|(m, v)| ArchiveMonth { month: *m, url: format!("{bp}archives/{y}/{m:02}/"), count: v.len() })
+                    .collect(),
+            })
+            .collect();
+        let mut crumbs = vec![Crumb { title: self.site.sections[0].title.clone(), url: bp.clone() }];
+        crumbs.push(Crumb { title: "归档".into(), url: format!("{bp}archives/") });
+        let (kind, title, rel, pages): (&str, String, String, Vec<usize>) = match (year, month) {
+            (Some(y), Some(m)) => {
+                crumbs.push(Crumb { title: format!("{y}年"), url: format!("{bp}archives/{y}/") });
+                let pages = index.iter().find(|(yy, _)| *yy == y).and_then(|(_, ms)| ms.iter().find(|(mm, _)| *mm == m));
+                ("month", format!("{y}年{m}月"), format!("archives/{y}/{m:02}/"), pages.map(|p| p.1.clone()).unwrap_or_default())
+            }
+            (Some(y), None) => {
+                let pages: Vec<usize> =
+                    index.iter().find(|(yy, _)| *yy == y).map(|(_, ms)| ms.iter().flat_map(|(_, v)| v.clone()).collect()).unwrap_or_default();
+                ("year", format!("{y}年"), format!("archives/{y}/"), pages)
+            }
+            _ => ("index", "归档".to_string(), "archives/".to_string(), Vec::new()),
+        };
+        let url = format!("{bp}{rel}");
+        if kind != "index" {
+            crumbs.push(Crumb { title: title.clone(), url: url.clone() });
+        }
+        let view = ArchiveView {
+            kind,
+            title,
+            url,
+            year,
+            month,
+            years,
+            pages: pages.iter().map(|i| &self.views[*i]).collect(),
+            breadcrumbs: crumbs,
+        };
+        ctx.insert("archive", &view);
+        (format!("{rel}index.html"), "archive.html".into())
+    }
+}
+
+fn template_or(t: &Option<String>, default: &str) -> String {
+    t.clone().unwrap_or_else(|| default.to_string())
+}
+
+/// Date view helper re-exported for feeds.
+pub fn date_view(d: time::OffsetDateTime) -> DateView {
+    DateView::new(d)
+}

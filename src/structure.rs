@@ -1,0 +1,210 @@
+//! Stage 4b: site structure. Links the pages and sections of a [`Site`] together: section
+//! tree, page order, prev/next, taxonomies, the date index and related articles.
+//!
+//! Pure data in, data out: this stage reads no files and renders nothing. Every ordering has
+//! a total tie-break (source path), so two builds always list pages identically.
+
+use crate::config::Config;
+use crate::front_matter::{SectionFrontMatter, SortBy};
+use crate::markdown::Rendered;
+use crate::model::{Section, Site, Taxonomy, Term, by_date_desc, sort_pages};
+use crate::paths;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+
+/// How many related articles a page gets.
+const RELATED: usize = 5;
+/// How far (in date order) to look for related articles within one term. Popular tags hold
+/// thousands of pages; comparing all pairs would make the build quadratic, and readers want
+/// related stories from around the same time anyway.
+const RELATED_WINDOW: usize = 40;
+
+/// Fills in the structural fields of `site`.
+pub fn link(site: &mut Site, config: &Config) {
+    ensure_root(site, config);
+    site.sections.sort_by(|a, b| a.key.cmp(&b.key));
+    link_sections(site);
+    assign_pages(site);
+    order_sections(site);
+    site.prev_next = prev_next(site);
+    site.taxonomies = taxonomies(site, config);
+    site.by_date = {
+        let mut v: Vec<usize> = (0..site.pages.len()).filter(|i| site.pages[*i].date.is_some()).collect();
+        v.sort_by(|a, b| by_date_desc(&site.pages, *a, *b));
+        v
+    };
+    site.related = related(site);
+}
+
+/// A site without `content/_index.md` still has a home page.
+fn ensure_root(site: &mut Site, config: &Config) {
+    if site.sections.iter().any(|s| s.key.is_empty()) {
+        return;
+    }
+    let base_path = config.base_path();
+    site.sections.push(Section {
+        key: String::new(),
+        display: "content/_index.md".into(),
+        fm: SectionFrontMatter::default(),
+        title: config.title.clone(),
+        path: String::new(),
+        url: base_path.clone(),
+        permalink: config.base_url.clone(),
+        body: Rendered::default(),
+        pages: Vec::new(),
+        listed: Vec::new(),
+        children: Vec::new(),
+        parent: None,
+    });
+}
+
+/// The key of the nearest section at or above folder `dir`.
+fn owning_section(keys: &HashMap<String, usize>, dir: &str) -> usize {
+    let mut d = dir;
+    loop {
+        if let Some(i) = keys.get(d) {
+            return *i;
+        }
+        if d.is_empty() {
+            return 0;
+        }
+        d = paths::parent(d);
+    }
+}
+
+fn section_keys(site: &Site) -> HashMap<String, usize> {
+    site.sections.iter().enumerate().map(|(i, s)| (s.key.clone(), i)).collect()
+}
+
+fn link_sections(site: &mut Site) {
+    let keys = section_keys(site);
+    for i in 1..site.sections.len() {
+        let parent = owning_section(&keys, paths::parent(&site.sections[i].key));
+        site.sections[i].parent = Some(parent);
+        site.sections[parent].children.push(i);
+    }
+    for i in 0..site.sections.len() {
+        let mut children = std::mem::take(&mut site.sections[i].children);
+        children.sort_by(|a, b| {
+            let (x, y) = (&site.sections[*a], &site.sections[*b]);
+            let wx = x.fm.weight.unwrap_or(i64::MAX);
+            let wy = y.fm.weight.unwrap_or(i64::MAX);
+            wx.cmp(&wy).then_with(|| x.title.cmp(&y.title)).then_with(|| x.key.cmp(&y.key))
+        });
+        site.sections[i].children = children;
+    }
+}
+
+fn assign_pages(site: &mut Site) {
+    let keys = section_keys(site);
+    for i in 0..site.pages.len() {
+        let page = &site.pages[i];
+        let idx = match &page.fm.section {
+            // Unknown names were reported when the front matter was parsed.
+            Some(name) => keys.get(name.trim_matches('/')).copied().unwrap_or_else(|| owning_section(&keys, &page.section)),
+            None => owning_section(&keys, &page.section),
+        };
+        site.pages[i].section = site.sections[idx].key.clone();
+        site.sections[idx].pages.push(i);
+    }
+}
+
+fn order_sections(site: &mut Site) {
+    for i in 0..site.sections.len() {
+        let sort = site.sections[i].fm.sort_by;
+        let mut pages = std::mem::take(&mut site.sections[i].pages);
+        sort_pages(&site.pages, &mut pages, sort);
+        site.sections[i].pages = pages;
+    }
+    for i in 0..site.sections.len() {
+        let mut listed = site.sections[i].pages.clone();
+        if site.sections[i].fm.include_subsections {
+            let mut stack = site.sections[i].children.clone();
+            while let Some(c) = stack.pop() {
+                listed.extend(site.sections[c].pages.iter().copied());
+                stack.extend(site.sections[c].children.iter().copied());
+            }
+            sort_pages(&site.pages, &mut listed, site.sections[i].fm.sort_by);
+        }
+        site.sections[i].listed = listed;
+    }
+}
+
+/// (previous, next) for each page. In a date-sorted section the previous article is the older
+/// one; in weight- and title-sorted sections it is the one before in reading order.
+fn prev_next(site: &Site) -> Vec<(Option<usize>, Option<usize>)> {
+    let mut out = vec![(None, None); site.pages.len()];
+    for s in &site.sections {
+        let list = &s.pages;
+        for (pos, &p) in list.iter().enumerate() {
+            let before = pos.checked_sub(1).map(|j| list[j]);
+            let after = list.get(pos + 1).copied();
+            out[p] = match s.fm.sort_by {
+                SortBy::Date => (after, before),
+                _ => (before, after),
+            };
+        }
+    }
+    out
+}
+
+fn taxonomies(site: &Site, config: &Config) -> Vec<Taxonomy> {
+    config
+        .taxonomies
+        .iter()
+        .map(|t| {
+            let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+            for (i, page) in site.pages.iter().enumerate() {
+                for (name, slug) in page.terms.get(&t.name).into_iter().flatten() {
+                    terms
+                        .entry(slug.clone())
+                        .or_insert_with(|| Term { name: name.clone(), slug: slug.clone(), pages: Vec::new() })
+                        .pages
+                        .push(i);
+                }
+            }
+            for term in terms.values_mut() {
+                term.pages.sort_by(|a, b| by_date_desc(&site.pages, *a, *b));
+            }
+            Taxonomy { name: t.name.clone(), terms }
+        })
+        .collect()
+}
+
+/// Up to [`RELATED`] pages sharing the most tags with each page, nearest in date first.
+fn related(site: &Site) -> Vec<Vec<usize>> {
+    let Some(tags) = site.taxonomies.iter().find(|t| t.name == "tags") else {
+        return vec![Vec::new(); site.pages.len()];
+    };
+    // Position of each page within each of its terms' lists.
+    let mut positions: Vec<Vec<(&Term, usize)>> = vec![Vec::new(); site.pages.len()];
+    for term in tags.terms.values() {
+        for (pos, &p) in term.pages.iter().enumerate() {
+            positions[p].push((term, pos));
+        }
+    }
+    positions
+        .par_iter()
+        .enumerate()
+        .map(|(me, terms)| {
+            let mut score: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
+            for (term, pos) in terms {
+                let lo = pos.saturating_sub(RELATED_WINDOW / 2);
+                let hi = (pos + RELATED_WINDOW / 2 + 1).min(term.pages.len());
+                for (k, &other) in term.pages[lo..hi].iter().enumerate() {
+                    if other != me {
+                        let distance = (lo + k).abs_diff(*pos);
+                        let e = score.entry(other).or_insert((0, usize::MAX));
+                        e.0 += 1;
+                        e.1 = e.1.min(distance);
+                    }
+                }
+            }
+            let mut v: Vec<(usize, (usize, usize))> = score.into_iter().collect();
+            v.sort_by(|a, b| {
+                b.1.0.cmp(&a.1.0).then(a.1.1.cmp(&b.1.1)).then_with(|| by_date_desc(&site.pages, a.0, b.0))
+            });
+            v.into_iter().take(RELATED).map(|(i, _)| i).collect()
+        })
+        .collect()
+}

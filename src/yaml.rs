@@ -1,0 +1,150 @@
+//! YAML parsing with diagnostics that point into the user's file.
+//!
+//! serde_yaml reports positions relative to the text it was given. Front matter is a block
+//! inside a Markdown file, so callers pass the line the block starts on and this module shifts
+//! the position, turning "line 2 of the block" into "line 5 of content/news/x.md". It also
+//! rewrites serde's messages into something a user can act on (the nearest known key for a
+//! typo) and never includes the `at line N column M` suffix twice.
+
+use crate::diagnostics::{Diagnostic, Location};
+use serde::de::DeserializeOwned;
+
+/// Parses `text` (which starts on 1-based line `first_line` of `file`) into `T`.
+///
+/// `full_source` is the whole file, used to show the offending line.
+pub fn parse<T: DeserializeOwned>(
+    text: &str,
+    file: &str,
+    first_line: usize,
+    full_source: &str,
+) -> Result<T, Diagnostic> {
+    // An empty block means "all defaults"; serde_yaml would call it a missing value.
+    let text = if text.trim().is_empty() { "{}" } else { text };
+    serde_yaml::from_str(text).map_err(|e| to_diagnostic(&e, text, file, first_line, full_source))
+}
+
+fn to_diagnostic(e: &serde_yaml::Error, text: &str, file: &str, first_line: usize, source: &str) -> Diagnostic {
+    let raw = e.to_string();
+    let message = strip_position(&raw);
+    let (message, hint) = explain(&message);
+    let mut d = Diagnostic::error(message);
+    if let Some(h) = hint {
+        d = d.hint(h);
+    }
+    let position = match e.location().map(|l| (l.line(), l.column())) {
+        // Errors raised by our own Deserialize impls (dates) carry no position of their own;
+        // they quote the bad value, so find it in the block.
+        Some((1, 1)) | None => find_quoted(&d.message, text).or(e.location().map(|l| (l.line(), l.column()))),
+        other => other,
+    };
+    match position {
+        Some((line, col)) => {
+            let line = first_line + line.saturating_sub(1);
+            d.at_source(Location::at(file, line, col.max(1)), source)
+        }
+        None => d.at(Location::file(file)),
+    }
+}
+
+/// The 1-based (line, column) of the first backticked value of `message` in `text`.
+fn find_quoted(message: &str, text: &str) -> Option<(usize, usize)> {
+    let value = message.split('`').nth(1).filter(|v| !v.is_empty())?;
+    let offset = text.find(value)?;
+    Some(crate::diagnostics::line_col(text, offset))
+}
+
+/// serde_yaml appends " at line N column M" (sometimes mid-sentence); the location is shown
+/// separately, so drop it.
+fn strip_position(msg: &str) -> String {
+    match msg.find(" at line ") {
+        Some(i) => {
+            let rest = &msg[i + " at line ".len()..];
+            // Keep anything after "column M" (serde_yaml sometimes continues the sentence).
+            let tail = rest
+                .find("column ")
+                .map(|j| &rest[j + "column ".len()..])
+                .map(|t| t.trim_start_matches(|c: char| c.is_ascii_digit()))
+                .unwrap_or("");
+            format!("{}{}", &msg[..i], tail)
+        }
+        None => msg.to_string(),
+    }
+}
+
+/// Turns serde's "unknown field `x`, expected one of `a`, `b`" into a short message and a hint
+/// naming the closest expected key.
+fn explain(msg: &str) -> (String, Option<String>) {
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        let name = rest.split('`').next().unwrap_or("");
+        let expected: Vec<&str> = rest
+            .split("expected one of ")
+            .nth(1)
+            .or_else(|| rest.split("expected ").nth(1))
+            .map(|list| list.split([',', ' ']).filter(|s| s.starts_with('`')).map(|s| s.trim_matches('`')).collect())
+            .unwrap_or_default();
+        let hint = match closest(name, &expected) {
+            Some(best) => format!(
+                "did you mean `{best}`? Custom data goes under `extra:`; known keys: {}",
+                expected.join(", ")
+            ),
+            None => format!("custom data goes under `extra:`; known keys: {}", expected.join(", ")),
+        };
+        return (format!("unknown field `{name}`"), Some(hint));
+    }
+    (msg.to_string(), None)
+}
+
+/// The candidate within edit distance 2 of `name`, if any.
+fn closest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(name, c), *c))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct T {
+        title: String,
+        tags: Option<Vec<String>>,
+    }
+
+    #[test]
+    fn unknown_field_points_into_the_file_and_suggests() {
+        let src = "---\ntitle: a\ntitel: b\n---\n";
+        let d = parse::<T>("title: a\ntitel: b\n", "x.md", 2, src).unwrap_err();
+        assert_eq!(d.message, "unknown field `titel`");
+        assert_eq!(d.location, Some(Location::at("x.md", 3, 1)));
+        assert_eq!(d.source_line.as_deref(), Some("titel: b"));
+        assert!(d.hint.as_deref().unwrap_or("").starts_with("did you mean `title`?"));
+    }
+
+    #[test]
+    fn type_errors_keep_their_message_without_position_text() {
+        let d = parse::<T>("title: a\ntags: 5\n", "x.md", 2, "").unwrap_err();
+        assert!(!d.message.contains("at line"), "{}", d.message);
+        assert_eq!(d.location.map(|l| l.line), Some(3));
+    }
+}
