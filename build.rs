@@ -10,7 +10,9 @@ fn main() {
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
     files.sort();
-    let mut out = String::from("/// The default theme, as (path relative to the theme folder, bytes).\npub static EMBEDDED_THEME: &[(&str, &[u8])] = &[\n");
+    let mut out = String::from(
+        "/// The default theme, as (path relative to the theme folder, bytes).\npub static EMBEDDED_THEME: &[(&str, &[u8])] = &[\n",
+    );
     for (rel, abs) in &files {
         println!("cargo:rerun-if-changed={}", abs.display());
         let _ = writeln!(out, "    ({rel:?}, include_bytes!({:?})),", abs.display().to_string());

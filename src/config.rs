@@ -179,9 +179,11 @@ impl Config {
     pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
         let path = root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| {
-            vec![Diagnostic::error(format!("cannot read {CONFIG_FILE}: {e}"))
-                .at(Location::file(CONFIG_FILE))
-                .hint("run `gazette init DIR` to create a site, or pass --root DIR")]
+            vec![
+                Diagnostic::error(format!("cannot read {CONFIG_FILE}: {e}"))
+                    .at(Location::file(CONFIG_FILE))
+                    .hint("run `gazette init DIR` to create a site, or pass --root DIR"),
+            ]
         })?;
         let mut config: Config = yaml::parse(&text, CONFIG_FILE, 1, &text).map_err(|d| vec![d])?;
         if let Some(url) = &overrides.base_url {

@@ -71,13 +71,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error with a message and no location yet.
     pub fn error(message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            location: None,
-            message: message.into(),
-            source_line: None,
-            hint: None,
-        }
+        Diagnostic { severity: Severity::Error, location: None, message: message.into(), source_line: None, hint: None }
     }
 
     /// A warning with a message and no location yet.
@@ -213,9 +207,7 @@ impl Diagnostics {
     /// in which parallel workers finished.
     pub fn sorted(&self) -> Vec<&Diagnostic> {
         let mut v: Vec<&Diagnostic> = self.items.iter().collect();
-        v.sort_by(|a, b| {
-            (a.severity, &a.location, &a.message).cmp(&(b.severity, &b.location, &b.message))
-        });
+        v.sort_by(|a, b| (a.severity, &a.location, &a.message).cmp(&(b.severity, &b.location, &b.message)));
         v
     }
 

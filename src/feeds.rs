@@ -43,7 +43,10 @@ pub fn feeds(site: &Site, config: &Config) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let origin = config.origin();
     let bp = config.base_path();
-    out.insert("atom.xml".into(), atom(site, config, &config.title, &config.base_url, &format!("{origin}{bp}atom.xml"), &site.by_date));
+    out.insert(
+        "atom.xml".into(),
+        atom(site, config, &config.title, &config.base_url, &format!("{origin}{bp}atom.xml"), &site.by_date),
+    );
     for (i, s) in site.sections.iter().enumerate() {
         if section_has_feed(site, config, i) {
             let title = format!("{} · {}", s.title, config.title);
@@ -71,7 +74,12 @@ fn atom(site: &Site, config: &Config, title: &str, alternate: &str, self_url: &s
     let mut dated: Vec<&Page> = pages.iter().map(|i| &site.pages[*i]).filter(|p| p.date.is_some()).collect();
     dated.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.rel.cmp(&b.rel)));
     dated.truncate(config.feed.limit);
-    let updated = dated.iter().filter_map(|p| p.updated.max(p.date)).max().map(rfc3339).unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    let updated = dated
+        .iter()
+        .filter_map(|p| p.updated.max(p.date))
+        .max()
+        .map(rfc3339)
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
     let mut x = String::new();
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     let _ = writeln!(x, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", xml_escape(&config.language));
@@ -109,7 +117,12 @@ fn entry(x: &mut String, p: &Page, config: &Config) {
     }
     let _ = writeln!(x, "    <summary type=\"html\">{}</summary>", xml_escape(&p.summary_html));
     let content = absolutize(&p.body.html, &config.origin());
-    let _ = writeln!(x, "    <content type=\"html\" xml:base=\"{}\">{}</content>", xml_escape(&p.permalink), xml_escape(&content));
+    let _ = writeln!(
+        x,
+        "    <content type=\"html\" xml:base=\"{}\">{}</content>",
+        xml_escape(&p.permalink),
+        xml_escape(&content)
+    );
     x.push_str("  </entry>\n");
 }
 
@@ -169,7 +182,9 @@ pub fn sitemaps(site: &Site, config: &Config, limit: usize) -> BTreeMap<String, 
         out.insert("sitemap.xml".into(), urlset(&urls));
         return out;
     }
-    let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for (n, chunk) in chunks.iter().enumerate() {
         let name = format!("sitemap-{}.xml", n + 1);
         let _ = writeln!(index, "  <sitemap><loc>{}{}</loc></sitemap>", xml_escape(&config.base_url), name);
@@ -181,7 +196,9 @@ pub fn sitemaps(site: &Site, config: &Config, limit: usize) -> BTreeMap<String, 
 }
 
 fn urlset(urls: &[(String, Option<String>)]) -> Vec<u8> {
-    let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for (loc, lastmod) in urls {
         match lastmod {
             Some(d) => {
@@ -219,9 +236,5 @@ pub fn alias_path(alias: &str) -> Option<String> {
     if norm.is_empty() {
         return None;
     }
-    if norm.ends_with(".html") || norm.ends_with(".htm") {
-        Some(norm)
-    } else {
-        Some(format!("{norm}/index.html"))
-    }
+    if norm.ends_with(".html") || norm.ends_with(".htm") { Some(norm) } else { Some(format!("{norm}/index.html")) }
 }

@@ -96,7 +96,10 @@ fn main() -> ExitCode {
             let req = site.request(None);
             let report = gazette::generate(&req);
             finish(&report.diagnostics, || {
-                format!("checked {} pages in {} sections: no errors ({} ms)", report.pages, report.sections, report.millis)
+                format!(
+                    "checked {} pages in {} sections: no errors ({} ms)",
+                    report.pages, report.sections, report.millis
+                )
             })
         }
         Command::Init { dir } => match scaffold::init(&dir) {

@@ -448,7 +448,9 @@ pub fn auto_summary(text: &str, max: usize) -> String {
     }
     let mut cut = None;
     for (i, c) in chars.iter().enumerate().take(max) {
-        if matches!(c, '。' | '！' | '？' | '!' | '?') || (*c == '.' && chars.get(i + 1).is_none_or(|n| n.is_whitespace())) {
+        if matches!(c, '。' | '！' | '？' | '!' | '?')
+            || (*c == '.' && chars.get(i + 1).is_none_or(|n| n.is_whitespace()))
+        {
             cut = Some(i + 1);
         }
     }

@@ -293,10 +293,8 @@ fn parse<'a>(src: &'a Source, config: &Config, sections: &BTreeSet<&str>) -> Res
             }
             let (stem, dir) = stem_and_dir(src);
             let prefix = paths::date_prefix(stem);
-            let date = fm
-                .date
-                .or(prefix.map(|(d, _)| front_matter::FmDate::from_day(d)))
-                .map(|d| d.resolve(config.offset()));
+            let date =
+                fm.date.or(prefix.map(|(d, _)| front_matter::FmDate::from_day(d))).map(|d| d.resolve(config.offset()));
             let slug_src = prefix.map(|(_, rest)| rest).unwrap_or(stem);
             let slug = match &fm.slug {
                 Some(s) => paths::slugify(s, crate::config::SlugPolicy::Keep),

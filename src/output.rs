@@ -141,9 +141,8 @@ pub fn write(output: &Output, out: &Path) -> Result<(), Diagnostic> {
     let pid = std::process::id();
     let staging = parent.join(format!(".{name}.staging-{pid}"));
     let old = parent.join(format!(".{name}.old-{pid}"));
-    let io = |what: &str, p: &Path, e: std::io::Error| {
-        Diagnostic::error(format!("cannot {what} `{}`: {e}", p.display()))
-    };
+    let io =
+        |what: &str, p: &Path, e: std::io::Error| Diagnostic::error(format!("cannot {what} `{}`: {e}", p.display()));
     std::fs::create_dir_all(&parent).map_err(|e| io("create", &parent, e))?;
     if staging.exists() {
         std::fs::remove_dir_all(&staging).map_err(|e| io("remove", &staging, e))?;
@@ -175,11 +174,8 @@ pub fn write(output: &Output, out: &Path) -> Result<(), Diagnostic> {
 
 fn write_tree(output: &Output, dir: &Path) -> Result<(), Diagnostic> {
     std::fs::create_dir_all(dir).map_err(|e| Diagnostic::error(format!("cannot create `{}`: {e}", dir.display())))?;
-    let mut dirs: Vec<PathBuf> = output
-        .files
-        .keys()
-        .filter_map(|p| Path::new(p).parent().map(|d| dir.join(d)))
-        .collect();
+    let mut dirs: Vec<PathBuf> =
+        output.files.keys().filter_map(|p| Path::new(p).parent().map(|d| dir.join(d))).collect();
     dirs.sort();
     dirs.dedup();
     for d in &dirs {

@@ -144,7 +144,9 @@ fn assemble(
     for r in html {
         add(&mut out, r.path, Body::Bytes(r.html), &r.origin);
     }
-    for (path, bytes) in feeds::feeds(site, config).into_iter().chain(feeds::sitemaps(site, config, feeds::SITEMAP_LIMIT)) {
+    for (path, bytes) in
+        feeds::feeds(site, config).into_iter().chain(feeds::sitemaps(site, config, feeds::SITEMAP_LIMIT))
+    {
         add(&mut out, path, Body::Bytes(bytes), "feeds");
     }
     add(&mut out, "robots.txt".into(), Body::Bytes(feeds::robots(config)), "robots.txt");
@@ -155,7 +157,9 @@ fn assemble(
         }
         for alias in &p.fm.aliases {
             match feeds::alias_path(alias) {
-                Some(path) => add(&mut out, path, Body::Bytes(feeds::redirect_page(&p.permalink, &config.language)), &p.display),
+                Some(path) => {
+                    add(&mut out, path, Body::Bytes(feeds::redirect_page(&p.permalink, &config.language)), &p.display)
+                }
                 None => bad_aliases.push(
                     Diagnostic::error(format!("alias `{alias}` is not a usable path"))
                         .at(crate::diagnostics::Location::file(&p.display))
@@ -170,9 +174,13 @@ fn assemble(
     // `/news/page/1/` is a natural URL to type; send it to the first page.
     for s in &site.sections {
         let target = format!("{}{}", config.origin(), s.url);
-        add(&mut out, format!("{}page/1/index.html", s.path), Body::Bytes(feeds::redirect_page(&target, &config.language)), &s.display);
+        add(
+            &mut out,
+            format!("{}page/1/index.html", s.path),
+            Body::Bytes(feeds::redirect_page(&target, &config.language)),
+            &s.display,
+        );
     }
     diags.extend(bad_aliases);
     (out, diags)
 }
-

@@ -18,8 +18,15 @@ use std::collections::BTreeMap;
 use tera::{Context, ErrorKind, Kwargs, State, Tera};
 
 /// Templates every theme must have (the embedded default supplies them).
-const REQUIRED: &[&str] =
-    &["index.html", "page.html", "section.html", "taxonomy_list.html", "taxonomy_term.html", "archive.html", "404.html"];
+const REQUIRED: &[&str] = &[
+    "index.html",
+    "page.html",
+    "section.html",
+    "taxonomy_list.html",
+    "taxonomy_term.html",
+    "archive.html",
+    "404.html",
+];
 
 /// Loads all templates into Tera, reporting every template with a syntax error.
 pub fn load_templates(theme: &Theme, config: &Config) -> (Option<Tera>, Vec<Diagnostic>) {
@@ -42,7 +49,8 @@ pub fn load_templates(theme: &Theme, config: &Config) -> (Option<Tera>, Vec<Diag
     }
     for name in REQUIRED {
         if !theme.templates.contains_key(*name) {
-            diags.push(Diagnostic::error(format!("the theme has no `{name}` template")).at(Location::file("templates")));
+            diags
+                .push(Diagnostic::error(format!("the theme has no `{name}` template")).at(Location::file("templates")));
         }
     }
     (Some(tera), diags)
@@ -313,7 +321,13 @@ impl Shared<'_> {
         let current_url = format!("{}{}", self.base_path, paths::encode_path(path.trim_end_matches("index.html")));
         let mut site_view = self.site_view.clone();
         // The most specific nav entry containing this page is the active one.
-        let active = site_view.nav.iter().enumerate().filter(|(_, n)| current_url.starts_with(&n.url)).max_by_key(|(_, n)| n.url.len()).map(|(i, _)| i);
+        let active = site_view
+            .nav
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| current_url.starts_with(&n.url))
+            .max_by_key(|(_, n)| n.url.len())
+            .map(|(i, _)| i);
         if let Some(i) = active {
             site_view.nav[i].active = true;
         }
@@ -430,7 +444,11 @@ impl Shared<'_> {
             title: String,
             url: String,
         }
-        let head = Head { name: tax.name.clone(), title: conf.display_title(), url: format!("{}{}/", self.base_path, tax.name) };
+        let head = Head {
+            name: tax.name.clone(),
+            title: conf.display_title(),
+            url: format!("{}{}/", self.base_path, tax.name),
+        };
         ctx.insert("taxonomy", &head);
         let per = conf.paginate_by.unwrap_or(self.config.paginate_by);
         ctx.insert("paginator", &paginate(&self.views, &term.pages, per, n, &view.url));
@@ -460,12 +478,21 @@ impl Shared<'_> {
         let (kind, title, rel, pages): (&str, String, String, Vec<usize>) = match (year, month) {
             (Some(y), Some(m)) => {
                 crumbs.push(Crumb { title: format!("{y}年"), url: format!("{bp}archives/{y}/") });
-                let pages = index.iter().find(|(yy, _)| *yy == y).and_then(|(_, ms)| ms.iter().find(|(mm, _)| *mm == m));
-                ("month", format!("{y}年{m}月"), format!("archives/{y}/{m:02}/"), pages.map(|p| p.1.clone()).unwrap_or_default())
+                let pages =
+                    index.iter().find(|(yy, _)| *yy == y).and_then(|(_, ms)| ms.iter().find(|(mm, _)| *mm == m));
+                (
+                    "month",
+                    format!("{y}年{m}月"),
+                    format!("archives/{y}/{m:02}/"),
+                    pages.map(|p| p.1.clone()).unwrap_or_default(),
+                )
             }
             (Some(y), None) => {
-                let pages: Vec<usize> =
-                    index.iter().find(|(yy, _)| *yy == y).map(|(_, ms)| ms.iter().flat_map(|(_, v)| v.clone()).collect()).unwrap_or_default();
+                let pages: Vec<usize> = index
+                    .iter()
+                    .find(|(yy, _)| *yy == y)
+                    .map(|(_, ms)| ms.iter().flat_map(|(_, v)| v.clone()).collect())
+                    .unwrap_or_default();
                 ("year", format!("{y}年"), format!("archives/{y}/"), pages)
             }
             _ => ("index", "归档".to_string(), "archives/".to_string(), Vec::new()),

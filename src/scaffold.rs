@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
 /// The built-in archetype. `{title}` and `{date}` are filled in.
-pub const DEFAULT_ARCHETYPE: &str = "---\ntitle: \"{title}\"\ndate: {date}\ndraft: true\ntags: []\n---\n\n在这里写导语。\n\n<!-- more -->\n\n正文。\n";
+pub const DEFAULT_ARCHETYPE: &str =
+    "---\ntitle: \"{title}\"\ndate: {date}\ndraft: true\ntags: []\n---\n\n在这里写导语。\n\n<!-- more -->\n\n正文。\n";
 
 /// Files of a new site.
 fn starter_files(title: &str) -> Vec<(&'static str, String)> {
@@ -36,9 +37,13 @@ fn starter_files(title: &str) -> Vec<(&'static str, String)> {
 /// Creates a site in `dir`, which must be missing or empty.
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
     if dir.exists() {
-        let empty = std::fs::read_dir(dir).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?.next().is_none();
+        let empty =
+            std::fs::read_dir(dir).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?.next().is_none();
         if !empty {
-            return Err(format!("`{}` is not empty; `gazette init` only writes into a new or empty folder", dir.display()));
+            return Err(format!(
+                "`{}` is not empty; `gazette init` only writes into a new or empty folder",
+                dir.display()
+            ));
         }
     }
     let title = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "我的网站".into());

@@ -101,7 +101,9 @@ fn assign_pages(site: &mut Site) {
         let page = &site.pages[i];
         let idx = match &page.fm.section {
             // Unknown names were reported when the front matter was parsed.
-            Some(name) => keys.get(name.trim_matches('/')).copied().unwrap_or_else(|| owning_section(&keys, &page.section)),
+            Some(name) => {
+                keys.get(name.trim_matches('/')).copied().unwrap_or_else(|| owning_section(&keys, &page.section))
+            }
             None => owning_section(&keys, &page.section),
         };
         site.pages[i].section = site.sections[idx].key.clone();

@@ -56,7 +56,10 @@ pub struct Theme {
 pub fn resolve(root: &Path, config: &Config) -> (Theme, Vec<Diagnostic>) {
     let mut files: BTreeMap<String, ThemeFile> = BTreeMap::new();
     for (rel, bytes) in EMBEDDED_THEME {
-        files.insert(rel.to_string(), ThemeFile { display: format!("<built-in>/{rel}"), origin: Origin::Embedded(bytes) });
+        files.insert(
+            rel.to_string(),
+            ThemeFile { display: format!("<built-in>/{rel}"), origin: Origin::Embedded(bytes) },
+        );
     }
     let mut diags = Vec::new();
     let theme_dir = root.join("themes").join(&config.theme);

@@ -83,10 +83,9 @@ fn explain(msg: &str) -> (String, Option<String>) {
             .map(|list| list.split([',', ' ']).filter(|s| s.starts_with('`')).map(|s| s.trim_matches('`')).collect())
             .unwrap_or_default();
         let hint = match closest(name, &expected) {
-            Some(best) => format!(
-                "did you mean `{best}`? Custom data goes under `extra:`; known keys: {}",
-                expected.join(", ")
-            ),
+            Some(best) => {
+                format!("did you mean `{best}`? Custom data goes under `extra:`; known keys: {}", expected.join(", "))
+            }
             None => format!("custom data goes under `extra:`; known keys: {}", expected.join(", ")),
         };
         return (format!("unknown field `{name}`"), Some(hint));
@@ -96,12 +95,7 @@ fn explain(msg: &str) -> (String, Option<String>) {
 
 /// The candidate within edit distance 2 of `name`, if any.
 fn closest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|c| (edit_distance(name, c), *c))
-        .filter(|(d, _)| *d <= 2)
-        .min()
-        .map(|(_, c)| c)
+    candidates.iter().map(|c| (edit_distance(name, c), *c)).filter(|(d, _)| *d <= 2).min().map(|(_, c)| c)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
