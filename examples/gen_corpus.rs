@@ -57,8 +57,8 @@ impl Rng {
     fn chance(&mut self, p: f64) -> bool {
         self.unit() < p
     }
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len())]
+    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
+        xs[self.below(xs.len())]
     }
 }
 
@@ -243,7 +243,7 @@ const SECTIONS: &[Section] = &[
             "会议审议通过了企业工会工作报告和经费审查报告，并就职工关心的薪酬调整、劳动保护等议题进行了讨论。",
             "{company}工会主席{name}介绍，企业连续{k}年开展厂务公开，职工代表提案落实率达到{pct}%。",
             "在“职工之家”建设中，{city}坚持“会、站、家”一体化，为职工提供法律咨询、心理疏导、技能提升等服务。",
-            "据统计，全省各级工会今年已组织{big}名一线职工参加疗休养，其中劳模和先进工作者{n}人。",
+            "据统计，全省各级工会今年已组织{n2}名一线职工参加疗休养，其中劳模和先进工作者{n}人。",
             "针对新就业形态劳动者入会难、维权难问题，{city}推行“扫码入会”，今年新增货车司机、快递员等会员{big}。",
             "{prov}省总工会还将开展困难职工“解困脱困”行动，确保帮扶政策应享尽享。",
             "记者在现场看到，前来咨询的职工络绎不绝，工作人员耐心细致地一一解答。",
@@ -293,10 +293,10 @@ const SECTIONS: &[Section] = &[
             "——{city}户外劳动者服务站点见闻",
         ],
         titles: &[
-            "{city}举办{year}年“春风行动”专场招聘会 {n}家企业提供岗位{big}",
+            "{city}举办{year}年“春风行动”专场招聘会 {n}家企业提供岗位{jobs}",
             "{prov}今年以来城镇新增就业{big}",
             "{city}零工市场日均服务求职者{n}人次",
-            "“直播带岗”让求职更便捷 {city}线上线下联动提供岗位{big}",
+            "“直播带岗”让求职更便捷 {city}线上线下联动提供岗位{jobs}",
             "{city}为高校毕业生发放就业补贴{money}",
             "{city}建成户外劳动者服务站点{n}个",
             "{prov}开展农民工返岗复工“点对点”服务",
@@ -305,7 +305,7 @@ const SECTIONS: &[Section] = &[
             "技能培训助力{n}名农民工实现稳定就业",
         ],
         leads: &[
-            "{date}，{city}{year}年“春风行动”暨就业援助月专场招聘会在{district}举行，{n}家企业携{big}岗位现场揽才。",
+            "{date}，{city}{year}年“春风行动”暨就业援助月专场招聘会在{district}举行，{n}家企业携{jobs}岗位现场揽才。",
             "{date}，记者从{prov}省人力资源和社会保障厅获悉，今年以来全省城镇新增就业{big}，完成年度目标任务的{pct}%。",
             "清晨六点半，{city}{district}零工市场已是人头攒动，前来找活的务工人员和招工的雇主在信息屏前仔细比对。",
             "{date}，{city}人社部门联合市总工会开展“直播带岗”活动，{n}家重点企业的人力资源负责人走进直播间在线推介岗位。",
@@ -313,11 +313,11 @@ const SECTIONS: &[Section] = &[
             "为帮助高校毕业生尽早落实去向，{city}近日启动“百日千万”招聘专项行动。",
         ],
         body: &[
-            "本次招聘会涵盖{industry}、{industry}等多个行业，岗位月薪普遍在{wage}元至{wage2}元之间。",
+            "本次招聘会涵盖{industry2}等多个行业，岗位月薪普遍在{wage}元至{wage2}元之间。",
             "现场共有{big_num}名求职者进场，初步达成就业意向{n2}人。",
             "{worker}今年{age}岁，来自{prov}农村，通过现场面试，当场与{company}签订了意向协议。",
             "“我学的是{trade}，这里的岗位很对口，待遇也不错。”{worker}高兴地说。",
-            "据介绍，{city}今年计划开展各类招聘活动{n}场，提供就业岗位不少于{big}。",
+            "据介绍，{city}今年计划开展各类招聘活动{n}场，提供就业岗位不少于{jobs}。",
             "零工市场设有求职登记区、岗位发布区、技能培训区和权益维护区，实现“一站式”服务。",
             "针对农民工、脱贫劳动力等重点群体，{city}提供“点对点”返岗服务，累计输送务工人员{big}。",
             "对吸纳高校毕业生就业的中小微企业，{city}按每人{wage}元标准给予一次性扩岗补助。",
@@ -327,7 +327,7 @@ const SECTIONS: &[Section] = &[
             "外卖骑手{worker}说，夏天跑单最怕热，有了驿站，渴了有水喝，累了有地方歇。",
             "{official}介绍，下一步将持续优化就业公共服务，推动岗位信息“一网发布”、求职服务“一网通办”。",
             "为提升求职者就业能力，招聘会现场还设置了职业指导和技能培训咨询台，吸引了不少年轻人驻足。",
-            "直播间内，企业负责人详细介绍岗位要求、薪资待遇和发展空间，观看人次累计达到{big}。",
+            "直播间内，企业负责人详细介绍岗位要求、薪资待遇和发展空间，观看人次累计达到{n2}。",
             "今年以来，{prov}累计发放稳岗返还资金{money}，惠及企业{n2}家。",
             "在就业帮扶车间，{n}名留守妇女实现了家门口就业，人均月收入增加{wage}元。",
             "{city}还建立了创业担保贷款“绿色通道”，今年已发放贷款{money}，带动就业{big}。",
@@ -507,7 +507,7 @@ const SECTIONS: &[Section] = &[
         ],
         titles: &[
             "{city}启动{year}年“安全生产月”活动",
-            "{prov}排查整改安全隐患{big}",
+            "{prov}排查整改安全隐患{n2}处",
             "{company}开展有限空间作业应急演练",
             "高温天气 {city}工会为一线职工送清凉",
             "{city}{n}家企业参加“安康杯”竞赛",
@@ -520,7 +520,7 @@ const SECTIONS: &[Section] = &[
             "{date}，{city}{year}年“安全生产月”活动正式启动，今年的主题是“人人讲安全、个个会应急”。",
             "{date}，{company}组织开展有限空间作业事故应急演练，{n}名职工参加。",
             "连日来，{city}持续高温，最高气温达{temp}℃，各级工会组织开展“送清凉”活动，为一线职工送去防暑降温物品。",
-            "{date}，{prov}安委会办公室通报，今年以来全省共排查整改各类安全隐患{big}，整改率达{pct}%。",
+            "{date}，{prov}安委会办公室通报，今年以来全省共排查整改各类安全隐患{n2}处，整改率达{pct}%。",
             "为推动企业落实安全生产主体责任，{city}市总工会联合应急管理部门近日开展安全生产专项检查。",
         ],
         body: &[
@@ -563,6 +563,47 @@ const SECTIONS: &[Section] = &[
         ],
         table: ("| 地区 | 检查企业（家） | 发现隐患（处） | 整改率 |", &["n", "n2", "pct_cell"]),
     },
+];
+
+/// Sentences that fit any section; mixed with the section's own bank so long articles repeat less.
+const GENERAL: &[&str] = &[
+    "记者在现场看到，{district}的工作人员正在为前来咨询的职工逐一登记信息、解答问题。",
+    "{official}在接受记者采访时表示，将把这项工作作为今年为职工办实事的重要内容持续推进。",
+    "据统计，{city}目前共有基层工会组织{n2}个，覆盖职工{big}。",
+    "这一做法得到了企业和职工的普遍认可，目前已在全市{n}家企业推广。",
+    "为确保各项措施落到实处，{city}建立了月调度、季通报工作机制。",
+    "{company}是当地{industry}的龙头企业，现有职工{big_num}人。",
+    "今年以来，{prov}各级工会组织围绕中心工作，开展了一系列形式多样的主题活动。",
+    "在{district}，一场别开生面的现场活动吸引了{n}余名职工参加。",
+    "活动现场，工作人员还向职工发放了《劳动法律法规知识手册》等宣传资料{n2}份。",
+    "{worker}告诉记者，这几年身边的变化实实在在，职工的获得感越来越强。",
+    "相关负责人介绍，下一步将聚焦职工群众最关心最直接最现实的利益问题，拿出更多务实举措。",
+    "数据显示，{year}年前{month}个月，{city}相关指标同比增长{pct2}%。",
+    "{city}还将这项工作纳入年度目标考核，压实各方责任。",
+    "与往年相比，今年的活动范围更广、参与人数更多，形式也更加灵活。",
+    "随着{industry}加快发展，企业对高素质劳动者的需求持续增加。",
+    "在{company}，记者见到了正在交接班的职工们，大家有说有笑，精神饱满。",
+    "{prov}省总工会有关负责人表示，将总结推广基层的好经验好做法，形成长效机制。",
+    "职工{name}已在这里工作了{k2}年，他说：“企业发展好了，我们的日子也越过越好。”",
+    "为了让服务更贴近职工，工作人员利用午休和下班时间走进车间、工地开展宣传。",
+    "截至{month}月底，{city}已累计投入资金{money}，完成年度计划的{pct}%。",
+    "此次活动由{city}市总工会主办，{district}总工会和多家企业工会共同承办。",
+    "不少职工表示，希望这样的活动能够常态化开展。",
+    "{official}要求，各级工会要进一步增强责任感和紧迫感，确保各项任务按期完成。",
+    "近年来，{city}坚持以职工为中心，持续推进服务职工工作提质增效。",
+    "为扩大覆盖面，{city}还开通了线上服务平台，职工通过手机即可办理相关业务，累计服务{n2}人次。",
+    "从{lastyear}年起，{city}连续{k}年把这项工作列入民生实事项目。",
+    "在企业食堂，一张张宣传海报吸引了职工驻足观看。",
+    "对于职工反映的问题，工会建立了台账，实行销号管理，做到件件有回音。",
+    "{worker}所在的班组共有{k2}名职工，平均年龄不到{age}岁。",
+    "{district}相关负责人表示，将继续加大投入，让更多职工受益。",
+    "与此同时，{city}积极探索“工会+”服务模式，推动工会服务与政府部门、社会组织资源共享。",
+    "业内人士认为，这些举措对于稳定职工队伍、促进企业发展具有积极意义。",
+];
+
+const CONNECTIVES: &[&str] = &[
+    "据了解，", "记者了解到，", "与此同时，", "此外，", "值得一提的是，", "另据介绍，", "同时，", "在此基础上，",
+    "不仅如此，", "另外，",
 ];
 
 const CLOSINGS: &[&str] = &[
@@ -628,7 +669,7 @@ struct Ctx {
 }
 
 fn person(rng: &mut Rng) -> String {
-    let mut s = String::from(*rng.pick(SURNAMES));
+    let mut s = String::from(rng.pick(SURNAMES));
     s.push_str(rng.pick(GIVEN));
     if rng.chance(0.7) {
         s.push_str(rng.pick(GIVEN));
@@ -705,6 +746,13 @@ fn fill(out: &mut String, tpl: &str, cx: &Ctx, rng: &mut Rng) {
                 out.push_str(&person(rng));
             }
             "industry" => out.push_str(rng.pick(INDUSTRIES)),
+            "industry2" => {
+                // Two different industries: "{industry}、{industry2}" pairs read naturally.
+                let i = rng.below(INDUSTRIES.len());
+                out.push_str(INDUSTRIES[i]);
+                out.push('、');
+                out.push_str(INDUSTRIES[(i + 1 + rng.below(INDUSTRIES.len() - 1)) % INDUSTRIES.len()]);
+            }
             "n" => {
                 let _ = write!(out, "{}", rng.range(12, 980));
             }
@@ -721,6 +769,10 @@ fn fill(out: &mut String, tpl: &str, cx: &Ctx, rng: &mut Rng) {
                 let _ = write!(out, "{}", rng.range(19, 56));
             }
             "big" => out.push_str(&big_people(rng)),
+            "jobs" => {
+                let n = rng.range(5, 480);
+                let _ = write!(out, "{}.{}万个", n / 10, n % 10);
+            }
             "big_num" => out.push_str(&thousands(rng.range(1200, 98_000))),
             "money" => out.push_str(&money(rng)),
             "pct" => {
@@ -771,7 +823,11 @@ impl Deck {
     }
     fn draw(&mut self, rng: &mut Rng) -> usize {
         if self.pos == self.order.len() {
+            let last = self.order[self.pos - 1];
             *self = Deck::new(self.order.len(), rng);
+            if self.order.len() > 1 && self.order[0] == last {
+                self.order.swap(0, 1);
+            }
         }
         self.pos += 1;
         self.order[self.pos - 1]
@@ -813,7 +869,7 @@ fn article(rng: &mut Rng, sm: &Samplers, sec_i: usize, stamp: (i64, u32, u32, u3
     let sec = &SECTIONS[sec_i];
     let (year, month, day, hour, minute) = stamp;
     let (prov, cities) = REGIONS[sm.regions.sample(rng)];
-    let city = *rng.pick(cities);
+    let city = rng.pick(cities);
     let cx = Ctx {
         prov,
         city,
@@ -891,7 +947,7 @@ fn article(rng: &mut Rng, sm: &Samplers, sec_i: usize, stamp: (i64, u32, u32, u3
     let target = target.min(1350);
     let mut body = String::with_capacity(target * 4);
     let mut chars = 0usize;
-    let mut push_block = |body: &mut String, chars: &mut usize, block: &str| {
+    let push_block = |body: &mut String, chars: &mut usize, block: &str| {
         body.push_str(block);
         body.push_str("\n\n");
         *chars += block.chars().count();

@@ -129,10 +129,11 @@ impl fmt::Display for Diagnostic {
         if let Some(loc) = &self.location {
             writeln!(f, "{pad}--> {loc}")?;
             if let Some(src) = &self.source_line {
+                let (shown, col) = window(src.trim_end(), loc.col);
                 writeln!(f, "{pad} |")?;
-                writeln!(f, "{} | {}", loc.line, src.trim_end())?;
-                if loc.col > 0 {
-                    let indent = caret_indent(src, loc.col);
+                writeln!(f, "{} | {shown}", loc.line)?;
+                if col > 0 {
+                    let indent = caret_indent(&shown, col);
                     writeln!(f, "{pad} | {indent}^")?;
                 }
             }
@@ -142,6 +143,32 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// Characters of a source line shown around the caret; Chinese paragraphs are often one very
+/// long line, and printing all of it buries the caret.
+const WINDOW: usize = 40;
+
+/// The part of `line` worth showing for a caret at `col`, and the caret's column within it.
+fn window(line: &str, col: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= WINDOW * 2 {
+        return (line.to_string(), col);
+    }
+    let at = col.saturating_sub(1).min(chars.len());
+    let start = at.saturating_sub(WINDOW / 2);
+    let end = (start + WINDOW).min(chars.len());
+    let mut shown = String::new();
+    let mut new_col = col.saturating_sub(start);
+    if start > 0 {
+        shown.push('…');
+        new_col += 1;
+    }
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown, if col == 0 { 0 } else { new_col })
 }
 
 /// Spaces (and tabs, copied from the source) that put a caret under character `col`; wide
@@ -271,6 +298,15 @@ mod tests {
             d.to_string(),
             "error: unknown field `titel`\n --> content/a.md:2:4\n  |\n2 | 标题: x\n  |      ^\n  = hint: put custom keys under `extra:`\n"
         );
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        let line = format!("{}[x](@/a.md){}", "中".repeat(100), "文".repeat(100));
+        let d = Diagnostic::error("e").at_source(Location::at("a.md", 1, 101), &line);
+        let text = d.to_string();
+        assert!(text.contains("| …中中中中中中中中中中中中中中中中中中中中[x](@/a.md)文文文文文文文文文…\n"), "{text}");
+        assert!(text.contains(&format!("| {}^", " ".repeat(41))), "{text}");
     }
 
     #[test]

@@ -59,7 +59,10 @@ impl FmDate {
     /// Parses `2024-05-20`, `2024-05-20 09:30[:00]`, `2024-05-20T09:30:00` and RFC 3339.
     pub fn parse(s: &str) -> Option<FmDate> {
         let s = s.trim();
-        let (day, rest) = if s.len() > 10 { s.split_at(10) } else { (s, "") };
+        let (day, rest) = match s.get(..10) {
+            Some(day) if s.len() > 10 => (day, &s[10..]),
+            _ => (s, ""),
+        };
         let date = parse_ymd(day)?;
         let rest = rest.strip_prefix(['T', 't', ' ']).unwrap_or(rest);
         if rest.is_empty() {
@@ -269,6 +272,7 @@ mod tests {
         assert!(FmDate::parse("2024-05-20 09:30").is_some());
         assert!(FmDate::parse("2024-02-30").is_none());
         assert!(FmDate::parse("20 May").is_none());
+        assert!(FmDate::parse("2024年05月20日").is_none());
     }
 
     #[test]
