@@ -184,6 +184,16 @@ impl<'c> Rewriter<'c> {
                     }
                 }
                 Event::Html(html) | Event::InlineHtml(html) => self.raw_html(html, range, &mut out),
+                // pulldown-cmark's checkbox has no accessible name; screen readers would say
+                // only "checkbox". This markup is ours, not the author's, so it is safe.
+                Event::TaskListMarker(done) => {
+                    let html = if *done {
+                        r#"<input type="checkbox" disabled checked aria-label="已完成"> "#
+                    } else {
+                        r#"<input type="checkbox" disabled aria-label="未完成"> "#
+                    };
+                    out.push(Ev::E(Event::InlineHtml(CowStr::Borrowed(html))));
+                }
                 _ => out.push(Ev::E(ev.clone())),
             }
             i += 1;

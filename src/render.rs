@@ -90,6 +90,7 @@ struct SiteView<'a> {
     description: &'a str,
     base_url: &'a str,
     base_path: String,
+    origin: String,
     language: &'a str,
     feed_url: String,
     nav: Vec<NavItem>,
@@ -160,6 +161,7 @@ pub fn render_all(
         description: &config.description,
         base_url: &config.base_url,
         base_path: base_path.clone(),
+        origin: config.origin(),
         language: &config.language,
         feed_url: format!("{base_path}atom.xml"),
         nav: nav.clone(),
@@ -357,10 +359,9 @@ impl Shared<'_> {
             section: Crumb,
             pages: Vec<&'a PageView>,
         }
-        let blocks: Vec<Block> = site
-            .sections
-            .iter()
-            .skip(1)
+        let blocks: Vec<Block> = tree_order(site)
+            .into_iter()
+            .map(|i| &site.sections[i])
             .filter(|s| s.fm.sort_by == crate::front_matter::SortBy::Date && !s.pages.is_empty())
             .map(|s| Block {
                 section: Crumb { title: s.title.clone(), url: s.url.clone() },
@@ -514,6 +515,17 @@ impl Shared<'_> {
         ctx.insert("archive", &view);
         (format!("{rel}index.html"), "archive.html".into())
     }
+}
+
+/// Section indexes below the root in navigation order: depth first, children by weight.
+fn tree_order(site: &Site) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut stack: Vec<usize> = site.sections[0].children.iter().rev().copied().collect();
+    while let Some(i) = stack.pop() {
+        out.push(i);
+        stack.extend(site.sections[i].children.iter().rev());
+    }
+    out
 }
 
 fn template_or(t: &Option<String>, default: &str) -> String {
