@@ -401,7 +401,7 @@ const SECTIONS: &[Section] = &[
             "工作室采取“师带徒”模式，{worker}已带出徒弟{n}人，其中{k}人成长为高级技师。",
             "{city}大力实施技能人才培育工程，全市技能人才总量达到{big}，其中高技能人才占比{pct}%。",
             "为了解决一项困扰企业多年的焊接变形难题，{worker}带领团队反复试验{n}次，最终拿出了解决方案。",
-            "如今，这项技术已在{industry}推广应用，产品合格率从{pct}%提升到{pct2}%。",
+            "如今，这项技术已在{industry}推广应用，产品合格率从{pct}%提升到{pct_hi}%。",
             "{official}表示，要持续深化产业工人队伍建设改革，让技术工人有“面子”更有“里子”。",
             "赛场上，选手们聚精会神，手中的工具上下翻飞，一件件精巧的作品逐渐成形。",
             "近年来，{company}建立了技能人才“首席技师—高级技师—技师”晋升通道，并与薪酬待遇挂钩。",
@@ -778,6 +778,9 @@ fn fill(out: &mut String, tpl: &str, cx: &Ctx, rng: &mut Rng) {
             "pct" => {
                 let _ = write!(out, "{}.{}", rng.range(60, 98), rng.range(0, 9));
             }
+            "pct_hi" => {
+                let _ = write!(out, "99.{}", rng.range(0, 9));
+            }
             "pct2" => {
                 let _ = write!(out, "{}.{}", rng.range(5, 40), rng.range(0, 9));
             }
@@ -943,8 +946,11 @@ fn article(rng: &mut Rng, sm: &Samplers, sec_i: usize, stamp: (i64, u32, u32, u3
     fm.push_str("---\n\n");
 
     // ---- body
-    let target = 400 + (rng.below(700) + rng.below(500)) as usize; // 400..1598, mode ≈ 1000
-    let target = target.min(1350);
+    // Body length in characters (Markdown included): 400..=1500, most around 700–1000.
+    const MIN_CHARS: usize = 400;
+    const PARA_LIMIT: usize = 1380; // no paragraph pushes the body past this
+    const BLOCK_LIMIT: usize = 1440; // nor a list, quote or table past this (closing lines stay < 1500)
+    let target = MIN_CHARS + rng.below(500) + rng.below(450);
     let mut body = String::with_capacity(target * 4);
     let mut chars = 0usize;
     let push_block = |body: &mut String, chars: &mut usize, block: &str| {
@@ -952,7 +958,19 @@ fn article(rng: &mut Rng, sm: &Samplers, sec_i: usize, stamp: (i64, u32, u32, u3
         body.push_str("\n\n");
         *chars += block.chars().count();
     };
-    let mut deck = Deck::new(sec.body.len(), rng);
+    let push_feature = |body: &mut String, chars: &mut usize, block: &str| {
+        if *chars + block.chars().count() <= BLOCK_LIMIT {
+            push_block(body, chars, block);
+        }
+    };
+    let mut decks = (Deck::new(sec.body.len(), rng), Deck::new(GENERAL.len(), rng));
+    let mut sentence = |out: &mut String, rng: &mut Rng, cx: &Ctx| {
+        let tpl = if rng.chance(0.35) { GENERAL[decks.1.draw(rng)] } else { sec.body[decks.0.draw(rng)] };
+        if rng.chance(0.2) && !tpl.starts_with('“') {
+            out.push_str(rng.pick(CONNECTIVES));
+        }
+        fill(out, tpl, cx, rng);
+    };
 
     // Dateline + lead.
     let mut lead = String::new();
@@ -966,7 +984,7 @@ fn article(rng: &mut Rng, sm: &Samplers, sec_i: usize, stamp: (i64, u32, u32, u3
         _ => {}
     }
     fill(&mut lead, rng.pick(sec.leads), &cx, rng);
-    fill(&mut lead, sec.body[deck.draw(rng)], &cx, rng);
+    sentence(&mut lead, rng, &cx);
     push_block(&mut body, &mut chars, &lead);
     if rng.chance(0.4) {
         body.push_str("<!-- more -->\n\n");
@@ -991,20 +1009,27 @@ fn article(rng: &mut Rng, sm: &Samplers, sec_i: usize, stamp: (i64, u32, u32, u3
     let mut para = 0usize;
     let mut note_used = false;
     let mut block = String::new();
+    let mut heading = String::new();
     while chars < target || para < 1 {
+        heading.clear();
         if headings_done < headings && para % heading_every == 0 {
-            block.clear();
-            block.push_str("## ");
-            fill(&mut block, sec.headings[heading_deck.draw(rng)], &cx, rng);
+            heading.push_str("## ");
+            fill(&mut heading, sec.headings[heading_deck.draw(rng)], &cx, rng);
             if rng.chance(0.1) {
-                let _ = write!(block, " {{#part-{}}}", headings_done + 1);
+                let _ = write!(heading, " {{#part-{}}}", headings_done + 1);
             }
-            push_block(&mut body, &mut chars, &block);
-            headings_done += 1;
         }
         block.clear();
         for _ in 0..2 + rng.below(3) {
-            fill(&mut block, sec.body[deck.draw(rng)], &cx, rng);
+            sentence(&mut block, rng, &cx);
+        }
+        let len = block.chars().count() + heading.chars().count();
+        if para > 0 && chars >= MIN_CHARS && chars + len > PARA_LIMIT {
+            break;
+        }
+        if !heading.is_empty() {
+            push_block(&mut body, &mut chars, &heading);
+            headings_done += 1;
         }
         if note_at == Some(para) {
             // Footnote reference after the paragraph's first sentence end.
@@ -1039,7 +1064,7 @@ fn article(rng: &mut Rng, sm: &Samplers, sec_i: usize, stamp: (i64, u32, u32, u3
                 block.push_str(if j + 1 == n { "。\n" } else { "；\n" });
             }
             block.pop();
-            push_block(&mut body, &mut chars, &block);
+            push_feature(&mut body, &mut chars, &block);
         }
         if quote_at == Some(para) {
             block.clear();
@@ -1051,7 +1076,7 @@ fn article(rng: &mut Rng, sm: &Samplers, sec_i: usize, stamp: (i64, u32, u32, u3
             } else {
                 fill(&mut block, "{official}", &cx, rng);
             }
-            push_block(&mut body, &mut chars, &block);
+            push_feature(&mut body, &mut chars, &block);
         }
         if table_at == Some(para) {
             block.clear();
@@ -1088,7 +1113,7 @@ fn article(rng: &mut Rng, sm: &Samplers, sec_i: usize, stamp: (i64, u32, u32, u3
                 block.push('\n');
             }
             block.pop();
-            push_block(&mut body, &mut chars, &block);
+            push_feature(&mut body, &mut chars, &block);
         }
         para += 1;
     }

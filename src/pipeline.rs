@@ -70,9 +70,20 @@ pub fn generate(req: &Request) -> Report {
     let (tera, ds) = render::load_templates(&theme, &config);
     report.diagnostics.extend(ds);
 
+    let t = Instant::now();
+    let timing = std::env::var_os("GAZETTE_TIMINGS").is_some();
+    let lap = |what: &str, t: &mut Instant| {
+        if timing {
+            eprintln!("timing: {what} {} ms", t.elapsed().as_millis());
+        }
+        *t = Instant::now();
+    };
+    let mut t = t;
     let (content, ds) = load::load(&req.root);
+    lap("load", &mut t);
     report.diagnostics.extend(ds);
     let (site, ds) = model::build(&config, content, &req.options);
+    lap("model", &mut t);
     report.diagnostics.extend(ds);
     report.pages = site.pages.len();
     report.sections = site.sections.len();
@@ -82,9 +93,11 @@ pub fn generate(req: &Request) -> Report {
         return report;
     };
     let (html, ds) = render::render_all(&site, &config, &tera, &theme, req.options.drafts);
+    lap("render", &mut t);
     report.diagnostics.extend(ds);
     if !report.diagnostics.has_errors() {
         let (out, ds) = assemble(&req.root, &site, &config, &theme, html);
+        lap("assemble", &mut t);
         report.diagnostics.extend(ds);
         report.output = out;
     }

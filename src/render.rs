@@ -11,11 +11,22 @@ use crate::diagnostics::{Diagnostic, Location};
 use crate::model::Site;
 use crate::paths;
 use crate::theme::Theme;
-use crate::views::{self, ArticleView, Crumb, DateView, PageView, paginate, total_pages};
+use crate::views::{self, Crumb, DateView, paginate, total_pages};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use tera::{Context, ErrorKind, Kwargs, State, Tera};
+use tera::{Context, ErrorKind, Kwargs, State, Tera, Value};
+
+/// `base` (a map) with `extra` keys set. Tera values share maps and arrays through `Arc`, so
+/// page views are converted to values once and reused by every list they appear in; this is
+/// what keeps rendering a 10k-article site from being dominated by re-serialising them.
+fn with(base: Value, extra: Vec<(&'static str, Value)>) -> Value {
+    let mut map = base.into_map().unwrap_or_default();
+    for (k, v) in extra {
+        map.insert(k.into(), v);
+    }
+    Value::from(map)
+}
 
 /// Templates every theme must have (the embedded default supplies them).
 const REQUIRED: &[&str] = &[
@@ -141,8 +152,10 @@ struct Shared<'a> {
     config: &'a Config,
     tera: &'a Tera,
     theme: &'a Theme,
-    views: Vec<PageView>,
-    site_view: SiteView<'a>,
+    values: Vec<Value>,
+    /// `site` with no nav entry active (index 0) and with entry i active (index i + 1).
+    site_values: Vec<Value>,
+    nav_urls: Vec<String>,
     base_path: String,
 }
 
@@ -178,7 +191,18 @@ pub fn render_all(
         extra: &config.extra,
         drafts,
     };
-    let shared = Shared { site, config, tera, theme, views: views::page_views(site, config), site_view, base_path };
+    let values: Vec<Value> = views::page_views(site, config).par_iter().map(Value::from_serializable).collect();
+    let site_values = (0..=site_view.nav.len())
+        .map(|active| {
+            let mut v = site_view.clone();
+            if active > 0 {
+                v.nav[active - 1].active = true;
+            }
+            Value::from_serializable(&v)
+        })
+        .collect();
+    let nav_urls = site_view.nav.iter().map(|n| n.url.clone()).collect();
+    let shared = Shared { site, config, tera, theme, values, site_values, nav_urls, base_path };
     let jobs = jobs(site, config);
     let results: Vec<Result<Rendered, Diagnostic>> = jobs.par_iter().map(|j| shared.run(j)).collect();
     let mut out = Vec::with_capacity(results.len());
@@ -269,14 +293,13 @@ struct ArchiveYear {
 }
 
 #[derive(Serialize)]
-struct ArchiveView<'a> {
+struct ArchiveView {
     kind: &'static str,
     title: String,
     url: String,
     year: Option<i32>,
     month: Option<u8>,
     years: Vec<ArchiveYear>,
-    pages: Vec<&'a PageView>,
     breadcrumbs: Vec<Crumb>,
 }
 
@@ -289,6 +312,16 @@ struct TermView {
 }
 
 impl Shared<'_> {
+    fn list(&self, items: &[usize]) -> Value {
+        Value::from(items.iter().map(|i| self.values[*i].clone()).collect::<Vec<_>>())
+    }
+
+    fn paginator(&self, items: &[usize], per: usize, n: usize, base: &str) -> Value {
+        let p = paginate(items, per, n, base);
+        let pages = self.list(&items[p.range.clone()]);
+        with(Value::from_serializable(&p), vec![("pages", pages)])
+    }
+
     fn origin(&self, job: &Job) -> String {
         match job {
             Job::Page(i) => self.site.pages[*i].display.clone(),
@@ -321,19 +354,16 @@ impl Shared<'_> {
             Job::Archive(..) => "archive",
         };
         let current_url = format!("{}{}", self.base_path, paths::encode_path(path.trim_end_matches("index.html")));
-        let mut site_view = self.site_view.clone();
         // The most specific nav entry containing this page is the active one.
-        let active = site_view
-            .nav
+        let active = self
+            .nav_urls
             .iter()
             .enumerate()
-            .filter(|(_, n)| current_url.starts_with(&n.url))
-            .max_by_key(|(_, n)| n.url.len())
-            .map(|(i, _)| i);
-        if let Some(i) = active {
-            site_view.nav[i].active = true;
-        }
-        ctx.insert("site", &site_view);
+            .filter(|(_, u)| current_url.starts_with(u.as_str()))
+            .max_by_key(|(_, u)| u.len())
+            .map(|(i, _)| i + 1)
+            .unwrap_or(0);
+        ctx.insert_value("site", self.site_values[active].clone());
         ctx.insert("canonical", &format!("{}{current_url}", self.config.origin()));
         ctx.insert("current_url", &current_url);
         ctx.insert("page_kind", kind);
@@ -351,24 +381,20 @@ impl Shared<'_> {
     fn home(&self, ctx: &mut Context) -> (String, String) {
         let site = self.site;
         ctx.insert("section", &views::section_view(site, 0, Some(format!("{}atom.xml", self.base_path))));
-        let latest: Vec<&PageView> = site.by_date.iter().take(10).map(|i| &self.views[*i]).collect();
-        ctx.insert("lead", &latest.first());
-        ctx.insert("latest", &latest);
-        #[derive(Serialize)]
-        struct Block<'a> {
-            section: Crumb,
-            pages: Vec<&'a PageView>,
-        }
-        let blocks: Vec<Block> = tree_order(site)
+        let latest: Vec<usize> = site.by_date.iter().take(10).copied().collect();
+        ctx.insert_value("lead", latest.first().map(|i| self.values[*i].clone()).unwrap_or_else(Value::none));
+        ctx.insert_value("latest", self.list(&latest));
+        let blocks: Vec<Value> = tree_order(site)
             .into_iter()
             .map(|i| &site.sections[i])
             .filter(|s| s.fm.sort_by == crate::front_matter::SortBy::Date && !s.pages.is_empty())
-            .map(|s| Block {
-                section: Crumb { title: s.title.clone(), url: s.url.clone() },
-                pages: s.pages.iter().take(5).map(|i| &self.views[*i]).collect(),
+            .map(|s| {
+                let section = Value::from_serializable(&Crumb { title: s.title.clone(), url: s.url.clone() });
+                let pages = self.list(&s.pages[..s.pages.len().min(5)]);
+                with(Value::from(tera::Map::new()), vec![("section", section), ("pages", pages)])
             })
             .collect();
-        ctx.insert("latest_by_section", &blocks);
+        ctx.insert_value("latest_by_section", Value::from(blocks));
         ("index.html".into(), template_or(&site.sections[0].fm.template, "index.html"))
     }
 
@@ -379,17 +405,20 @@ impl Shared<'_> {
         let sec_idx = site.sections.iter().position(|s| s.key == p.section).unwrap_or(0);
         let mut breadcrumbs = views::section_crumbs(site, sec_idx);
         breadcrumbs.push(Crumb { title: p.title.clone(), url: p.url.clone() });
-        let article = ArticleView {
-            base: &self.views[i],
-            content: &p.body.html,
-            toc: &p.body.toc,
-            show_toc: p.body.heading_count >= self.config.markdown.toc_min_headings,
-            prev: prev.map(|j| &self.views[j]),
-            next: next.map(|j| &self.views[j]),
-            related: site.related[i].iter().map(|j| &self.views[*j]).collect(),
-            breadcrumbs,
-        };
-        ctx.insert("page", &article);
+        let one = |j: Option<usize>| j.map(|j| self.values[j].clone()).unwrap_or_else(Value::none);
+        let article = with(
+            self.values[i].clone(),
+            vec![
+                ("content", Value::from(p.body.html.as_str())),
+                ("toc", Value::from_serializable(&p.body.toc)),
+                ("show_toc", Value::from(p.body.heading_count >= self.config.markdown.toc_min_headings)),
+                ("prev", one(prev)),
+                ("next", one(next)),
+                ("related", self.list(&site.related[i])),
+                ("breadcrumbs", Value::from_serializable(&breadcrumbs)),
+            ],
+        );
+        ctx.insert_value("page", article);
         let section_default = site.sections[sec_idx].fm.page_template.clone();
         let template = p.fm.template.clone().or(section_default).unwrap_or_else(|| "page.html".into());
         (format!("{}index.html", p.path), template)
@@ -400,7 +429,7 @@ impl Shared<'_> {
         let feed = crate::feeds::section_has_feed(self.site, self.config, i).then(|| format!("{}atom.xml", s.url));
         ctx.insert("section", &views::section_view(self.site, i, feed));
         let per = s.fm.paginate_by.unwrap_or(self.config.paginate_by);
-        ctx.insert("paginator", &paginate(&self.views, &s.listed, per, n, &s.url));
+        ctx.insert_value("paginator", self.paginator(&s.listed, per, n, &s.url));
         let path = if n == 1 { format!("{}index.html", s.path) } else { format!("{}page/{n}/index.html", s.path) };
         (path, template_or(&s.fm.template, "section.html"))
     }
@@ -452,7 +481,7 @@ impl Shared<'_> {
         };
         ctx.insert("taxonomy", &head);
         let per = conf.paginate_by.unwrap_or(self.config.paginate_by);
-        ctx.insert("paginator", &paginate(&self.views, &term.pages, per, n, &view.url));
+        ctx.insert_value("paginator", self.paginator(&term.pages, per, n, &view.url));
         ctx.insert("term", &view);
         let dir = format!("{}/{}/", tax.name, term.slug);
         let path = if n == 1 { format!("{dir}index.html") } else { format!("{dir}page/{n}/index.html") };
@@ -509,10 +538,9 @@ impl Shared<'_> {
             year,
             month,
             years,
-            pages: pages.iter().map(|i| &self.views[*i]).collect(),
             breadcrumbs: crumbs,
         };
-        ctx.insert("archive", &view);
+        ctx.insert_value("archive", with(Value::from_serializable(&view), vec![("pages", self.list(&pages))]));
         (format!("{rel}index.html"), "archive.html".into())
     }
 }

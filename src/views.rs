@@ -6,7 +6,6 @@
 //! contract is documented field by field in the README's template reference.
 
 use crate::config::Config;
-use crate::markdown::TocEntry;
 use crate::model::{Page, Section, Site};
 use crate::paths;
 use serde::Serialize;
@@ -129,28 +128,6 @@ pub struct PageView {
     pub page_number: Option<String>,
     /// Free-form data.
     pub extra: serde_yaml::Value,
-}
-
-/// The full article, for `page.html`.
-#[derive(Debug, Serialize)]
-pub struct ArticleView<'a> {
-    /// Everything a list shows.
-    #[serde(flatten)]
-    pub base: &'a PageView,
-    /// Body HTML.
-    pub content: &'a str,
-    /// Table of contents.
-    pub toc: &'a [TocEntry],
-    /// Whether the page has enough headings for a TOC.
-    pub show_toc: bool,
-    /// Older / earlier page in the section.
-    pub prev: Option<&'a PageView>,
-    /// Newer / later page in the section.
-    pub next: Option<&'a PageView>,
-    /// Pages sharing tags.
-    pub related: Vec<&'a PageView>,
-    /// Home › section › … › page.
-    pub breadcrumbs: Vec<Crumb>,
 }
 
 /// Term links for one taxonomy of a page.
@@ -312,11 +289,12 @@ pub struct Pager {
     pub current: bool,
 }
 
-/// A page of a paginated list.
+/// A page of a paginated list, without the pages themselves (the renderer attaches them).
 #[derive(Debug, Serialize)]
-pub struct Paginator<'a> {
-    /// Pages on this page.
-    pub pages: Vec<&'a PageView>,
+pub struct Paginator {
+    /// Which items of the list are on this page.
+    #[serde(skip)]
+    pub range: std::ops::Range<usize>,
     /// 1-based.
     pub current: usize,
     /// Count of pages.
@@ -340,12 +318,12 @@ pub fn pager_url(base: &str, n: usize) -> String {
     if n <= 1 { base.to_string() } else { format!("{base}page/{n}/") }
 }
 
-/// Splits `items` into pages of `per` (0 = one page) and returns page `n` (1-based).
-pub fn paginate<'a>(views: &'a [PageView], items: &[usize], per: usize, n: usize, base: &str) -> Paginator<'a> {
+/// Splits `items` into pages of `per` (0 = one page) and describes page `n` (1-based).
+pub fn paginate(items: &[usize], per: usize, n: usize, base: &str) -> Paginator {
     let total_pages = total_pages(items.len(), per);
     let range = if per == 0 { 0..items.len() } else { ((n - 1) * per).min(items.len())..(n * per).min(items.len()) };
     Paginator {
-        pages: items[range].iter().map(|i| &views[*i]).collect(),
+        range,
         current: n,
         total_pages,
         total_items: items.len(),

@@ -1,0 +1,57 @@
+//! Theme overrides and template diagnostics.
+
+mod common;
+
+use common::Site;
+
+#[test]
+fn template_syntax_errors_name_the_template_file_line_and_column() {
+    let site = Site::new()
+        .file("templates/404.html", "<p>\n{% if %}\n</p>")
+        .file("templates/section.html", "{% for x in %}");
+    let r = site.build();
+    let errs: Vec<String> = r.diagnostics.sorted().iter().map(|d| d.location.as_ref().map(|l| l.to_string()).unwrap_or_default()).collect();
+    assert_eq!(r.diagnostics.error_count(), 2, "{}", r.diagnostics.render());
+    assert_eq!(errs, vec!["templates/404.html:2:7".to_string(), "templates/section.html:1:13".to_string()]);
+}
+
+#[test]
+fn template_render_errors_are_reported_once_with_location() {
+    let site = Site::new()
+        .page("news/a.md", "title: A", "x")
+        .page("news/b.md", "title: B", "x")
+        .file("templates/page.html", "<h1>{{ page.title }}</h1>\n{{ page.no_such_field }}");
+    let r = site.build();
+    assert_eq!(r.diagnostics.error_count(), 1, "{}", r.diagnostics.render());
+    let d = r.diagnostics.sorted()[0].clone();
+    assert_eq!(d.location.map(|l| l.to_string()).as_deref(), Some("templates/page.html:2:9"));
+    assert!(d.message.starts_with("template error: "), "{}", d.message);
+}
+
+#[test]
+fn missing_page_template_names_the_page() {
+    let site = Site::new().page("news/a.md", "title: A\ntemplate: special.html", "x");
+    let r = site.build();
+    let d = r.diagnostics.sorted()[0].clone();
+    assert_eq!(d.message, "template `special.html` not found");
+    assert_eq!(d.location.map(|l| l.file), Some("content/news/a.md".to_string()));
+}
+
+#[test]
+fn a_named_theme_overrides_the_built_in_one_file_by_file() {
+    let site = Site::new()
+        .file("gazette.yaml", "title: 测试站\nbase_url: https://example.org/\ntheme: mine\n")
+        .file("themes/mine/templates/404.html", "mine {{ site.title }}")
+        .file("themes/mine/static/css/style.css", "/* theme */");
+    site.build_clean();
+    assert_eq!(site.read("404.html"), "mine 测试站");
+    assert_eq!(site.read("css/style.css"), "/* theme */");
+    assert!(site.read("index.html").contains("<html"));
+}
+
+#[test]
+fn a_missing_named_theme_is_an_error() {
+    let site = Site::new().file("gazette.yaml", "title: t\nbase_url: https://example.org/\ntheme: nope\n");
+    let r = site.build();
+    assert_eq!(r.diagnostics.sorted()[0].message, "theme `nope` not found at themes/nope/");
+}
