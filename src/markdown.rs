@@ -35,6 +35,8 @@ pub struct Rendered {
     pub html: String,
     /// HTML before `<!-- more -->`, when the marker is present.
     pub summary_html: Option<String>,
+    /// Plain text before `<!-- more -->`, when the marker is present.
+    pub summary_text: Option<String>,
     /// Headings as a tree.
     pub toc: Vec<TocEntry>,
     /// Number of headings (all levels).
@@ -87,14 +89,34 @@ pub fn render(body: &str, ctx: &LinkContext) -> (Rendered, Vec<Diagnostic>) {
     let plain: Vec<Event> = events.into_iter().filter_map(Ev::into_event).collect();
     let mut out = Rendered { heading_count: rw.headings.len(), ..Default::default() };
     if let Some(cut) = more {
+        let head = close_open_tags(&plain[..cut]);
         let mut s = String::new();
-        pulldown_cmark::html::push_html(&mut s, plain[..cut].iter().cloned());
+        pulldown_cmark::html::push_html(&mut s, head.iter().cloned());
         out.summary_html = Some(s);
+        out.summary_text = Some(plain_text(&head));
     }
     out.text = plain_text(&plain);
     pulldown_cmark::html::push_html(&mut out.html, plain.into_iter());
     out.toc = build_toc(std::mem::take(&mut rw.headings));
     (out, rw.diags)
+}
+
+/// `events` with end tags appended for every tag still open, so a `<!-- more -->` inside a
+/// paragraph, list or quote still yields balanced HTML.
+fn close_open_tags<'a>(events: &[Event<'a>]) -> Vec<Event<'a>> {
+    let mut open: Vec<TagEnd> = Vec::new();
+    for e in events {
+        match e {
+            Event::Start(tag) => open.push(tag.to_end()),
+            Event::End(_) => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    let mut out = events.to_vec();
+    out.extend(open.into_iter().rev().map(Event::End));
+    out
 }
 
 /// An event, or the position of the `<!-- more -->` marker.
@@ -388,28 +410,40 @@ pub fn heading_slug(title: &str) -> String {
 }
 
 /// Deletes a soft break whose neighbours are both CJK, so `工人\n日报` renders as `工人日报`.
+/// The neighbours are the nearest characters of text on each side, looking through inline
+/// markup (`**重点**\n内容` must join too).
 fn drop_cjk_soft_breaks(events: Vec<Ev>) -> Vec<Ev> {
-    let mut out: Vec<Ev> = Vec::with_capacity(events.len());
-    let mut iter = events.into_iter().peekable();
-    while let Some(ev) = iter.next() {
+    let mut drop = vec![false; events.len()];
+    for (i, ev) in events.iter().enumerate() {
         if let Ev::E(Event::SoftBreak) = ev {
-            let before = match out.last() {
-                Some(Ev::E(Event::Text(t))) => t.chars().last(),
-                _ => None,
-            };
-            let after = match iter.peek() {
-                Some(Ev::E(Event::Text(t))) => t.chars().next(),
-                _ => None,
-            };
-            if let (Some(a), Some(b)) = (before, after) {
-                if paths::is_cjk(a) && paths::is_cjk(b) {
-                    continue;
-                }
+            let before = events[..i].iter().rev().find_map(|e| edge_char(e, true));
+            let after = events[i + 1..].iter().find_map(|e| edge_char(e, false));
+            if let (Some(Some(a)), Some(Some(b))) = (before, after) {
+                drop[i] = paths::is_cjk(a) && paths::is_cjk(b);
             }
         }
-        out.push(ev);
     }
-    out
+    events.into_iter().zip(drop).filter(|(_, d)| !d).map(|(e, _)| e).collect()
+}
+
+/// For the soft-break scan: `Some(Some(c))` is text ending (or starting) with `c`;
+/// `Some(None)` stops the scan (a block boundary or another break); `None` looks further
+/// (inline tags, which render no characters).
+fn edge_char(ev: &Ev, last: bool) -> Option<Option<char>> {
+    match ev {
+        Ev::E(Event::Text(t) | Event::Code(t)) => Some(if last { t.chars().last() } else { t.chars().next() }),
+        Ev::E(Event::Start(tag)) if is_inline(tag) => None,
+        Ev::E(Event::End(end)) if is_inline_end(end) => None,
+        _ => Some(None),
+    }
+}
+
+fn is_inline(tag: &Tag) -> bool {
+    matches!(tag, Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
+}
+
+fn is_inline_end(end: &TagEnd) -> bool {
+    matches!(end, TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link)
 }
 
 fn plain_text(events: &[Event]) -> String {

@@ -189,6 +189,7 @@ pub fn build(config: &Config, content: Content, opts: &BuildOptions) -> (Site, V
     for p in parsed {
         match p {
             Ok(Parsed::Page(d)) => {
+                let d = *d;
                 if visible(&d.fm, d.date, config, opts) {
                     page_drafts.push(d);
                 } else {
@@ -248,7 +249,7 @@ pub fn build(config: &Config, content: Content, opts: &BuildOptions) -> (Site, V
         .into_par_iter()
         .map(|(src, fm, body, off)| {
             let (rendered, ds) = render_ctx(src, body, off);
-            (make_section(src, fm, rendered, &base_path, &origin), ds)
+            (make_section(src, *fm, rendered, &base_path, &origin), ds)
         })
         .collect::<Vec<_>>()
         .into_iter()
@@ -266,8 +267,8 @@ pub fn build(config: &Config, content: Content, opts: &BuildOptions) -> (Site, V
 }
 
 enum Parsed<'a> {
-    Page(Draft<'a>),
-    Section(&'a Source, SectionFrontMatter, &'a str, usize),
+    Page(Box<Draft<'a>>),
+    Section(&'a Source, Box<SectionFrontMatter>, &'a str, usize),
 }
 
 fn parse<'a>(src: &'a Source, config: &Config, sections: &BTreeSet<&str>) -> Result<Parsed<'a>, Diagnostic> {
@@ -275,7 +276,7 @@ fn parse<'a>(src: &'a Source, config: &Config, sections: &BTreeSet<&str>) -> Res
     match src.kind {
         SourceKind::Section => {
             let fm = front_matter::parse_section(&split, &src.display, &src.text)?;
-            Ok(Parsed::Section(src, fm, split.body, split.body_offset))
+            Ok(Parsed::Section(src, Box::new(fm), split.body, split.body_offset))
         }
         SourceKind::Page => {
             let fm = front_matter::parse_page(&split, &src.display, &src.text)?;
@@ -284,12 +285,10 @@ fn parse<'a>(src: &'a Source, config: &Config, sections: &BTreeSet<&str>) -> Res
                     .at_source(Location::at(&src.display, 1, 1), &src.text)
                     .hint("add a line `title: …` between the `---` lines"));
             }
-            if let Some(name) = &fm.section {
-                if !sections.contains(name.trim_matches('/')) {
-                    return Err(Diagnostic::error(format!("section `{name}` does not exist"))
-                        .at_source(key_line(&src.text, &src.display, "section"), &src.text)
-                        .hint("`section:` names a folder under content/ that has an _index.md, e.g. `news/jiuye`"));
-                }
+            if let Some(name) = fm.section.as_ref().filter(|n| !sections.contains(n.trim_matches('/'))) {
+                return Err(Diagnostic::error(format!("section `{name}` does not exist"))
+                    .at_source(key_line(&src.text, &src.display, "section"), &src.text)
+                    .hint("`section:` names a folder under content/ that has an _index.md, e.g. `news/jiuye`"));
             }
             let (stem, dir) = stem_and_dir(src);
             let prefix = paths::date_prefix(stem);
@@ -303,7 +302,15 @@ fn parse<'a>(src: &'a Source, config: &Config, sections: &BTreeSet<&str>) -> Res
             let path = format!("{}{slug}/", if dir.is_empty() { String::new() } else { format!("{dir}/") });
             let split_body = split.body;
             let body_offset = split.body_offset;
-            Ok(Parsed::Page(Draft { src, fm, split_body, body_offset, date, path, section_dir: dir.to_string() }))
+            Ok(Parsed::Page(Box::new(Draft {
+                src,
+                fm,
+                split_body,
+                body_offset,
+                date,
+                path,
+                section_dir: dir.to_string(),
+            })))
         }
     }
 }
@@ -328,14 +335,16 @@ fn visible(fm: &PageFrontMatter, date: Option<OffsetDateTime>, config: &Config, 
     if publish.is_some_and(|p| p > opts.now) && !opts.future {
         return false;
     }
-    !fm.expiry_date.is_some_and(|e| e.resolve(config.offset()) <= opts.now)
+    fm.expiry_date.is_none_or(|e| e.resolve(config.offset()) > opts.now)
 }
 
 fn finish_page(d: Draft, body: Rendered, config: &Config, opts: &BuildOptions, base_path: &str, origin: &str) -> Page {
     let url = format!("{base_path}{}", paths::encode_path(&d.path));
     let summary_text = match (&d.fm.summary, &body.summary_html) {
         (Some(s), _) => s.trim().to_string(),
-        (None, Some(_)) => markdown::auto_summary(&body.text, usize::MAX),
+        (None, Some(_)) => {
+            body.summary_text.clone().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ")
+        }
         (None, None) => markdown::auto_summary(&body.text, 150),
     };
     let summary_html = match (&d.fm.summary, &body.summary_html) {

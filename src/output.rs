@@ -196,7 +196,7 @@ fn remove_tree(dir: &Path) -> std::io::Result<()> {
     }
     files.par_iter().try_for_each(std::fs::remove_file)?;
     // Deepest first, so each folder is empty when its turn comes.
-    dirs.sort_by(|a, b| b.0.cmp(&a.0));
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.0));
     for (_, d) in dirs {
         std::fs::remove_dir(&d)?;
     }

@@ -78,13 +78,11 @@ pub fn slugify(s: &str, policy: SlugPolicy) -> String {
         }
     };
     for ch in s.trim().chars() {
-        if policy == SlugPolicy::Pinyin && is_han(ch) {
-            if let Some(p) = pinyin_of(ch) {
-                push_dash(&mut out);
-                out.push_str(p);
-                push_dash(&mut out);
-                continue;
-            }
+        if let Some(p) = pinyin_of(ch).filter(|_| policy == SlugPolicy::Pinyin && is_han(ch)) {
+            push_dash(&mut out);
+            out.push_str(p);
+            push_dash(&mut out);
+            continue;
         }
         if ch.is_alphanumeric() {
             out.extend(ch.to_lowercase());

@@ -44,10 +44,11 @@ pub fn load_templates(theme: &Theme, config: &Config) -> (Option<Tera>, Vec<Diag
     let mut diags = Vec::new();
     for (name, src) in &theme.templates {
         let mut single = new_tera(config);
-        if let Err(e) = single.add_raw_template(name, &src.text) {
-            if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
-                diags.push(template_error(&e, theme));
-            }
+        // Alone, a template may miss its parent or components; only syntax errors count here.
+        if let Err(e) = single.add_raw_template(name, &src.text)
+            && matches!(e.kind(), ErrorKind::SyntaxError(_))
+        {
+            diags.push(template_error(&e, theme));
         }
     }
     if !diags.is_empty() {
@@ -266,8 +267,11 @@ fn jobs(site: &Site, config: &Config) -> Vec<Job> {
     jobs
 }
 
+/// Month → pages of one year, newest first.
+pub type Months = Vec<(u8, Vec<usize>)>;
+
 /// Year → month → pages (newest first), newest year first.
-pub fn archive_index(site: &Site) -> Vec<(i32, Vec<(u8, Vec<usize>)>)> {
+pub fn archive_index(site: &Site) -> Vec<(i32, Months)> {
     let mut map: BTreeMap<i32, BTreeMap<u8, Vec<usize>>> = BTreeMap::new();
     for &i in &site.by_date {
         if let Some(d) = site.pages[i].date {
@@ -531,15 +535,7 @@ impl Shared<'_> {
         if kind != "index" {
             crumbs.push(Crumb { title: title.clone(), url: url.clone() });
         }
-        let view = ArchiveView {
-            kind,
-            title,
-            url,
-            year,
-            month,
-            years,
-            breadcrumbs: crumbs,
-        };
+        let view = ArchiveView { kind, title, url, year, month, years, breadcrumbs: crumbs };
         ctx.insert_value("archive", with(Value::from_serializable(&view), vec![("pages", self.list(&pages))]));
         (format!("{rel}index.html"), "archive.html".into())
     }

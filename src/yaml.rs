@@ -46,29 +46,36 @@ fn to_diagnostic(e: &serde_yaml::Error, text: &str, file: &str, first_line: usiz
     }
 }
 
-/// The 1-based (line, column) of the first backticked value of `message` in `text`.
+/// The 1-based (line, column) of the first backticked value of `message` in `text`; for a
+/// duplicate key, the line where it is repeated.
 fn find_quoted(message: &str, text: &str) -> Option<(usize, usize)> {
     let value = message.split('`').nth(1).filter(|v| !v.is_empty())?;
+    if message.starts_with("duplicate field") {
+        let key = format!("{value}:");
+        let line = text.lines().enumerate().filter(|(_, l)| l.starts_with(&key)).nth(1)?.0;
+        return Some((line + 1, 1));
+    }
     let offset = text.find(value)?;
     Some(crate::diagnostics::line_col(text, offset))
 }
 
-/// serde_yaml appends " at line N column M" (sometimes mid-sentence); the location is shown
-/// separately, so drop it.
+/// serde_yaml appends " at line N column M" (sometimes more than once, for the place a
+/// scanner started); those positions count from the front-matter block, not the file, and
+/// the location is shown separately, so drop them all.
 fn strip_position(msg: &str) -> String {
-    match msg.find(" at line ") {
-        Some(i) => {
-            let rest = &msg[i + " at line ".len()..];
-            // Keep anything after "column M" (serde_yaml sometimes continues the sentence).
-            let tail = rest
-                .find("column ")
-                .map(|j| &rest[j + "column ".len()..])
-                .map(|t| t.trim_start_matches(|c: char| c.is_ascii_digit()))
-                .unwrap_or("");
-            format!("{}{}", &msg[..i], tail)
-        }
-        None => msg.to_string(),
+    let mut out = String::with_capacity(msg.len());
+    let mut rest = msg;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let after = after.trim_start_matches(|c: char| c.is_ascii_digit());
+        rest = match after.strip_prefix(" column ") {
+            Some(t) => t.trim_start_matches(|c: char| c.is_ascii_digit()),
+            None => after,
+        };
     }
+    out.push_str(rest);
+    out
 }
 
 /// Turns serde's "unknown field `x`, expected one of `a`, `b`" into a short message and a hint

@@ -75,7 +75,9 @@ fn feeds_sitemap_robots_and_404() {
     assert!(site.exists("news/atom.xml"));
     assert!(site.read("tags/就业/atom.xml").contains("<title>第二篇</title>"));
     let sitemap = site.read("sitemap.xml");
-    assert!(sitemap.contains("<loc>https://example.org/news/%E6%88%B7%E5%A4%96%E5%8A%B3%E5%8A%A8%E8%80%85%E9%A9%BF%E7%AB%99/</loc>"));
+    assert!(sitemap.contains(
+        "<loc>https://example.org/news/%E6%88%B7%E5%A4%96%E5%8A%B3%E5%8A%A8%E8%80%85%E9%A9%BF%E7%AB%99/</loc>"
+    ));
     assert_eq!(site.read("robots.txt"), "User-agent: *\nAllow: /\n\nSitemap: https://example.org/sitemap.xml\n");
     assert!(site.exists("404.html"));
 }
@@ -163,9 +165,11 @@ fn prev_next_and_related() {
 
 #[test]
 fn sub_path_base_url_prefixes_every_internal_link() {
-    let site = news_site()
-        .file("gazette.yaml", "title: 测试站\nbase_url: https://example.org/bulletin/\n")
-        .page("news/2024-07-01-links.md", "title: 链接\nimage: /images/a.svg", "[站内](@/news/2024-05-20-first.md) ![图](/images/a.svg)");
+    let site = news_site().file("gazette.yaml", "title: 测试站\nbase_url: https://example.org/bulletin/\n").page(
+        "news/2024-07-01-links.md",
+        "title: 链接\nimage: /images/a.svg",
+        "[站内](@/news/2024-05-20-first.md) ![图](/images/a.svg)",
+    );
     site.build_clean();
     let mut checked = 0;
     for (path, bytes) in tree(&site.path("public")) {
@@ -180,7 +184,9 @@ fn sub_path_base_url_prefixes_every_internal_link() {
                     checked += 1;
                 } else {
                     assert!(
-                        url.starts_with("https://example.org/bulletin/") || url.starts_with('#') || !url.contains("://"),
+                        url.starts_with("https://example.org/bulletin/")
+                            || url.starts_with('#')
+                            || !url.contains("://"),
                         "{path}: {attr}={url}"
                     );
                 }
@@ -214,7 +220,8 @@ fn case_only_collisions_name_both_files() {
 
 #[test]
 fn slug_override_collision_is_an_error() {
-    let site = Site::new().page("news/a.md", "title: A\nslug: same", "x").page("news/b.md", "title: B\nslug: same", "x");
+    let site =
+        Site::new().page("news/a.md", "title: A\nslug: same", "x").page("news/b.md", "title: B\nslug: same", "x");
     let r = site.build();
     assert_eq!(r.diagnostics.error_count(), 1, "{}", r.diagnostics.render());
     let d = r.diagnostics.sorted()[0].clone();
@@ -226,9 +233,11 @@ fn slug_override_collision_is_an_error() {
 
 #[test]
 fn pinyin_slug_policy() {
-    let site = Site::new()
-        .file("gazette.yaml", "title: t\nbase_url: https://example.org/\nslug: pinyin\n")
-        .page("news/2024-05-20-辽宁就业.md", "title: 辽宁\ntags: [辽宁]", "x");
+    let site = Site::new().file("gazette.yaml", "title: t\nbase_url: https://example.org/\nslug: pinyin\n").page(
+        "news/2024-05-20-辽宁就业.md",
+        "title: 辽宁\ntags: [辽宁]",
+        "x",
+    );
     site.build_clean();
     assert!(site.exists("news/liao-ning-jiu-ye/index.html"));
     assert!(site.exists("tags/liao-ning/index.html"));

@@ -29,7 +29,8 @@ fn sample_site_has_the_promised_content() {
     let config = gazette::config::Config::load(root, &Default::default()).expect("config");
     let (content, diags) = gazette::load::load(root);
     assert!(diags.is_empty());
-    let texts: Vec<&gazette::load::Source> = content.sources.iter().filter(|s| s.kind == gazette::load::SourceKind::Page).collect();
+    let texts: Vec<&gazette::load::Source> =
+        content.sources.iter().filter(|s| s.kind == gazette::load::SourceKind::Page).collect();
     let news = texts.iter().filter(|s| s.rel.starts_with("news/")).count();
     let kb = texts.iter().filter(|s| s.rel.starts_with("kb/")).count();
     assert!(news >= 30, "{news} news articles");
@@ -40,7 +41,11 @@ fn sample_site_has_the_promised_content() {
     }
     let drafts = texts.iter().filter(|s| s.text.contains("\ndraft: true")).count();
     assert_eq!(drafts, 1, "exactly one draft");
-    let (site, _) = gazette::model::build(&config, content.clone(), &gazette::model::BuildOptions { now: common::now(), ..Default::default() });
+    let (site, _) = gazette::model::build(
+        &config,
+        content.clone(),
+        &gazette::model::BuildOptions { now: common::now(), ..Default::default() },
+    );
     assert_eq!(site.pages.len(), news + kb - 2, "the draft and the scheduled article are not published");
     let (all, _) = gazette::model::build(
         &config,

@@ -6,11 +6,11 @@ use common::Site;
 
 #[test]
 fn template_syntax_errors_name_the_template_file_line_and_column() {
-    let site = Site::new()
-        .file("templates/404.html", "<p>\n{% if %}\n</p>")
-        .file("templates/section.html", "{% for x in %}");
+    let site =
+        Site::new().file("templates/404.html", "<p>\n{% if %}\n</p>").file("templates/section.html", "{% for x in %}");
     let r = site.build();
-    let errs: Vec<String> = r.diagnostics.sorted().iter().map(|d| d.location.as_ref().map(|l| l.to_string()).unwrap_or_default()).collect();
+    let errs: Vec<String> =
+        r.diagnostics.sorted().iter().map(|d| d.location.as_ref().map(|l| l.to_string()).unwrap_or_default()).collect();
     assert_eq!(r.diagnostics.error_count(), 2, "{}", r.diagnostics.render());
     assert_eq!(errs, vec!["templates/404.html:2:7".to_string(), "templates/section.html:1:13".to_string()]);
 }

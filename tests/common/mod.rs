@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use tempfile::TempDir;
 
-/// The instant tests treat as "now": 2025-06-01T00:00:00+08:00.
+/// The instant tests treat as "now": 2026-06-01T00:00:00+08:00.
 pub fn now() -> time::OffsetDateTime {
-    time::macros::datetime!(2025-06-01 00:00 +08:00)
+    time::macros::datetime!(2026-06-01 00:00 +08:00)
 }
 
 /// The smallest valid config.
