@@ -26,6 +26,9 @@ pub enum Body {
     File(PathBuf),
     /// Compiled into the binary (the embedded theme's static files).
     Static(&'static [u8]),
+    /// Already written into the staging folder while rendering (large sites never hold all
+    /// their HTML in memory); listed here only so collisions are still detected.
+    Written,
 }
 
 /// One output file and the input it came from (for collision messages).
@@ -78,6 +81,7 @@ impl Output {
             Body::Bytes(b) => Ok(b.clone()),
             Body::Static(b) => Ok(b.to_vec()),
             Body::File(p) => std::fs::read(p),
+            Body::Written => Err(std::io::Error::other("already written to disk")),
         })
     }
 }
@@ -133,52 +137,90 @@ fn absolute(p: &Path) -> PathBuf {
     out
 }
 
-/// Writes `output` to `out` via a staging folder and a swap.
-pub fn write(output: &Output, out: &Path) -> Result<(), Diagnostic> {
-    let out = absolute(out);
-    let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.staging-{pid}"));
-    let old = parent.join(format!(".{name}.old-{pid}"));
-    let io =
-        |what: &str, p: &Path, e: std::io::Error| Diagnostic::error(format!("cannot {what} `{}`: {e}", p.display()));
-    std::fs::create_dir_all(&parent).map_err(|e| io("create", &parent, e))?;
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(|e| io("remove", &staging, e))?;
+/// A staging folder beside the output folder. Files go in while the build runs; [`commit`]
+/// swaps it into place. Dropped without a commit, it deletes itself, so a failed build leaves
+/// no staging folder and the previous output untouched.
+///
+/// [`commit`]: Staging::commit
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    old: PathBuf,
+    done: bool,
+}
+
+fn io_error(what: &str, p: &Path, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(format!("cannot {what} `{}`: {e}", p.display()))
+}
+
+impl Staging {
+    /// Creates an empty staging folder for output folder `out`.
+    pub fn create(out: &Path) -> Result<Staging, Diagnostic> {
+        let out = absolute(out);
+        let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        let pid = std::process::id();
+        let dir = parent.join(format!(".{name}.staging-{pid}"));
+        let old = parent.join(format!(".{name}.old-{pid}"));
+        std::fs::create_dir_all(&parent).map_err(|e| io_error("create", &parent, e))?;
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|e| io_error("remove", &dir, e))?;
+        }
+        std::fs::create_dir_all(&dir).map_err(|e| io_error("create", &dir, e))?;
+        Ok(Staging { dir, out, old, done: false })
     }
-    let timing = std::env::var_os("GAZETTE_TIMINGS").is_some();
-    let t = std::time::Instant::now();
-    let result = write_tree(output, &staging).and_then(|_| {
+
+    /// Writes one file, creating its folders. Safe to call from many threads.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let target = self.dir.join(rel);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
+        }
+        std::fs::write(&target, bytes).map_err(|e| io_error("write", &target, e))
+    }
+
+    /// Writes every file of `output` not written yet, then swaps the staging folder in.
+    pub fn commit(mut self, output: &Output) -> Result<(), Diagnostic> {
+        let timing = std::env::var_os("GAZETTE_TIMINGS").is_some();
+        let t = std::time::Instant::now();
+        write_tree(output, &self.dir)?;
         if timing {
             eprintln!("timing: write staging {} ms", t.elapsed().as_millis());
         }
-        if out.exists() {
-            std::fs::rename(&out, &old).map_err(|e| io("move aside", &out, e))?;
+        if self.out.exists() {
+            std::fs::rename(&self.out, &self.old).map_err(|e| io_error("move aside", &self.out, e))?;
         }
-        match std::fs::rename(&staging, &out) {
-            Ok(()) => Ok(()),
-            Err(e) => {
-                // Put the previous output back before reporting.
-                if old.exists() {
-                    let _ = std::fs::rename(&old, &out);
-                }
-                Err(io("move into place", &out, e))
+        if let Err(e) = std::fs::rename(&self.dir, &self.out) {
+            // Put the previous output back before reporting.
+            if self.old.exists() {
+                let _ = std::fs::rename(&self.old, &self.out);
+            }
+            return Err(io_error("move into place", &self.out, e));
+        }
+        self.done = true;
+        if self.old.exists() {
+            let t = std::time::Instant::now();
+            remove_tree(&self.old).map_err(|e| io_error("remove the previous output", &self.old, e))?;
+            if timing {
+                eprintln!("timing: remove previous output {} ms", t.elapsed().as_millis());
             }
         }
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-        return result;
+        Ok(())
     }
-    if old.exists() {
-        let t = std::time::Instant::now();
-        remove_tree(&old).map_err(|e| io("remove the previous output", &old, e))?;
-        if timing {
-            eprintln!("timing: remove previous output {} ms", t.elapsed().as_millis());
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
-    Ok(())
+}
+
+/// Writes `output` to `out` via a staging folder and a swap.
+pub fn write(output: &Output, out: &Path) -> Result<(), Diagnostic> {
+    Staging::create(out)?.commit(output)
 }
 
 /// Removes a folder we created, deleting files in parallel: on file systems mounted with
@@ -220,6 +262,7 @@ fn write_tree(output: &Output, dir: &Path) -> Result<(), Diagnostic> {
             Body::Bytes(b) => std::fs::write(&target, b),
             Body::Static(b) => std::fs::write(&target, b),
             Body::File(src) => std::fs::copy(src, &target).map(|_| ()),
+            Body::Written => Ok(()),
         };
         r.map_err(|e| Diagnostic::error(format!("cannot write `{path}` (from {}): {e}", file.origin)))
     })

@@ -8,7 +8,7 @@
 use crate::config::{Config, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{BuildOptions, Site};
-use crate::output::{self, Body, Output};
+use crate::output::{self, Body, Output, Staging};
 use crate::theme::{self, Origin};
 use crate::{feeds, load, model, render};
 use std::path::{Path, PathBuf};
@@ -56,6 +56,11 @@ pub struct Report {
 
 /// Runs every stage but writing.
 pub fn generate(req: &Request) -> Report {
+    run(req, None)
+}
+
+/// The pipeline; with a staging folder, HTML is written as it is rendered.
+fn run(req: &Request, sink: Option<&Staging>) -> Report {
     let start = Instant::now();
     let mut report = Report::default();
     let config = match Config::load(&req.root, &req.overrides) {
@@ -92,7 +97,14 @@ pub fn generate(req: &Request) -> Report {
         report.millis = start.elapsed().as_millis();
         return report;
     };
-    let (html, ds) = render::render_all(&site, &config, &tera, &theme, req.options.drafts);
+    let (html, ds) = render::render_all(
+        &site,
+        &config,
+        &tera,
+        &theme,
+        req.options.drafts,
+        sink.filter(|_| !report.diagnostics.has_errors()),
+    );
     lap("render", &mut t);
     report.diagnostics.extend(ds);
     if !report.diagnostics.has_errors() {
@@ -113,12 +125,21 @@ pub fn build(req: &Request) -> Report {
         report.diagnostics.push(d);
         return report;
     }
-    let mut report = generate(req);
+    let staging = match Staging::create(&out_dir) {
+        Ok(s) => s,
+        Err(d) => {
+            let mut report = Report::default();
+            report.diagnostics.push(d);
+            return report;
+        }
+    };
+    let mut report = run(req, Some(&staging));
     if report.diagnostics.has_errors() {
+        // Dropping the staging folder deletes it; the previous output was never touched.
         report.output = Output::default();
         return report;
     }
-    if let Err(d) = output::write(&report.output, &out_dir) {
+    if let Err(d) = staging.commit(&report.output) {
         report.diagnostics.push(d);
     }
     report
@@ -155,7 +176,8 @@ fn assemble(
         }
     }
     for r in html {
-        add(&mut out, r.path, Body::Bytes(r.html), &r.origin);
+        let body = if r.written { Body::Written } else { Body::Bytes(r.html) };
+        add(&mut out, r.path, body, &r.origin);
     }
     for (path, bytes) in
         feeds::feeds(site, config).into_iter().chain(feeds::sitemaps(site, config, feeds::SITEMAP_LIMIT))

@@ -9,6 +9,7 @@
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::model::Site;
+use crate::output::Staging;
 use crate::paths;
 use crate::theme::Theme;
 use crate::views::{self, Crumb, DateView, paginate, total_pages};
@@ -134,6 +135,8 @@ pub struct Rendered {
     pub html: Vec<u8>,
     /// Source shown in collision messages.
     pub origin: String,
+    /// True when `html` was already written to the staging folder (and is empty).
+    pub written: bool,
 }
 
 /// One HTML file to produce.
@@ -167,6 +170,7 @@ pub fn render_all(
     tera: &Tera,
     theme: &Theme,
     drafts: bool,
+    sink: Option<&Staging>,
 ) -> (Vec<Rendered>, Vec<Diagnostic>) {
     let base_path = config.base_path();
     let nav = nav(site);
@@ -205,7 +209,18 @@ pub fn render_all(
     let nav_urls = site_view.nav.iter().map(|n| n.url.clone()).collect();
     let shared = Shared { site, config, tera, theme, values, site_values, nav_urls, base_path };
     let jobs = jobs(site, config);
-    let results: Vec<Result<Rendered, Diagnostic>> = jobs.par_iter().map(|j| shared.run(j)).collect();
+    let results: Vec<Result<Rendered, Diagnostic>> = jobs
+        .par_iter()
+        .map(|j| {
+            let mut r = shared.run(j)?;
+            if let Some(staging) = sink {
+                staging.write(&r.path, &r.html)?;
+                r.html = Vec::new();
+                r.written = true;
+            }
+            Ok(r)
+        })
+        .collect();
     let mut out = Vec::with_capacity(results.len());
     let mut diags: Vec<Diagnostic> = Vec::new();
     for r in results {
@@ -377,7 +392,7 @@ impl Shared<'_> {
                 .hint("templates live in templates/ or themes/<name>/templates/"));
         }
         match self.tera.render(&template, &ctx) {
-            Ok(html) => Ok(Rendered { path, html: html.into_bytes(), origin: self.origin(job) }),
+            Ok(html) => Ok(Rendered { path, html: html.into_bytes(), origin: self.origin(job), written: false }),
             Err(e) => Err(template_error(&e, self.theme)),
         }
     }

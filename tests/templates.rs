@@ -55,3 +55,22 @@ fn a_missing_named_theme_is_an_error() {
     let r = site.build();
     assert_eq!(r.diagnostics.sorted()[0].message, "theme `nope` not found at themes/nope/");
 }
+
+#[test]
+fn a_render_error_keeps_the_previous_output_and_leaves_no_staging_folder() {
+    let site = Site::new().page("news/a.md", "title: A", "x").page("news/b.md", "title: B", "x");
+    site.build_clean();
+    let before = common::tree(&site.path("public"));
+    // Rendering starts (and writes pages into staging) before this page fails.
+    let site = site.file("templates/page.html", "{% if page.title == \"B\" %}{{ page.nope }}{% endif %}ok");
+    let r = site.build();
+    assert_eq!(r.diagnostics.error_count(), 1, "{}", r.diagnostics.render());
+    assert_eq!(common::tree(&site.path("public")), before);
+    let leftovers: Vec<String> = std::fs::read_dir(site.root())
+        .expect("read root")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public"))
+        .collect();
+    assert_eq!(leftovers, Vec::<String>::new());
+}
