@@ -64,6 +64,9 @@ pub struct LinkContext<'a> {
     /// Content paths of Markdown files that exist but are not published (drafts, expired…):
     /// linking to them is an error with a clearer message.
     pub unpublished: &'a BTreeSet<String>,
+    /// Content paths of Markdown files that exist but failed to parse; their own error is
+    /// reported, so links to them are not reported again as broken.
+    pub broken: &'a BTreeSet<String>,
     /// Markdown options from the config.
     pub unsafe_html: bool,
     /// Typographic punctuation.
@@ -312,6 +315,9 @@ impl<'c> Rewriter<'c> {
     fn resolve(&mut self, target: &str, frag: &str, dest: &str, range: &Range<usize>) -> Option<String> {
         if let Some(url) = self.ctx.urls.get(target) {
             return Some(format!("{url}{frag}"));
+        }
+        if self.ctx.broken.contains(target) {
+            return Some("#".to_string());
         }
         let why = if self.ctx.unpublished.contains(target) {
             format!("content/{target} exists but is not published (draft, scheduled or expired)")
@@ -565,6 +571,7 @@ mod tests {
             base_path: "/sub/",
             urls,
             unpublished: empty,
+            broken: empty,
             unsafe_html: false,
             smart_punctuation: false,
         }

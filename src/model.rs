@@ -186,7 +186,8 @@ pub fn build(config: &Config, content: Content, opts: &BuildOptions) -> (Site, V
     let mut page_drafts = Vec::new();
     let mut section_fms = Vec::new();
     let mut unpublished = BTreeSet::new();
-    for p in parsed {
+    let mut broken = BTreeSet::new();
+    for (p, src) in parsed.into_iter().zip(&content.sources) {
         match p {
             Ok(Parsed::Page(d)) => {
                 let d = *d;
@@ -197,7 +198,10 @@ pub fn build(config: &Config, content: Content, opts: &BuildOptions) -> (Site, V
                 }
             }
             Ok(Parsed::Section(src, fm, body, off)) => section_fms.push((src, fm, body, off)),
-            Err(d) => diags.push(d),
+            Err(d) => {
+                diags.push(d);
+                broken.insert(src.rel.clone());
+            }
         }
     }
 
@@ -223,6 +227,7 @@ pub fn build(config: &Config, content: Content, opts: &BuildOptions) -> (Site, V
             base_path: &base_path,
             urls: &urls,
             unpublished: &unpublished,
+            broken: &broken,
             unsafe_html: config.markdown.unsafe_html,
             smart_punctuation: config.markdown.smart_punctuation,
         };

@@ -268,3 +268,12 @@ fn init_site_builds_with_the_embedded_theme() {
     assert!(target.join("public/css/style.css").exists());
     assert!(target.join("public/news/welcome/index.html").exists());
 }
+
+#[test]
+fn links_to_a_page_with_bad_front_matter_are_not_reported_again() {
+    let site = Site::new().page("news/a.md", "title: [未闭合", "x").page("news/b.md", "title: B", "[A](@/news/a.md)");
+    let r = site.build();
+    let msgs: Vec<String> = r.diagnostics.sorted().iter().map(|d| d.to_string()).collect();
+    assert_eq!(r.diagnostics.error_count(), 1, "{msgs:?}");
+    assert!(msgs[0].contains("content/news/a.md:2:"), "{msgs:?}");
+}
