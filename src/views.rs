@@ -309,9 +309,13 @@ pub struct Paginator {
     pub first_url: String,
     /// Last page URL.
     pub last_url: String,
-    /// Every page.
+    /// The first page, the last, and those within [`PAGER_WINDOW`] of the current one. Listing
+    /// every page made the news section quadratic (1,000 list pages × 1,000 links at 10k articles).
     pub pagers: Vec<Pager>,
 }
+
+/// How many pages either side of the current one a pager lists.
+pub const PAGER_WINDOW: usize = 3;
 
 /// URL of page `n` of a list whose first page is at `base` (`/news/` → `/news/page/2/`).
 pub fn pager_url(base: &str, n: usize) -> String {
@@ -331,7 +335,10 @@ pub fn paginate(items: &[usize], per: usize, n: usize, base: &str) -> Paginator 
         next_url: (n < total_pages).then(|| pager_url(base, n + 1)),
         first_url: pager_url(base, 1),
         last_url: pager_url(base, total_pages),
-        pagers: (1..=total_pages).map(|k| Pager { number: k, url: pager_url(base, k), current: k == n }).collect(),
+        pagers: (1..=total_pages)
+            .filter(|k| *k == 1 || *k == total_pages || k.abs_diff(n) <= PAGER_WINDOW)
+            .map(|k| Pager { number: k, url: pager_url(base, k), current: k == n })
+            .collect(),
     }
 }
 
