@@ -52,6 +52,9 @@ pub struct Config {
     /// Feed options.
     #[serde(default)]
     pub feed: FeedConfig,
+    /// Search options.
+    #[serde(default)]
+    pub search: SearchConfig,
     /// Free-form data passed to templates as `site.extra`.
     #[serde(default)]
     pub extra: serde_yaml::Value,
@@ -137,6 +140,28 @@ impl Default for FeedConfig {
     fn default() -> Self {
         FeedConfig { limit: default_feed_limit(), sections: true }
     }
+}
+
+/// Search options.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Build the search index.
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+    /// Where the tantivy index is kept, relative to the site root.
+    #[serde(default = "default_index_dir")]
+    pub index_dir: String,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { enabled: true, index_dir: default_index_dir() }
+    }
+}
+
+fn default_index_dir() -> String {
+    ".gazette/index".into()
 }
 
 fn default_language() -> String {

@@ -19,6 +19,7 @@ pub mod paths;
 pub mod pipeline;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod structure;
 pub mod theme;
 pub mod views;

@@ -33,6 +33,24 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Search the index written by the last `gazette build`
+    Search {
+        /// The query: words are ANDed, Chinese matches as a contiguous string,
+        /// "quoted phrases" keep their spaces, -word excludes
+        query: String,
+        /// Site root
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Number of results
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Only pages listed in this section, e.g. news/jiuye
+        #[arg(long)]
+        section: Option<String>,
+        /// Print results as JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Create a new site in DIR (which must be new or empty)
     Init {
         /// Folder to create
@@ -102,6 +120,7 @@ fn main() -> ExitCode {
                 )
             })
         }
+        Command::Search { query, root, limit, section, json } => search(&root, &query, section.as_deref(), limit, json),
         Command::Init { dir } => match scaffold::init(&dir) {
             Ok(files) => {
                 println!("created a new site in {} ({} files)", dir.display(), files.len());
@@ -117,6 +136,42 @@ fn main() -> ExitCode {
             }
             Err(e) => usage_error(&e),
         },
+    }
+}
+
+/// `gazette search`: ranks with the tantivy index in the site's index folder.
+fn search(root: &std::path::Path, query: &str, section: Option<&str>, limit: usize, json: bool) -> ExitCode {
+    let config = match gazette::config::Config::load(root, &Overrides::default()) {
+        Ok(c) => c,
+        Err(ds) => {
+            for d in ds {
+                eprint!("{d}");
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let dir = root.join(&config.search.index_dir);
+    if !dir.is_dir() {
+        return usage_error(&format!("no search index at `{}`: run `gazette build` first", dir.display()));
+    }
+    match gazette::search::query::search(&dir, query, section, limit) {
+        Ok(hits) if json => match serde_json::to_string_pretty(&hits) {
+            Ok(s) => {
+                println!("{s}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => usage_error(&e.to_string()),
+        },
+        Ok(hits) => {
+            for (i, h) in hits.iter().enumerate() {
+                println!("{:>3}. {}  {}  [{}]", i + 1, h.title, h.url, h.section);
+            }
+            if hits.is_empty() {
+                println!("no results");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => usage_error(&e),
     }
 }
 

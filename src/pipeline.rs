@@ -52,6 +52,8 @@ pub struct Report {
     pub sections: usize,
     /// Wall time of the run, milliseconds.
     pub millis: u128,
+    /// The search index folder and its documents, written by `build` after the output.
+    pub search: Option<(PathBuf, Vec<crate::search::index::SearchDoc>)>,
 }
 
 /// Runs every stage but writing.
@@ -112,6 +114,9 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
         lap("assemble", &mut t);
         report.diagnostics.extend(ds);
         report.output = out;
+        if config.search.enabled {
+            report.search = Some((req.root.join(&config.search.index_dir), crate::search::index::documents(&site)));
+        }
     }
     report.millis = start.elapsed().as_millis();
     report
@@ -141,6 +146,12 @@ pub fn build(req: &Request) -> Report {
     }
     if let Err(d) = staging.commit(&report.output) {
         report.diagnostics.push(d);
+        return report;
+    }
+    if let Some((dir, docs)) = report.search.take()
+        && let Err(e) = crate::search::index::write(&dir, &docs)
+    {
+        report.diagnostics.push(Diagnostic::error(e).hint("delete the folder and build again"));
     }
     report
 }

@@ -100,9 +100,15 @@ fn explain(msg: &str) -> (String, Option<String>) {
     (msg.to_string(), None)
 }
 
-/// The candidate within edit distance 2 of `name`, if any.
+/// The candidate within edit distance 2 of `name`, or one it is a prefix of (`paginate` →
+/// `paginate_by`), if any.
 fn closest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates.iter().map(|c| (edit_distance(name, c), *c)).filter(|(d, _)| *d <= 2).min().map(|(_, c)| c)
+    candidates
+        .iter()
+        .map(|c| (edit_distance(name, c), *c))
+        .filter(|(d, c)| *d <= 2 || (name.len() >= 3 && c.starts_with(name)))
+        .min()
+        .map(|(_, c)| c)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

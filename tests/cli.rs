@@ -56,10 +56,11 @@ fn top_level_help_exits_zero_and_lists_every_command() {
     assert_eq!(r.stderr, "");
     for line in [
         "Usage: gazette <COMMAND>",
-        "  build  Build the site into public/ (atomically: a failed build leaves the old output untouched)",
-        "  check  Run every check of a build without writing anything",
-        "  init   Create a new site in DIR (which must be new or empty)",
-        "  new    Create an article from an archetype, e.g. `gazette new news/2024-05-20-slug.md`",
+        "  build   Build the site into public/ (atomically: a failed build leaves the old output untouched)",
+        "  check   Run every check of a build without writing anything",
+        "  search  Search the index written by the last `gazette build`",
+        "  init    Create a new site in DIR (which must be new or empty)",
+        "  new     Create an article from an archetype, e.g. `gazette new news/2024-05-20-slug.md`",
     ] {
         assert!(r.stdout.lines().any(|l| l == line), "missing {line:?} in:\n{}", r.stdout);
     }
@@ -228,7 +229,9 @@ fn rebuild_replaces_the_previous_output_and_leaves_no_staging_folder() {
     let r = site.run(&["build"]);
     ok(&r);
     assert!(!site.exists("kb/hotline/index.html"), "stale pages are gone after a rebuild");
-    assert_eq!(entries(site.root()), vec!["content", "gazette.yaml", "public"]);
+    // `.gazette/` holds the search index (a cache, git-ignored); nothing else is left behind.
+    assert_eq!(entries(site.root()), vec![".gazette", "content", "gazette.yaml", "public"]);
+    assert_eq!(entries(&site.path(".gazette")), vec!["index"]);
 }
 
 #[test]
@@ -481,8 +484,9 @@ fn unknown_config_key_exits_one_with_a_located_error() {
     assert_eq!(first, "error: unknown field `paginate`\n --> gazette.yaml:3:1\n  |\n3 | paginate: 10\n  | ^");
     assert!(
         r.stderr.contains(
-            "\n  = hint: custom data goes under `extra:`; known keys: title, description, base_url, language, \
-             timezone, theme, taxonomies, paginate_by, archives, slug, markdown, feed, extra\n"
+            "\n  = hint: did you mean `paginate_by`? Custom data goes under `extra:`; known keys: title, description, \
+             base_url, language, timezone, theme, taxonomies, paginate_by, archives, slug, markdown, feed, search, \
+             extra\n"
         ),
         "{}",
         r.stderr

@@ -1,0 +1,235 @@
+//! The tantivy index written at build time: the source of truth for `gazette search` and,
+//! later, for the static shards the browser reads.
+//!
+//! One document per published page, numbered oldest first (undated knowledge-base pages
+//! first, by path) so that posting order is date order and two builds number identically.
+//! Title, body and tags go through the shared bigram tokenizer with positions, so a Chinese
+//! query of any length is an exact phrase match. The index is rebuilt from scratch into a
+//! fresh folder and swapped in, so a crash never leaves a half-written index in place.
+
+use super::tokenize::{normalize, tokens_of_normalized};
+use crate::model::Site;
+use std::path::{Path, PathBuf};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
+use tantivy::{Index, IndexWriter, TantivyDocument, doc};
+
+/// Name the tokenizer is registered under in every index.
+pub const TOKENIZER: &str = "gazette";
+
+/// One searchable page.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SearchDoc {
+    /// Stable doc number: position in oldest-first order.
+    pub num: u64,
+    /// Root-relative URL.
+    pub url: String,
+    /// Title.
+    pub title: String,
+    /// Plain text of the body.
+    pub body: String,
+    /// Tag names.
+    pub tags: Vec<String>,
+    /// Section key (`news/jiuye`, `kb`).
+    pub section: String,
+    /// Section title.
+    pub section_title: String,
+    /// Publication time, Unix seconds; 0 for undated pages.
+    pub date: i64,
+    /// `2024-05-20`, or empty.
+    pub ymd: String,
+}
+
+/// The documents of a site, numbered oldest first.
+pub fn documents(site: &Site) -> Vec<SearchDoc> {
+    let mut order: Vec<usize> = (0..site.pages.len()).collect();
+    let key = |i: &usize| (site.pages[*i].date.map(|d| d.unix_timestamp()).unwrap_or(0), site.pages[*i].rel.clone());
+    order.sort_by_key(key);
+    order
+        .into_iter()
+        .enumerate()
+        .map(|(num, i)| {
+            let p = &site.pages[i];
+            let section = site.section(&p.section);
+            SearchDoc {
+                num: num as u64,
+                url: p.url.clone(),
+                title: p.title.clone(),
+                body: p.body.text.clone(),
+                tags: p.terms.get("tags").into_iter().flatten().map(|(n, _)| n.clone()).collect(),
+                section: p.section.clone(),
+                section_title: section.map(|s| s.title.clone()).unwrap_or_default(),
+                date: p.date.map(|d| d.unix_timestamp()).unwrap_or(0),
+                ymd: p.date.map(|d| crate::views::DateView::new(d).ymd).unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// The fields of the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Doc number (fast, stored).
+    pub num: Field,
+    /// URL (stored).
+    pub url: Field,
+    /// Title (tokenized, stored).
+    pub title: Field,
+    /// Body (tokenized).
+    pub body: Field,
+    /// Tags (tokenized, stored).
+    pub tags: Field,
+    /// Section key (exact, stored).
+    pub section: Field,
+    /// Date (fast, stored).
+    pub date: Field,
+}
+
+/// Builds the schema.
+pub fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    // Positions are required: a Chinese query is a phrase of overlapping bigrams.
+    let indexing = TextFieldIndexing::default()
+        .set_tokenizer(TOKENIZER)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let text = TextOptions::default().set_indexing_options(indexing);
+    let fields = Fields {
+        num: b.add_u64_field("num", INDEXED | STORED | FAST),
+        url: b.add_text_field("url", STORED),
+        title: b.add_text_field("title", text.clone().set_stored()),
+        body: b.add_text_field("body", text.clone()),
+        tags: b.add_text_field("tags", text.set_stored()),
+        section: b.add_text_field("section", STRING | STORED),
+        date: b.add_i64_field("date", STORED | FAST),
+    };
+    (b.build(), fields)
+}
+
+/// Registers the shared tokenizer on `index`.
+pub fn register(index: &Index) {
+    index.tokenizers().register(TOKENIZER, TextAnalyzer::from(GazetteTokenizer));
+}
+
+/// Writes a fresh index of `docs` into `dir`, replacing what was there.
+pub fn write(dir: &Path, docs: &[SearchDoc]) -> Result<(), String> {
+    let tmp = sibling(dir, "tmp");
+    let old = sibling(dir, "old");
+    for d in [&tmp, &old] {
+        if d.exists() {
+            std::fs::remove_dir_all(d).map_err(|e| format!("cannot remove `{}`: {e}", d.display()))?;
+        }
+    }
+    std::fs::create_dir_all(&tmp).map_err(|e| format!("cannot create `{}`: {e}", tmp.display()))?;
+    fill(&tmp, docs).map_err(|e| format!("cannot write the search index: {e}"))?;
+    if dir.exists() {
+        std::fs::rename(dir, &old).map_err(|e| format!("cannot move `{}` aside: {e}", dir.display()))?;
+    }
+    std::fs::rename(&tmp, dir).map_err(|e| format!("cannot move the search index into place: {e}"))?;
+    if old.exists() {
+        std::fs::remove_dir_all(&old).map_err(|e| format!("cannot remove `{}`: {e}", old.display()))?;
+    }
+    Ok(())
+}
+
+fn sibling(dir: &Path, what: &str) -> PathBuf {
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "index".into());
+    dir.with_file_name(format!(".{name}.{what}-{}", std::process::id()))
+}
+
+fn fill(dir: &Path, docs: &[SearchDoc]) -> tantivy::Result<()> {
+    let (schema, f) = schema();
+    let index = Index::create_in_dir(dir, schema)?;
+    register(&index);
+    // One thread and a 50 MB arena: the index is small next to the site, and a single
+    // segment keeps doc ids equal to doc numbers.
+    let mut writer: IndexWriter = index.writer_with_num_threads(1, 50_000_000)?;
+    for d in docs {
+        let mut document = doc!(
+            f.num => d.num,
+            f.url => d.url.as_str(),
+            f.title => d.title.as_str(),
+            f.body => d.body.as_str(),
+            f.section => d.section.as_str(),
+            f.date => d.date,
+        );
+        for t in &d.tags {
+            document.add_text(f.tags, t);
+        }
+        writer.add_document(document)?;
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    Ok(())
+}
+
+/// Opens the index in `dir`.
+pub fn open(dir: &Path) -> tantivy::Result<(Index, Fields)> {
+    let index = Index::open_in_dir(dir)?;
+    register(&index);
+    let (_, fields) = schema();
+    let schema = index.schema();
+    let get = |name: &str| schema.get_field(name);
+    let fields = Fields {
+        num: get("num").unwrap_or(fields.num),
+        url: get("url").unwrap_or(fields.url),
+        title: get("title").unwrap_or(fields.title),
+        body: get("body").unwrap_or(fields.body),
+        tags: get("tags").unwrap_or(fields.tags),
+        section: get("section").unwrap_or(fields.section),
+        date: get("date").unwrap_or(fields.date),
+    };
+    Ok((index, fields))
+}
+
+/// Reads a stored text field.
+pub fn stored_text(doc: &TantivyDocument, field: Field) -> String {
+    doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_string()
+}
+
+/// The shared tokenizer as a tantivy [`Tokenizer`].
+#[derive(Clone, Default)]
+pub struct GazetteTokenizer;
+
+/// Tokens of one text, precomputed.
+pub struct GazetteStream {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl Tokenizer for GazetteTokenizer {
+    type TokenStream<'a> = GazetteStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> GazetteStream {
+        let norm = normalize(text);
+        let tokens = tokens_of_normalized(&norm)
+            .into_iter()
+            .map(|t| Token {
+                // Offsets are into the normalised text; clamp so they never exceed the
+                // original (tantivy only uses them for snippets, which we do not use).
+                offset_from: t.from.min(text.len()),
+                offset_to: t.to.min(text.len()),
+                position: t.position,
+                text: t.text,
+                position_length: 1,
+            })
+            .collect();
+        GazetteStream { tokens, next: 0 }
+    }
+}
+
+impl TokenStream for GazetteStream {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}

@@ -1,0 +1,180 @@
+//! Query semantics, shared in spirit with the browser client: space-separated clauses are
+//! ANDed; a clause is matched as a contiguous string (its tokens as a phrase, so 户外劳动者
+//! finds exactly the texts containing 户外劳动者); `"quoted phrases"` keep their spaces;
+//! `-clause` excludes. Ranking is BM25 with the title counting double; equal scores go to the
+//! newest page.
+
+use super::index::{Fields, open, stored_text};
+use super::tokenize::{normalize, tokenize};
+use crate::paths::is_han;
+use std::path::Path;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocId, Score, SegmentReader, TantivyDocument, Term};
+
+/// How much a title match outweighs a body match.
+pub const TITLE_BOOST: f32 = 2.0;
+
+/// One part of a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clause {
+    /// The text as typed (inside quotes for a phrase).
+    pub text: String,
+    /// `-clause`.
+    pub negated: bool,
+}
+
+/// Splits a query into clauses: whitespace separates, double quotes group, a leading `-`
+/// negates. Clauses with no tokens (punctuation only) are dropped.
+pub fn parse(q: &str) -> Vec<Clause> {
+    let mut out = Vec::new();
+    let mut chars = q.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        let mut negated = false;
+        if c == '-' {
+            negated = true;
+            chars.next();
+        }
+        let mut text = String::new();
+        if chars.peek() == Some(&'"') || chars.peek() == Some(&'“') {
+            chars.next();
+            for c in chars.by_ref() {
+                if c == '"' || c == '”' {
+                    break;
+                }
+                text.push(c);
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c.is_whitespace() {
+                    break;
+                }
+                text.push(c);
+                chars.next();
+            }
+        }
+        if !tokenize(&text).is_empty() {
+            out.push(Clause { text, negated });
+        }
+    }
+    out
+}
+
+/// The query matching one clause in one field.
+fn clause_in_field(clause: &str, field: Field) -> Box<dyn Query> {
+    let tokens = tokenize(clause);
+    let norm = normalize(clause);
+    let han: Vec<char> = norm.chars().filter(|c| is_han(*c)).collect();
+    if tokens.len() == 1 && han.len() == 1 && norm.chars().filter(|c| c.is_alphanumeric()).count() == 1 {
+        // A single Han character is indexed inside bigrams; match any term holding it.
+        let c = regex_escape(han[0]);
+        if let Ok(q) = RegexQuery::from_pattern(&format!("{c}|{c}.|.{c}"), field) {
+            return Box::new(q);
+        }
+    }
+    let terms: Vec<Term> = tokens.iter().map(|t| Term::from_field_text(field, t)).collect();
+    match terms.len() {
+        1 => Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::WithFreqs)),
+        _ => Box::new(PhraseQuery::new(terms)),
+    }
+}
+
+fn regex_escape(c: char) -> String {
+    if c.is_alphanumeric() { c.to_string() } else { format!("\\{c}") }
+}
+
+/// The query matching a clause in the title (boosted), body or tags.
+fn clause_query(clause: &str, f: &Fields) -> Box<dyn Query> {
+    let title: Box<dyn Query> = Box::new(BoostQuery::new(clause_in_field(clause, f.title), TITLE_BOOST));
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Should, title),
+        (Occur::Should, clause_in_field(clause, f.body)),
+        (Occur::Should, clause_in_field(clause, f.tags)),
+    ]))
+}
+
+/// Builds the whole query; `None` when nothing positive was asked for.
+pub fn build(q: &str, section: Option<&str>, f: &Fields) -> Option<Box<dyn Query>> {
+    let clauses = parse(q);
+    if !clauses.iter().any(|c| !c.negated) {
+        return None;
+    }
+    let mut parts: Vec<(Occur, Box<dyn Query>)> = clauses
+        .iter()
+        .map(|c| (if c.negated { Occur::MustNot } else { Occur::Must }, clause_query(&c.text, f)))
+        .collect();
+    if let Some(s) = section {
+        let term = Term::from_field_text(f.section, s.trim_matches('/'));
+        parts.push((Occur::Must, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
+    }
+    Some(Box::new(BooleanQuery::new(parts)))
+}
+
+/// One result.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Hit {
+    /// Doc number.
+    pub id: u64,
+    /// URL.
+    pub url: String,
+    /// Title.
+    pub title: String,
+    /// Section key.
+    pub section: String,
+    /// Unix seconds (0 when undated).
+    pub date: i64,
+    /// BM25 score.
+    pub score: f32,
+}
+
+/// Runs `q` against the index in `dir`.
+pub fn search(dir: &Path, q: &str, section: Option<&str>, limit: usize) -> Result<Vec<Hit>, String> {
+    let (index, f) = open(dir).map_err(|e| format!("cannot open the search index at `{}`: {e}", dir.display()))?;
+    let Some(query) = build(q, section, &f) else {
+        return Ok(Vec::new());
+    };
+    let reader = index.reader().map_err(|e| e.to_string())?;
+    let searcher = reader.searcher();
+    let num = f.num;
+    let collector = tantivy::collector::TopDocs::with_limit(limit.max(1)).tweak_score(move |seg: &SegmentReader| {
+        let nums = seg.fast_fields().u64("num").ok().map(|c| c.first_or_default_col(0));
+        let _ = num;
+        move |doc: DocId, score: Score| (score, nums.as_ref().map(|c| c.get_val(doc)).unwrap_or(0))
+    });
+    let top = searcher.search(query.as_ref(), &collector).map_err(|e| e.to_string())?;
+    let mut hits = Vec::new();
+    for ((score, id), addr) in top {
+        let doc: TantivyDocument = searcher.doc(addr).map_err(|e| e.to_string())?;
+        hits.push(Hit {
+            id,
+            url: stored_text(&doc, f.url),
+            title: stored_text(&doc, f.title),
+            section: stored_text(&doc, f.section),
+            date: doc.get_first(f.date).and_then(|v| v.as_i64()).unwrap_or(0),
+            score,
+        });
+    }
+    Ok(hits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clauses() {
+        let c = parse(r#"户外劳动者 -快递 "job fair" ，"#);
+        assert_eq!(
+            c,
+            vec![
+                Clause { text: "户外劳动者".into(), negated: false },
+                Clause { text: "快递".into(), negated: true },
+                Clause { text: "job fair".into(), negated: false },
+            ]
+        );
+    }
+}
