@@ -52,8 +52,9 @@ pub struct Report {
     pub sections: usize,
     /// Wall time of the run, milliseconds.
     pub millis: u128,
-    /// The search index folder and its documents, written by `build` after the output.
-    pub search: Option<(PathBuf, Vec<crate::search::index::SearchDoc>)>,
+    /// The search index folder and the prepared index waiting beside it, installed by
+    /// `build` once the output is in place.
+    pub search: Option<(PathBuf, PathBuf)>,
 }
 
 /// Runs every stage but writing.
@@ -81,7 +82,15 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
     let timing = std::env::var_os("GAZETTE_TIMINGS").is_some();
     let lap = |what: &str, t: &mut Instant| {
         if timing {
-            eprintln!("timing: {what} {} ms", t.elapsed().as_millis());
+            let hwm = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| {
+                    s.lines()
+                        .find(|l| l.starts_with("VmHWM"))
+                        .map(|l| l.split_whitespace().nth(1).unwrap_or("").to_string())
+                })
+                .unwrap_or_default();
+            eprintln!("timing: {what} {} ms (peak {hwm} kB)", t.elapsed().as_millis());
         }
         *t = Instant::now();
     };
@@ -99,6 +108,25 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
         report.millis = start.elapsed().as_millis();
         return report;
     };
+    // Files of the static search index, added to the output after assembly.
+    let mut search_files = Vec::new();
+    // The index is written while the site model is alive but before rendering, so its
+    // memory and the rendered pages' are never needed at the same time.
+    if sink.is_some() && config.search.enabled && !report.diagnostics.has_errors() {
+        let dir = req.root.join(&config.search.index_dir);
+        let docs = crate::search::index::documents(&site);
+        match crate::search::index::prepare(&dir, &docs) {
+            Ok(tmp) => {
+                match crate::search::export::export(&tmp, &docs) {
+                    Ok(files) => search_files = files,
+                    Err(e) => report.diagnostics.push(Diagnostic::error(e)),
+                }
+                report.search = Some((dir, tmp));
+            }
+            Err(e) => report.diagnostics.push(Diagnostic::error(e).hint("delete the folder and build again")),
+        }
+        lap("search index", &mut t);
+    }
     let (html, ds) = render::render_all(
         &site,
         &config,
@@ -114,8 +142,10 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
         lap("assemble", &mut t);
         report.diagnostics.extend(ds);
         report.output = out;
-        if config.search.enabled {
-            report.search = Some((req.root.join(&config.search.index_dir), crate::search::index::documents(&site)));
+        for (path, bytes) in search_files {
+            if let Err(d) = report.output.add(path, Body::Bytes(bytes), "search index") {
+                report.diagnostics.push(d);
+            }
         }
     }
     report.millis = start.elapsed().as_millis();
@@ -140,6 +170,9 @@ pub fn build(req: &Request) -> Report {
     };
     let mut report = run(req, Some(&staging));
     if report.diagnostics.has_errors() {
+        if let Some((_, tmp)) = report.search.take() {
+            crate::search::index::discard(&tmp);
+        }
         // Dropping the staging folder deletes it; the previous output was never touched.
         report.output = Output::default();
         return report;
@@ -148,8 +181,8 @@ pub fn build(req: &Request) -> Report {
         report.diagnostics.push(d);
         return report;
     }
-    if let Some((dir, docs)) = report.search.take()
-        && let Err(e) = crate::search::index::write(&dir, &docs)
+    if let Some((dir, tmp)) = report.search.take()
+        && let Err(e) = crate::search::index::install(&dir, &tmp)
     {
         report.diagnostics.push(Diagnostic::error(e).hint("delete the folder and build again"));
     }

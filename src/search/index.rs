@@ -114,23 +114,48 @@ pub fn register(index: &Index) {
 
 /// Writes a fresh index of `docs` into `dir`, replacing what was there.
 pub fn write(dir: &Path, docs: &[SearchDoc]) -> Result<(), String> {
+    let tmp = prepare(dir, docs)?;
+    install(dir, &tmp)
+}
+
+/// Writes a fresh index of `docs` into a hidden folder beside `dir` and returns it; the build
+/// calls [`install`] once the site output is in place, or [`discard`] when it failed.
+pub fn prepare(dir: &Path, docs: &[SearchDoc]) -> Result<PathBuf, String> {
     let tmp = sibling(dir, "tmp");
-    let old = sibling(dir, "old");
-    for d in [&tmp, &old] {
-        if d.exists() {
-            std::fs::remove_dir_all(d).map_err(|e| format!("cannot remove `{}`: {e}", d.display()))?;
-        }
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).map_err(|e| format!("cannot remove `{}`: {e}", tmp.display()))?;
     }
     std::fs::create_dir_all(&tmp).map_err(|e| format!("cannot create `{}`: {e}", tmp.display()))?;
-    fill(&tmp, docs).map_err(|e| format!("cannot write the search index: {e}"))?;
+    let t = std::time::Instant::now();
+    if let Err(e) = fill(&tmp, docs) {
+        discard(&tmp);
+        return Err(format!("cannot write the search index: {e}"));
+    }
+    if std::env::var_os("GAZETTE_TIMINGS").is_some() {
+        eprintln!("timing: search index {} ms", t.elapsed().as_millis());
+    }
+    Ok(tmp)
+}
+
+/// Swaps a prepared index into `dir`.
+pub fn install(dir: &Path, tmp: &Path) -> Result<(), String> {
+    let old = sibling(dir, "old");
+    if old.exists() {
+        std::fs::remove_dir_all(&old).map_err(|e| format!("cannot remove `{}`: {e}", old.display()))?;
+    }
     if dir.exists() {
         std::fs::rename(dir, &old).map_err(|e| format!("cannot move `{}` aside: {e}", dir.display()))?;
     }
-    std::fs::rename(&tmp, dir).map_err(|e| format!("cannot move the search index into place: {e}"))?;
+    std::fs::rename(tmp, dir).map_err(|e| format!("cannot move the search index into place: {e}"))?;
     if old.exists() {
         std::fs::remove_dir_all(&old).map_err(|e| format!("cannot remove `{}`: {e}", old.display()))?;
     }
     Ok(())
+}
+
+/// Removes a prepared index that will not be installed.
+pub fn discard(tmp: &Path) {
+    let _ = std::fs::remove_dir_all(tmp);
 }
 
 fn sibling(dir: &Path, what: &str) -> PathBuf {
@@ -144,7 +169,7 @@ fn fill(dir: &Path, docs: &[SearchDoc]) -> tantivy::Result<()> {
     register(&index);
     // One thread and a 50 MB arena: the index is small next to the site, and a single
     // segment keeps doc ids equal to doc numbers.
-    let mut writer: IndexWriter = index.writer_with_num_threads(1, 50_000_000)?;
+    let mut writer: IndexWriter = index.writer_with_num_threads(1, 30_000_000)?;
     for d in docs {
         let mut document = doc!(
             f.num => d.num,

@@ -1,6 +1,7 @@
 //! Stage 7: reader search. The tokenizer shared with the browser client, the tantivy index
 //! written at build time, and queries against it for `gazette search`.
 
+pub mod export;
 pub mod index;
 pub mod query;
 pub mod tokenize;

@@ -1,5 +1,5 @@
 //! The search tokenizer, shared by the tantivy index, `gazette search` and (re-implemented
-//! token for token) the browser client in `themes/default/static/js/search.js`.
+//! token for token) the browser client in `themes/default/static/js/gazette-tokenize.js`.
 //!
 //! NFKC-normalise and lowercase; a run of Han characters becomes overlapping character
 //! bigrams (a lone Han character stays a unigram); a run of letters or digits becomes one

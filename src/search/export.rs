@@ -1,0 +1,492 @@
+//! The static search index under `search/` of the output, exported from the tantivy index
+//! so the browser client (`themes/default/static/js/search.js`) ranks exactly like
+//! `gazette search`.
+//!
+//! Files, all with deterministic bytes:
+//!
+//! - `search/entry.json`, the manifest: format version, doc count, per-field token totals and
+//!   average lengths, BM25 parameters, the title boost, the shard list as
+//!   `[first_term, file]` sorted by term, the fragment URL pattern and the facet file name.
+//! - `search/s/<fnv64>.bin`: range-partitioned postings shards, about [`SHARD_BYTES`] raw
+//!   each, gzip'd (level 9, zero mtime, OS byte 255) and named by the FNV-1a 64-bit hash of
+//!   their bytes. A term never spans two shards, so a shard holding one very common term can
+//!   be larger.
+//! - `search/f/<num>.json`: one small fragment per document (url, title, date, section, tags,
+//!   opening text), fetched only for the results shown.
+//! - `search/facets.<fnv64>.json`: sections, tags and years with counts, and per doc number
+//!   its section, year and tag ids.
+//!
+//! # Shard format (before gzip)
+//!
+//! Integers are LEB128 varints unless noted. Terms are in UTF-8 byte order (the order of
+//! tantivy's term dictionary).
+//!
+//! ```text
+//! shard  := "GZS1" count:varint term*
+//! term   := len:varint utf8-bytes mask:u8 field*          (one field per set bit of mask;
+//!                                                           bit 0 title, 1 body, 2 tags)
+//! field  := kind:u8 df:varint [idf:f32le] docs [norms payload]
+//!   kind bit 0: docs are a bitset of ceil(docs/8) bytes (bit d%8 of byte d/8, LSB first),
+//!               used when df > docs/8; otherwise df varints of doc-number deltas
+//!               (the first absolute).
+//!   kind bit 1: docs only (no idf, norms or payload) — see "character keys".
+//!   norms   := df bytes: the impact byte of each posting, in doc order.
+//!   payload := per posting, in doc order: tf:varint, then tf position deltas (first absolute).
+//! ```
+//!
+//! **The impact byte** is tantivy's own one-byte quantisation of the field length, the
+//! fieldnorm id (lengths 0–40 exact, then steps of about 12%; the table is copied into the
+//! client). Together with the term frequency (the number of positions) and the idf stored per
+//! term it determines tantivy's BM25 score exactly: `w · tf / (tf + k1 · (1 − b + b · len / avg))`
+//! with `w = idf · (1 + k1) · boost`, computed in `f32` like tantivy. A pre-multiplied impact
+//! could not serve phrases (tantivy scores a phrase with its phrase frequency and the summed idf
+//! of its terms) and would break ties differently from `gazette search`, so the browser
+//! computes the impact from these inputs instead.
+//!
+//! **Character keys.** A single Han character as a query matches every term of one or two
+//! characters containing it (a regex query in tantivy, constant score). Terms ending in the
+//! character are spread over the whole dictionary, so the export adds one key per Han
+//! character, `"\u{1}" + char`, holding per field the docs of all such terms (kind bit 1).
+//! They sort before every real term.
+
+use super::index::{SearchDoc, open};
+use crate::paths::is_han;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+use tantivy::postings::Postings;
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocSet, TERMINATED};
+
+/// Format version written to `entry.json`.
+pub const VERSION: u32 = 1;
+/// Target raw size of one shard.
+pub const SHARD_BYTES: usize = 8192;
+/// Longest opening text in a fragment, in characters.
+pub const OPENING_CHARS: usize = 160;
+/// Prefix of character keys.
+pub const CHAR_KEY: char = '\u{1}';
+/// Field names, in shard order.
+pub const FIELDS: [&str; 3] = ["title", "body", "tags"];
+
+const KIND_BITSET: u8 = 1;
+const KIND_DOCS_ONLY: u8 = 2;
+
+/// The postings of one term in one field.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FieldPostings {
+    /// tantivy's idf of the term (0 for character keys).
+    pub idf: f32,
+    /// Doc numbers, ascending.
+    pub docs: Vec<u32>,
+    /// Impact byte (fieldnorm id) per doc; empty for character keys.
+    pub norms: Vec<u8>,
+    /// Positions per doc; empty for character keys.
+    pub positions: Vec<Vec<u32>>,
+}
+
+/// One term of a shard.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TermEntry {
+    /// The term (character keys start with [`CHAR_KEY`]).
+    pub term: String,
+    /// Title, body, tags.
+    pub fields: [Option<FieldPostings>; 3],
+}
+
+/// tantivy's idf, `ln(1 + (N − n + 0.5) / (n + 0.5))` in `f32`.
+pub fn idf(doc_freq: u64, doc_count: u64) -> f32 {
+    let x = ((doc_count - doc_freq) as f32 + 0.5) / (doc_freq as f32 + 0.5);
+    (1.0 + x).ln()
+}
+
+/// 64-bit FNV-1a.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// Gzip with fixed settings, so equal input gives equal bytes.
+pub fn gzip(raw: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::GzBuilder::new()
+        .mtime(0)
+        .operating_system(255)
+        .write(Vec::with_capacity(raw.len() / 2), flate2::Compression::new(9));
+    // Writing into a Vec cannot fail.
+    let _ = enc.write_all(raw);
+    enc.finish().unwrap_or_default()
+}
+
+fn varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8 & 0x7f) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Reads the tantivy index in `dir` and returns the files to write, as (output path, bytes).
+pub fn export(dir: &Path, docs: &[SearchDoc]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let err = |e: tantivy::TantivyError| format!("cannot export the search index: {e}");
+    let (index, f) = open(dir).map_err(err)?;
+    let reader = index.reader().map_err(err)?;
+    let searcher = reader.searcher();
+    let fields: [Field; 3] = [f.title, f.body, f.tags];
+    let n: u64 = searcher.segment_readers().iter().map(|s| u64::from(s.max_doc())).sum();
+    if n != docs.len() as u64 {
+        return Err(format!("the search index holds {n} documents but the site has {}", docs.len()));
+    }
+    let mut tokens = [0u64; 3];
+    // term → per field: (doc number, fieldnorm id, positions)
+    type Posting = (u32, u8, Vec<u32>);
+    let mut terms: BTreeMap<Vec<u8>, [Vec<Posting>; 3]> = BTreeMap::new();
+    let mut seen = vec![false; docs.len()];
+    for seg in searcher.segment_readers() {
+        let nums = seg.fast_fields().u64("num").map_err(err)?.first_or_default_col(u64::MAX);
+        let num_of: Vec<u32> = (0..seg.max_doc()).map(|d| nums.get_val(d) as u32).collect();
+        for &num in &num_of {
+            match seen.get_mut(num as usize) {
+                Some(s) if !*s => *s = true,
+                _ => return Err(format!("the search index has a bad or repeated doc number {num}")),
+            }
+        }
+        for (fi, &field) in fields.iter().enumerate() {
+            let inverted = seg.inverted_index(field).map_err(err)?;
+            tokens[fi] += inverted.total_num_tokens();
+            let norms = seg.get_fieldnorms_reader(field).map_err(err)?;
+            let mut stream = inverted.terms().stream().map_err(|e| format!("cannot read the term dictionary: {e}"))?;
+            while stream.advance() {
+                let key = stream.key().to_vec();
+                let info = stream.value().clone();
+                let mut postings = inverted
+                    .read_postings_from_terminfo(&info, IndexRecordOption::WithFreqsAndPositions)
+                    .map_err(|e| format!("cannot read postings: {e}"))?;
+                let list = &mut terms.entry(key).or_default()[fi];
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    let mut pos = Vec::new();
+                    postings.positions(&mut pos);
+                    list.push((num_of[doc as usize], norms.fieldnorm_id(doc), pos));
+                    doc = postings.advance();
+                }
+            }
+        }
+    }
+    // Character keys: per Han character, the docs of every term of 1–2 characters holding it.
+    let mut chars: BTreeMap<char, [Vec<u32>; 3]> = BTreeMap::new();
+    for (key, per_field) in &terms {
+        let Ok(text) = std::str::from_utf8(key) else { continue };
+        let cs: Vec<char> = text.chars().collect();
+        if cs.len() > 2 {
+            continue;
+        }
+        let mut distinct: Vec<char> = cs.iter().copied().filter(|c| is_han(*c)).collect();
+        distinct.dedup();
+        for c in distinct {
+            let entry = chars.entry(c).or_default();
+            for (docs, list) in entry.iter_mut().zip(per_field) {
+                docs.extend(list.iter().map(|p| p.0));
+            }
+        }
+    }
+
+    let mut entries: Vec<TermEntry> = Vec::with_capacity(terms.len() + chars.len());
+    for (c, mut per_field) in chars {
+        let mut e = TermEntry { term: format!("{CHAR_KEY}{c}"), ..Default::default() };
+        for (slot, d) in e.fields.iter_mut().zip(per_field.iter_mut()) {
+            d.sort_unstable();
+            d.dedup();
+            if !d.is_empty() {
+                *slot = Some(FieldPostings { docs: std::mem::take(d), ..Default::default() });
+            }
+        }
+        entries.push(e);
+    }
+    for (key, per_field) in terms {
+        let term = String::from_utf8(key).map_err(|_| "the search index holds a term that is not UTF-8".to_string())?;
+        let mut e = TermEntry { term, ..Default::default() };
+        for (fi, mut list) in per_field.into_iter().enumerate() {
+            if list.is_empty() {
+                continue;
+            }
+            list.sort_by_key(|p| p.0);
+            let mut fp = FieldPostings { idf: idf(list.len() as u64, n), ..Default::default() };
+            for (num, norm, pos) in list {
+                fp.docs.push(num);
+                fp.norms.push(norm);
+                fp.positions.push(pos);
+            }
+            e.fields[fi] = Some(fp);
+        }
+        entries.push(e);
+    }
+    // Character keys first; both groups are already in UTF-8 order and "\u{1}" sorts first.
+    debug_assert!(entries.windows(2).all(|w| w[0].term < w[1].term));
+
+    let mut files = Vec::new();
+    let mut shards: Vec<(String, String)> = Vec::new();
+    let mut raw: Vec<u8> = Vec::new();
+    let mut count = 0u64;
+    let mut first = String::new();
+    let mut flush = |raw: &mut Vec<u8>, count: &mut u64, first: &str, files: &mut Vec<(String, Vec<u8>)>| {
+        if *count == 0 {
+            return;
+        }
+        let mut bytes = b"GZS1".to_vec();
+        varint(&mut bytes, *count);
+        bytes.append(raw);
+        let gz = gzip(&bytes);
+        let name = format!("s/{:016x}.bin", fnv1a(&gz));
+        shards.push((first.to_string(), name.clone()));
+        files.push((format!("search/{name}"), gz));
+        *count = 0;
+    };
+    for e in &entries {
+        let mut buf = Vec::new();
+        encode_term(&mut buf, e, n);
+        if count > 0 && raw.len() + buf.len() > SHARD_BYTES {
+            flush(&mut raw, &mut count, &first, &mut files);
+        }
+        if count == 0 {
+            first = e.term.clone();
+        }
+        raw.extend_from_slice(&buf);
+        count += 1;
+    }
+    flush(&mut raw, &mut count, &first, &mut files);
+
+    for d in docs {
+        files.push((format!("search/f/{}.json", d.num), fragment(d)));
+    }
+    let facets = facets(docs);
+    let facets_name = format!("facets.{:016x}.json", fnv1a(&facets));
+    files.push((format!("search/{facets_name}"), facets));
+
+    let avg: Vec<f64> = tokens.iter().map(|t| if n == 0 { 0.0 } else { *t as f64 / n as f64 }).collect();
+    let entry = serde_json::json!({
+        "version": VERSION,
+        "docs": n,
+        "fields": FIELDS,
+        "tokens": tokens,
+        "avg_len": avg,
+        "k1": 1.2,
+        "b": 0.75,
+        "title_boost": super::query::TITLE_BOOST,
+        "shards": shards,
+        "fragment": "f/{num}.json",
+        "facets": facets_name,
+    });
+    files.push(("search/entry.json".to_string(), to_json(&entry)));
+    Ok(files)
+}
+
+fn to_json(v: &impl serde::Serialize) -> Vec<u8> {
+    let mut out = serde_json::to_vec(v).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+fn encode_term(out: &mut Vec<u8>, e: &TermEntry, n: u64) {
+    varint(out, e.term.len() as u64);
+    out.extend_from_slice(e.term.as_bytes());
+    let mask = e.fields.iter().enumerate().fold(0u8, |m, (i, f)| if f.is_some() { m | (1 << i) } else { m });
+    out.push(mask);
+    for fp in e.fields.iter().flatten() {
+        let docs_only = fp.norms.is_empty();
+        let bitset = (fp.docs.len() as u64) * 8 > n;
+        let kind = if bitset { KIND_BITSET } else { 0 } | if docs_only { KIND_DOCS_ONLY } else { 0 };
+        out.push(kind);
+        varint(out, fp.docs.len() as u64);
+        if !docs_only {
+            out.extend_from_slice(&fp.idf.to_le_bytes());
+        }
+        if bitset {
+            let mut bits = vec![0u8; n.div_ceil(8) as usize];
+            for &d in &fp.docs {
+                bits[(d / 8) as usize] |= 1 << (d % 8);
+            }
+            out.extend_from_slice(&bits);
+        } else {
+            let mut prev = 0;
+            for &d in &fp.docs {
+                varint(out, u64::from(d - prev));
+                prev = d;
+            }
+        }
+        if docs_only {
+            continue;
+        }
+        out.extend_from_slice(&fp.norms);
+        for pos in &fp.positions {
+            varint(out, pos.len() as u64);
+            let mut prev = 0;
+            for &p in pos {
+                varint(out, u64::from(p - prev));
+                prev = p;
+            }
+        }
+    }
+}
+
+/// Decodes a shard as written by [`export`] (gzip'd or not); `n` is the doc count.
+pub fn decode_shard(bytes: &[u8], n: u64) -> Result<Vec<TermEntry>, String> {
+    let raw;
+    let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(bytes), &mut out).map_err(|e| e.to_string())?;
+        raw = out;
+        &raw[..]
+    } else {
+        bytes
+    };
+    let mut r = Reader { b: bytes, at: 0 };
+    if r.take(4)? != b"GZS1" {
+        return Err("not a shard".into());
+    }
+    let count = r.varint()?;
+    let mut out = Vec::new();
+    for _ in 0..count {
+        let len = r.varint()? as usize;
+        let term = String::from_utf8(r.take(len)?.to_vec()).map_err(|e| e.to_string())?;
+        let mask = r.take(1)?[0];
+        let mut e = TermEntry { term, ..Default::default() };
+        for fi in 0..3 {
+            if mask & (1 << fi) == 0 {
+                continue;
+            }
+            let kind = r.take(1)?[0];
+            let df = r.varint()? as usize;
+            let docs_only = kind & KIND_DOCS_ONLY != 0;
+            let mut fp = FieldPostings::default();
+            if !docs_only {
+                let b = r.take(4)?;
+                fp.idf = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+            }
+            if kind & KIND_BITSET != 0 {
+                let bits = r.take(n.div_ceil(8) as usize)?;
+                fp.docs = (0..n as u32).filter(|d| bits[(d / 8) as usize] & (1 << (d % 8)) != 0).collect();
+            } else {
+                let mut prev = 0u32;
+                for _ in 0..df {
+                    prev += r.varint()? as u32;
+                    fp.docs.push(prev);
+                }
+            }
+            if fp.docs.len() != df {
+                return Err("doc count mismatch".into());
+            }
+            if !docs_only {
+                fp.norms = r.take(df)?.to_vec();
+                for _ in 0..df {
+                    let tf = r.varint()? as usize;
+                    let mut prev = 0u32;
+                    let mut pos = Vec::with_capacity(tf);
+                    for _ in 0..tf {
+                        prev += r.varint()? as u32;
+                        pos.push(prev);
+                    }
+                    fp.positions.push(pos);
+                }
+            }
+            e.fields[fi] = Some(fp);
+        }
+        out.push(e);
+    }
+    Ok(out)
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, len: usize) -> Result<&'a [u8], String> {
+        let end = self.at.checked_add(len).filter(|e| *e <= self.b.len()).ok_or("truncated shard")?;
+        let s = &self.b[self.at..end];
+        self.at = end;
+        Ok(s)
+    }
+
+    fn varint(&mut self) -> Result<u64, String> {
+        let mut v = 0u64;
+        let mut shift = 0;
+        loop {
+            let b = self.take(1)?[0];
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+            shift += 7;
+            if shift > 63 {
+                return Err("bad varint".into());
+            }
+        }
+    }
+}
+
+#[derive(serde::Serialize)]
+struct Fragment<'a> {
+    num: u64,
+    url: &'a str,
+    title: &'a str,
+    date: &'a str,
+    section: &'a str,
+    section_title: &'a str,
+    tags: &'a [String],
+    text: String,
+}
+
+fn fragment(d: &SearchDoc) -> Vec<u8> {
+    let text: String = d.body.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(OPENING_CHARS).collect();
+    to_json(&Fragment {
+        num: d.num,
+        url: &d.url,
+        title: &d.title,
+        date: &d.ymd,
+        section: &d.section,
+        section_title: &d.section_title,
+        tags: &d.tags,
+        text,
+    })
+}
+
+/// The facet file: `sections` as `[key, title, count]` by key, `tags` as `[name, count]` by
+/// count then name, `years` as `[year, count]` newest first, and per doc number `section`
+/// and `year` ids (−1 when undated) and `tags` id lists.
+fn facets(docs: &[SearchDoc]) -> Vec<u8> {
+    let mut sections: BTreeMap<&str, (&str, u64)> = BTreeMap::new();
+    let mut tags: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut years: BTreeMap<std::cmp::Reverse<&str>, u64> = BTreeMap::new();
+    let year_of = |d: &SearchDoc| d.ymd.get(..4).filter(|_| !d.ymd.is_empty()).map(|y| y.to_string());
+    for d in docs {
+        sections.entry(&d.section).or_insert((&d.section_title, 0)).1 += 1;
+        for t in &d.tags {
+            *tags.entry(t).or_default() += 1;
+        }
+        if let Some(y) = d.ymd.get(..4).filter(|_| d.ymd.len() >= 4) {
+            *years.entry(std::cmp::Reverse(y)).or_default() += 1;
+        }
+    }
+    let mut tag_list: Vec<(&str, u64)> = tags.into_iter().collect();
+    tag_list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let section_ids: BTreeMap<&str, usize> = sections.keys().enumerate().map(|(i, k)| (*k, i)).collect();
+    let tag_ids: BTreeMap<&str, usize> = tag_list.iter().enumerate().map(|(i, t)| (t.0, i)).collect();
+    let year_list: Vec<(String, u64)> = years.into_iter().map(|(y, c)| (y.0.to_string(), c)).collect();
+    let year_ids: BTreeMap<&str, i64> = year_list.iter().enumerate().map(|(i, y)| (y.0.as_str(), i as i64)).collect();
+    let mut by_num: Vec<&SearchDoc> = docs.iter().collect();
+    by_num.sort_by_key(|d| d.num);
+    let json = serde_json::json!({
+        "sections": sections.iter().map(|(k, (t, c))| serde_json::json!([k, t, c])).collect::<Vec<_>>(),
+        "tags": tag_list.iter().map(|(t, c)| serde_json::json!([t, c])).collect::<Vec<_>>(),
+        "years": year_list.iter().map(|(y, c)| serde_json::json!([y, c])).collect::<Vec<_>>(),
+        "section": by_num.iter().map(|d| section_ids.get(d.section.as_str()).copied().unwrap_or(0)).collect::<Vec<_>>(),
+        "year": by_num.iter().map(|d| year_of(d).and_then(|y| year_ids.get(y.as_str()).copied()).unwrap_or(-1)).collect::<Vec<_>>(),
+        "tags_of": by_num.iter().map(|d| d.tags.iter().filter_map(|t| tag_ids.get(t.as_str()).copied()).collect::<Vec<_>>()).collect::<Vec<_>>(),
+    });
+    to_json(&json)
+}

@@ -1,0 +1,136 @@
+//! The static search index exported under `public/search/`: present, deterministic, small
+//! in file count, and holding exactly tantivy's postings.
+
+mod common;
+mod fixture_articles;
+
+use gazette::search::export::{CHAR_KEY, decode_shard, idf};
+use gazette::search::index::open;
+use std::collections::BTreeMap;
+use tantivy::postings::Postings;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocSet, TERMINATED};
+
+const N: usize = 200;
+
+fn entry(site: &common::Site) -> serde_json::Value {
+    serde_json::from_str(&site.read("search/entry.json")).expect("entry.json")
+}
+
+#[test]
+fn files_exist_and_are_few() {
+    let site = fixture_articles::site(N);
+    site.build_clean();
+    let e = entry(&site);
+    assert_eq!(e["version"], 1);
+    let docs = e["docs"].as_u64().expect("docs") as usize;
+    assert_eq!(docs, N, "one doc per article");
+    let shards = e["shards"].as_array().expect("shards");
+    assert!(!shards.is_empty());
+    let firsts: Vec<&str> = shards.iter().map(|s| s[0].as_str().expect("first term")).collect();
+    assert!(firsts.windows(2).all(|w| w[0].as_bytes() < w[1].as_bytes()), "shards sorted by term");
+    for s in shards {
+        let file = s[1].as_str().expect("file");
+        let bytes = std::fs::read(site.path(&format!("public/search/{file}"))).expect("shard");
+        assert_eq!(&bytes[..2], &[0x1f, 0x8b], "gzip'd");
+    }
+    assert!(site.exists(&format!("search/{}", e["facets"].as_str().expect("facets"))));
+    for num in 0..docs {
+        let f: serde_json::Value = serde_json::from_str(&site.read(&format!("search/f/{num}.json"))).expect("fragment");
+        assert_eq!(f["num"], num);
+        assert!(f["text"].as_str().expect("text").chars().count() <= 160);
+        assert!(f["url"].as_str().expect("url").starts_with('/'));
+    }
+    let files = walkdir::WalkDir::new(site.path("public/search")).into_iter().filter_map(Result::ok);
+    let count = files.filter(|f| f.file_type().is_file()).count();
+    assert!(count as f64 <= 1.3 * N as f64 + 10.0, "{count} files for {N} articles");
+}
+
+#[test]
+fn two_builds_give_identical_bytes() {
+    let site = fixture_articles::site(60);
+    site.build_clean();
+    let first = common::tree(&site.path("public/search"));
+    site.build_clean();
+    assert_eq!(first, common::tree(&site.path("public/search")));
+    assert!(first.len() > 60);
+}
+
+#[test]
+fn search_disabled_exports_nothing() {
+    let site =
+        fixture_articles::site(5).file("gazette.yaml", &format!("{}search:\n  enabled: false\n", common::CONFIG));
+    site.build_clean();
+    assert!(!site.exists("search/entry.json"));
+}
+
+type Postings3 = BTreeMap<(usize, String), Vec<(u32, u8, Vec<u32>)>>;
+
+/// Every (field, term) → postings (doc number, fieldnorm id, positions), read with tantivy.
+fn tantivy_postings(site: &common::Site) -> (Postings3, u64) {
+    let (index, f) = open(&site.path(".gazette/index")).expect("open index");
+    let searcher = index.reader().expect("reader").searcher();
+    let mut out = Postings3::new();
+    let mut n = 0;
+    for seg in searcher.segment_readers() {
+        n += u64::from(seg.max_doc());
+        let nums = seg.fast_fields().u64("num").expect("num").first_or_default_col(0);
+        for (fi, field) in [f.title, f.body, f.tags].into_iter().enumerate() {
+            let inv = seg.inverted_index(field).expect("inverted index");
+            let norms = seg.get_fieldnorms_reader(field).expect("norms");
+            let mut stream = inv.terms().stream().expect("stream");
+            while stream.advance() {
+                let term = String::from_utf8(stream.key().to_vec()).expect("utf8");
+                let mut p = inv
+                    .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqsAndPositions)
+                    .expect("postings");
+                let list = out.entry((fi, term)).or_default();
+                while p.doc() != TERMINATED {
+                    let mut pos = Vec::new();
+                    p.positions(&mut pos);
+                    assert_eq!(pos.len() as u32, p.term_freq());
+                    list.push((nums.get_val(p.doc()) as u32, norms.fieldnorm_id(p.doc()), pos));
+                    p.advance();
+                }
+                list.sort_by_key(|x| x.0);
+            }
+        }
+    }
+    (out, n)
+}
+
+#[test]
+fn shards_hold_exactly_tantivys_postings() {
+    let site = fixture_articles::site(N);
+    site.build_clean();
+    let e = entry(&site);
+    let n = e["docs"].as_u64().expect("docs");
+    let (expected, total) = tantivy_postings(&site);
+    assert_eq!(n, total);
+    let mut got = Postings3::new();
+    let mut chars = 0;
+    for s in e["shards"].as_array().expect("shards") {
+        let bytes =
+            std::fs::read(site.path(&format!("public/search/{}", s[1].as_str().expect("file")))).expect("shard");
+        let terms = decode_shard(&bytes, n).expect("decode");
+        assert_eq!(terms[0].term, s[0].as_str().expect("first"));
+        for t in terms {
+            if t.term.starts_with(CHAR_KEY) {
+                chars += 1;
+                continue;
+            }
+            for (fi, fp) in t.fields.iter().enumerate() {
+                let Some(fp) = fp else { continue };
+                assert_eq!(fp.idf.to_bits(), idf(fp.docs.len() as u64, n).to_bits());
+                let list: Vec<(u32, u8, Vec<u32>)> =
+                    fp.docs.iter().zip(&fp.norms).zip(&fp.positions).map(|((d, m), p)| (*d, *m, p.clone())).collect();
+                got.insert((fi, t.term.clone()), list);
+            }
+        }
+    }
+    assert!(chars > 20, "{chars} character keys");
+    assert_eq!(got.len(), expected.len());
+    for (k, v) in &expected {
+        assert_eq!(got.get(k), Some(v), "postings of {k:?}");
+    }
+}

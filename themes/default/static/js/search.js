@@ -1,0 +1,349 @@
+/**
+ * Gazette search client: ranks the static index under `search/` exactly like
+ * `gazette search` (tantivy), in the browser or in Node 20+. Plain ES module,
+ * no dependencies beyond the shared tokenizer.
+ *
+ *   const s = createSearch({ baseUrl: '/search/', fetch });
+ *   const { total, results } = await s.search('户外劳动者', { limit: 10 });
+ *
+ * The index format is documented in `src/search/export.rs`. Query semantics
+ * follow `src/search/query.rs`: whitespace-separated clauses are ANDed, a
+ * clause matches as a contiguous string (its tokens as a phrase, using
+ * positions), `"quoted phrases"` keep their spaces, `-clause` excludes, and a
+ * clause that is a single Han character matches every 1–2 character term
+ * holding it with a constant score. Scores are tantivy's BM25 (k1 1.2, b 0.75,
+ * title ×2) recomputed in 32-bit floats from each posting's field-norm byte,
+ * its term frequency and the term's idf, so ties break the same way: equal
+ * scores go to the higher (newer) doc number.
+ */
+
+import { normalize, tokenTexts } from './gazette-tokenize.js';
+
+const f32 = Math.fround;
+const K1 = f32(1.2);
+const B = f32(0.75);
+const CHAR_KEY = '\u0001';
+
+// tantivy's FIELD_NORMS_TABLE: field-norm byte → field length.
+const FIELD_NORMS = [
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+  31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 42, 44, 46, 48, 50, 52, 54, 56, 60, 64, 68, 72, 76, 80, 84, 88, 96, 104,
+  112, 120, 128, 136, 144, 152, 168, 184, 200, 216, 232, 248, 264, 280, 312, 344, 376, 408, 440, 472, 504, 536, 600,
+  664, 728, 792, 856, 920, 984, 1048, 1176, 1304, 1432, 1560, 1688, 1816, 1944, 2072, 2328, 2584, 2840, 3096, 3352,
+  3608, 3864, 4120, 4632, 5144, 5656, 6168, 6680, 7192, 7704, 8216, 9240, 10264, 11288, 12312, 13336, 14360, 15384,
+  16408, 18456, 20504, 22552, 24600, 26648, 28696, 30744, 32792, 36888, 40984, 45080, 49176, 53272, 57368, 61464,
+  65560, 73752, 81944, 90136, 98328, 106520, 114712, 122904, 131096, 147480, 163864, 180248, 196632, 213016, 229400,
+  245784, 262168, 294936, 327704, 360472, 393240, 426008, 458776, 491544, 524312, 589848, 655384, 720920, 786456,
+  851992, 917528, 983064, 1048600, 1179672, 1310744, 1441816, 1572888, 1703960, 1835032, 1966104, 2097176, 2359320,
+  2621464, 2883608, 3145752, 3407896, 3670040, 3932184, 4194328, 4718616, 5242904, 5767192, 6291480, 6815768,
+  7340056, 7864344, 8388632, 9437208, 10485784, 11534360, 12582936, 13631512, 14680088, 15728664, 16777240, 18874392,
+  20971544, 23068696, 25165848, 27263000, 29360152, 31457304, 33554456, 37748760, 41943064, 46137368, 50331672,
+  54525976, 58720280, 62914584, 67108888, 75497496, 83886104, 92274712, 100663320, 109051928, 117440536, 125829144,
+  134217752, 150994968, 167772184, 184549400, 201326616, 218103832, 234881048, 251658264, 268435480, 301989912,
+  335544344, 369098776, 402653208, 436207640, 469762072, 503316504, 536870936, 603979800, 671088664, 738197528,
+  805306392, 872415256, 939524120, 1006632984, 1073741848, 1207959576, 1342177304, 1476395032, 1610612760,
+  1744830488, 1879048216, 2013265944,
+];
+
+// Same ranges as `is_han` in src/paths.rs.
+function isHan(cp) {
+  return (
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0x20000 && cp <= 0x2fa1f) ||
+    (cp >= 0x30000 && cp <= 0x3134f)
+  );
+}
+const ALNUM = /^[\p{Alphabetic}\p{N}]$/u;
+// Rust's char::is_whitespace (Unicode White_Space).
+const SPACE = /^[\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/u;
+
+/** Compares strings by code point, i.e. in the UTF-8 byte order of the shards. */
+export function compareTerms(a, b) {
+  const ia = a[Symbol.iterator]();
+  const ib = b[Symbol.iterator]();
+  for (;;) {
+    const x = ia.next();
+    const y = ib.next();
+    if (x.done || y.done) return x.done === y.done ? 0 : x.done ? -1 : 1;
+    const cx = x.value.codePointAt(0);
+    const cy = y.value.codePointAt(0);
+    if (cx !== cy) return cx < cy ? -1 : 1;
+  }
+}
+
+/** Splits a query into clauses like `parse` in src/search/query.rs. */
+export function parseQuery(q) {
+  const chars = [...String(q)];
+  const out = [];
+  let i = 0;
+  while (i < chars.length) {
+    if (SPACE.test(chars[i])) {
+      i += 1;
+      continue;
+    }
+    let negated = false;
+    if (chars[i] === '-') {
+      negated = true;
+      i += 1;
+    }
+    let text = '';
+    if (chars[i] === '"' || chars[i] === '\u201c') {
+      i += 1;
+      while (i < chars.length) {
+        const c = chars[i++];
+        if (c === '"' || c === '\u201d') break;
+        text += c;
+      }
+    } else {
+      while (i < chars.length && !SPACE.test(chars[i])) text += chars[i++];
+    }
+    if (tokenTexts(text).length > 0) out.push({ text, negated });
+  }
+  return out;
+}
+
+function decodeShard(buf, n) {
+  let at = 0;
+  const utf8 = new TextDecoder();
+  const varint = () => {
+    let v = 0;
+    let mul = 1;
+    for (;;) {
+      const b = buf[at++];
+      if (b === undefined) throw new Error('truncated shard');
+      v += (b & 0x7f) * mul;
+      if (b < 0x80) return v;
+      mul *= 128;
+    }
+  };
+  if (utf8.decode(buf.subarray(0, 4)) !== 'GZS1') throw new Error('not a search shard');
+  at = 4;
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const terms = new Map();
+  const count = varint();
+  for (let t = 0; t < count; t += 1) {
+    const len = varint();
+    const term = utf8.decode(buf.subarray(at, at + len));
+    at += len;
+    const mask = buf[at++];
+    const fields = [null, null, null];
+    for (let fi = 0; fi < 3; fi += 1) {
+      if (!(mask & (1 << fi))) continue;
+      const kind = buf[at++];
+      const df = varint();
+      const docsOnly = (kind & 2) !== 0;
+      const fp = { idf: 0, docs: [], norms: null, positions: null };
+      if (!docsOnly) {
+        fp.idf = view.getFloat32(at, true);
+        at += 4;
+      }
+      if (kind & 1) {
+        const bytes = Math.ceil(n / 8);
+        for (let d = 0; d < n; d += 1) if (buf[at + (d >> 3)] & (1 << (d & 7))) fp.docs.push(d);
+        at += bytes;
+      } else {
+        let prev = 0;
+        for (let k = 0; k < df; k += 1) {
+          prev += varint();
+          fp.docs.push(prev);
+        }
+      }
+      if (!docsOnly) {
+        fp.norms = buf.subarray(at, at + df);
+        at += df;
+        fp.positions = [];
+        for (let k = 0; k < df; k += 1) {
+          const tf = varint();
+          const pos = new Array(tf);
+          let prev = 0;
+          for (let p = 0; p < tf; p += 1) {
+            prev += varint();
+            pos[p] = prev;
+          }
+          fp.positions.push(pos);
+        }
+      }
+      fields[fi] = fp;
+    }
+    terms.set(term, fields);
+  }
+  return terms;
+}
+
+/**
+ * A search over the static index at `baseUrl` (the URL of the `search/`
+ * folder). `fetch` defaults to the global one.
+ */
+export function createSearch({ baseUrl, fetch: fetchFn = globalThis.fetch } = {}) {
+  const base = String(baseUrl ?? 'search/').replace(/\/?$/, '/');
+  const cache = new Map();
+  const once = (key, make) => {
+    if (!cache.has(key)) {
+      const p = make();
+      p.catch(() => cache.delete(key));
+      cache.set(key, p);
+    }
+    return cache.get(key);
+  };
+
+  async function bytes(path) {
+    const res = await fetchFn(base + path);
+    if (!res.ok) throw new Error(`cannot load ${base + path}: ${res.status}`);
+    let buf = new Uint8Array(await res.arrayBuffer());
+    // The host may or may not have decoded Content-Encoding: gzip already.
+    if (buf[0] === 0x1f && buf[1] === 0x8b) {
+      const stream = new Blob([buf]).stream().pipeThrough(new DecompressionStream('gzip'));
+      buf = new Uint8Array(await new Response(stream).arrayBuffer());
+    }
+    return buf;
+  }
+  const json = (path) => bytes(path).then((b) => JSON.parse(new TextDecoder().decode(b)));
+
+  const entry = () =>
+    once('entry.json', async () => {
+      const e = await json('entry.json');
+      const docs = e.docs;
+      e.caches = e.tokens.map((tokens) => {
+        const avg = f32(f32(tokens) / f32(docs));
+        return FIELD_NORMS.map((len) => f32(K1 * f32(f32(1 - B) + f32(f32(B * f32(len)) / avg))));
+      });
+      return e;
+    });
+
+  function shardFor(e, term) {
+    const shards = e.shards;
+    let lo = 0;
+    let hi = shards.length - 1;
+    // Last shard whose first term is <= term.
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (compareTerms(shards[mid][0], term) <= 0) lo = mid;
+      else hi = mid - 1;
+    }
+    return shards[lo] ? shards[lo][1] : null;
+  }
+
+  async function lookup(e, term) {
+    const file = shardFor(e, term);
+    if (!file) return [null, null, null];
+    const terms = await once(file, async () => decodeShard(await bytes(file), e.docs));
+    return terms.get(term) ?? [null, null, null];
+  }
+
+  // Map doc → score of one clause in one field (field index fi, boost).
+  async function clauseInField(e, clause, fi, boost) {
+    const tokens = tokenTexts(clause);
+    const norm = normalize(clause);
+    const chars = [...norm];
+    const han = chars.filter((c) => isHan(c.codePointAt(0)));
+    const out = new Map();
+    if (tokens.length === 1 && han.length === 1 && chars.filter((c) => ALNUM.test(c)).length === 1) {
+      const fp = (await lookup(e, CHAR_KEY + han[0]))[fi];
+      if (fp) for (const d of fp.docs) out.set(d, f32(boost));
+      return out;
+    }
+    const lists = await Promise.all(tokens.map((t) => lookup(e, t).then((f) => f[fi])));
+    if (lists.some((l) => !l)) return out;
+    let idf = 0;
+    if (lists.length === 1) idf = lists[0].idf;
+    else for (const l of lists) idf = f32(idf + l.idf);
+    let weight = f32(idf * f32(1 + K1));
+    if (boost !== 1) weight = f32(weight * f32(boost));
+    const cacheOf = e.caches[fi];
+    const score = (normId, tf) => f32(weight * f32(tf / f32(tf + cacheOf[normId])));
+    if (lists.length === 1) {
+      const l = lists[0];
+      for (let k = 0; k < l.docs.length; k += 1) out.set(l.docs[k], score(l.norms[k], l.positions[k].length));
+      return out;
+    }
+    // Phrase: docs in every list, then start positions where every term follows in turn.
+    const indexes = lists.map((l) => new Map(l.docs.map((d, k) => [d, k])));
+    const first = lists.reduce((a, b) => (b.docs.length < a.docs.length ? b : a));
+    for (const d of first.docs) {
+      const ks = indexes.map((m) => m.get(d));
+      if (ks.some((k) => k === undefined)) continue;
+      const sets = ks.map((k, i) => new Set(lists[i].positions[k]));
+      let count = 0;
+      for (const p of lists[0].positions[ks[0]]) {
+        let ok = true;
+        for (let i = 1; i < lists.length && ok; i += 1) ok = sets[i].has(p + i);
+        if (ok) count += 1;
+      }
+      if (count > 0) out.set(d, score(lists[0].norms[ks[0]], count));
+    }
+    return out;
+  }
+
+  // Map doc → score of one clause: title (boosted), body, tags summed in that order.
+  async function clauseScores(e, clause) {
+    const parts = await Promise.all([
+      clauseInField(e, clause, 0, e.title_boost),
+      clauseInField(e, clause, 1, 1),
+      clauseInField(e, clause, 2, 1),
+    ]);
+    const out = new Map();
+    for (const part of parts) for (const [d, s] of part) out.set(d, out.has(d) ? f32(out.get(d) + s) : s);
+    return out;
+  }
+
+  async function facets() {
+    const e = await entry();
+    return once(e.facets, () => json(e.facets));
+  }
+
+  /** Runs `query`; options: limit (10), section (key), tag (name), year. */
+  async function search(query, { limit = 10, section, tag, year } = {}) {
+    const clauses = parseQuery(query);
+    const positive = clauses.filter((c) => !c.negated);
+    if (positive.length === 0) return { total: 0, results: [] };
+    const e = await entry();
+    const [pos, neg] = await Promise.all([
+      Promise.all(positive.map((c) => clauseScores(e, c.text))),
+      Promise.all(clauses.filter((c) => c.negated).map((c) => clauseScores(e, c.text))),
+    ]);
+    // tantivy sums the clauses of an intersection cheapest first; for one or two clauses
+    // the order does not change the float sum.
+    pos.sort((a, b) => a.size - b.size);
+    let hits = [];
+    for (const [d, s0] of pos[0]) {
+      let s = s0;
+      let ok = true;
+      for (let i = 1; i < pos.length && ok; i += 1) {
+        const x = pos[i].get(d);
+        if (x === undefined) ok = false;
+        else s = f32(s + x);
+      }
+      if (ok && !neg.some((m) => m.has(d))) hits.push([d, s]);
+    }
+    if (section || tag || year) {
+      const f = await facets();
+      const sid = section ? f.sections.findIndex((s) => s[0] === String(section).replace(/^\/+|\/+$/g, '')) : -1;
+      const tid = tag ? f.tags.findIndex((t) => t[0] === tag) : -1;
+      const yid = year ? f.years.findIndex((y) => y[0] === String(year)) : -1;
+      hits = hits.filter(
+        ([d]) =>
+          (!section || f.section[d] === sid) &&
+          (!tag || (tid >= 0 && f.tags_of[d].includes(tid))) &&
+          (!year || (yid >= 0 && f.year[d] === yid)),
+      );
+    }
+    hits.sort((a, b) => b[1] - a[1] || b[0] - a[0]);
+    const shown = hits.slice(0, Math.max(1, limit));
+    const fragments = await Promise.all(shown.map(([d]) => json(e.fragment.replace('{num}', String(d)))));
+    const results = fragments.map((f, i) => ({
+      num: shown[i][0],
+      score: shown[i][1],
+      url: f.url,
+      title: f.title,
+      date: f.date,
+      section: { key: f.section, title: f.section_title },
+      tags: f.tags,
+      excerpt: f.text,
+    }));
+    return { total: hits.length, results };
+  }
+
+  return { search, facets };
+}
