@@ -94,6 +94,7 @@ impl SiteArgs {
 }
 
 fn main() -> ExitCode {
+    limit_malloc_arenas();
     let cli = Cli::parse();
     match cli.command {
         Command::Build { site, output } => {
@@ -172,6 +173,17 @@ fn search(root: &std::path::Path, query: &str, section: Option<&str>, limit: usi
             ExitCode::SUCCESS
         }
         Err(e) => usage_error(&e),
+    }
+}
+
+/// glibc gives every thread its own malloc arena, and memory freed in one (the search
+/// index is built on one thread, pages are rendered on others) is not reused by another: a
+/// 10k-article build peaked ~60 MB higher for it. Two arenas is plenty for two cores.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only adjusts allocator parameters; called before any thread exists.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
     }
 }
 

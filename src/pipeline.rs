@@ -108,7 +108,8 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
         report.millis = start.elapsed().as_millis();
         return report;
     };
-    // Files of the static search index, added to the output after assembly.
+    // Paths of the static search index files (already in staging), listed in the output
+    // after assembly so collisions with pages are caught.
     let mut search_files = Vec::new();
     // The index is written while the site model is alive but before rendering, so its
     // memory and the rendered pages' are never needed at the same time.
@@ -118,7 +119,15 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
         match crate::search::index::prepare(&dir, &docs) {
             Ok(tmp) => {
                 match crate::search::export::export(&tmp, &docs) {
-                    Ok(files) => search_files = files,
+                    // Written now, so the export's bytes are freed before rendering starts.
+                    Ok(files) => {
+                        for (path, bytes) in files {
+                            match sink.map(|st| st.write(&path, &bytes)) {
+                                Some(Err(d)) => report.diagnostics.push(d),
+                                _ => search_files.push(path),
+                            }
+                        }
+                    }
                     Err(e) => report.diagnostics.push(Diagnostic::error(e)),
                 }
                 report.search = Some((dir, tmp));
@@ -142,8 +151,8 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
         lap("assemble", &mut t);
         report.diagnostics.extend(ds);
         report.output = out;
-        for (path, bytes) in search_files {
-            if let Err(d) = report.output.add(path, Body::Bytes(bytes), "search index") {
+        for path in search_files {
+            if let Err(d) = report.output.add(path, Body::Written, "search index") {
                 report.diagnostics.push(d);
             }
         }

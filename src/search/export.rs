@@ -54,7 +54,10 @@ use crate::paths::is_han;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
-use tantivy::postings::Postings;
+use std::sync::Arc;
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::index::InvertedIndexReader;
+use tantivy::postings::{Postings, TermInfo};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocSet, TERMINATED};
 
@@ -140,124 +143,17 @@ pub fn export(dir: &Path, docs: &[SearchDoc]) -> Result<Vec<(String, Vec<u8>)>, 
     if n != docs.len() as u64 {
         return Err(format!("the search index holds {n} documents but the site has {}", docs.len()));
     }
+    let segments = searcher.segment_readers();
     let mut tokens = [0u64; 3];
-    // term → per field: (doc number, fieldnorm id, positions)
-    type Posting = (u32, u8, Vec<u32>);
-    let mut terms: BTreeMap<Vec<u8>, [Vec<Posting>; 3]> = BTreeMap::new();
-    let mut seen = vec![false; docs.len()];
-    for seg in searcher.segment_readers() {
-        let nums = seg.fast_fields().u64("num").map_err(err)?.first_or_default_col(u64::MAX);
-        let num_of: Vec<u32> = (0..seg.max_doc()).map(|d| nums.get_val(d) as u32).collect();
-        for &num in &num_of {
-            match seen.get_mut(num as usize) {
-                Some(s) if !*s => *s = true,
-                _ => return Err(format!("the search index has a bad or repeated doc number {num}")),
-            }
-        }
-        for (fi, &field) in fields.iter().enumerate() {
-            let inverted = seg.inverted_index(field).map_err(err)?;
-            tokens[fi] += inverted.total_num_tokens();
-            let norms = seg.get_fieldnorms_reader(field).map_err(err)?;
-            let mut stream = inverted.terms().stream().map_err(|e| format!("cannot read the term dictionary: {e}"))?;
-            while stream.advance() {
-                let key = stream.key().to_vec();
-                let info = stream.value().clone();
-                let mut postings = inverted
-                    .read_postings_from_terminfo(&info, IndexRecordOption::WithFreqsAndPositions)
-                    .map_err(|e| format!("cannot read postings: {e}"))?;
-                let list = &mut terms.entry(key).or_default()[fi];
-                let mut doc = postings.doc();
-                while doc != TERMINATED {
-                    let mut pos = Vec::new();
-                    postings.positions(&mut pos);
-                    list.push((num_of[doc as usize], norms.fieldnorm_id(doc), pos));
-                    doc = postings.advance();
-                }
-            }
-        }
+    let mut entries_out = TermSink::default();
+    match segments {
+        // A site with no pages has an empty index: no terms, no shards.
+        [] => {}
+        [seg] => tokens = stream_terms(seg, &fields, n, docs.len(), &mut entries_out)?,
+        _ => return Err(format!("the search index has {} segments; expected one", segments.len())),
     }
-    // Character keys: per Han character, the docs of every term of 1–2 characters holding it.
-    let mut chars: BTreeMap<char, [Vec<u32>; 3]> = BTreeMap::new();
-    for (key, per_field) in &terms {
-        let Ok(text) = std::str::from_utf8(key) else { continue };
-        let cs: Vec<char> = text.chars().collect();
-        if cs.len() > 2 {
-            continue;
-        }
-        let mut distinct: Vec<char> = cs.iter().copied().filter(|c| is_han(*c)).collect();
-        distinct.dedup();
-        for c in distinct {
-            let entry = chars.entry(c).or_default();
-            for (docs, list) in entry.iter_mut().zip(per_field) {
-                docs.extend(list.iter().map(|p| p.0));
-            }
-        }
-    }
-
-    let mut entries: Vec<TermEntry> = Vec::with_capacity(terms.len() + chars.len());
-    for (c, mut per_field) in chars {
-        let mut e = TermEntry { term: format!("{CHAR_KEY}{c}"), ..Default::default() };
-        for (slot, d) in e.fields.iter_mut().zip(per_field.iter_mut()) {
-            d.sort_unstable();
-            d.dedup();
-            if !d.is_empty() {
-                *slot = Some(FieldPostings { docs: std::mem::take(d), ..Default::default() });
-            }
-        }
-        entries.push(e);
-    }
-    for (key, per_field) in terms {
-        let term = String::from_utf8(key).map_err(|_| "the search index holds a term that is not UTF-8".to_string())?;
-        let mut e = TermEntry { term, ..Default::default() };
-        for (fi, mut list) in per_field.into_iter().enumerate() {
-            if list.is_empty() {
-                continue;
-            }
-            list.sort_by_key(|p| p.0);
-            let mut fp = FieldPostings { idf: idf(list.len() as u64, n), ..Default::default() };
-            for (num, norm, pos) in list {
-                fp.docs.push(num);
-                fp.norms.push(norm);
-                fp.positions.push(pos);
-            }
-            e.fields[fi] = Some(fp);
-        }
-        entries.push(e);
-    }
-    // Character keys first; both groups are already in UTF-8 order and "\u{1}" sorts first.
-    debug_assert!(entries.windows(2).all(|w| w[0].term < w[1].term));
-
-    let mut files = Vec::new();
-    let mut shards: Vec<(String, String)> = Vec::new();
-    let mut raw: Vec<u8> = Vec::new();
-    let mut count = 0u64;
-    let mut first = String::new();
-    let mut flush = |raw: &mut Vec<u8>, count: &mut u64, first: &str, files: &mut Vec<(String, Vec<u8>)>| {
-        if *count == 0 {
-            return;
-        }
-        let mut bytes = b"GZS1".to_vec();
-        varint(&mut bytes, *count);
-        bytes.append(raw);
-        let gz = gzip(&bytes);
-        let name = format!("s/{:016x}.bin", fnv1a(&gz));
-        shards.push((first.to_string(), name.clone()));
-        files.push((format!("search/{name}"), gz));
-        *count = 0;
-    };
-    for e in &entries {
-        let mut buf = Vec::new();
-        encode_term(&mut buf, e, n);
-        if count > 0 && raw.len() + buf.len() > SHARD_BYTES {
-            flush(&mut raw, &mut count, &first, &mut files);
-        }
-        if count == 0 {
-            first = e.term.clone();
-        }
-        raw.extend_from_slice(&buf);
-        count += 1;
-    }
-    flush(&mut raw, &mut count, &first, &mut files);
+    let TermSink { files: shard_files, shards, .. } = entries_out.finish();
+    let mut files = shard_files;
 
     for d in docs {
         files.push((format!("search/f/{}.json", d.num), fragment(d)));
@@ -288,6 +184,203 @@ fn to_json(v: &impl serde::Serialize) -> Vec<u8> {
     let mut out = serde_json::to_vec(v).unwrap_or_default();
     out.push(b'\n');
     out
+}
+
+/// Streams every term of the one segment into `out`; returns the per-field token totals.
+fn stream_terms(
+    seg: &tantivy::SegmentReader,
+    fields: &[Field; 3],
+    n: u64,
+    doc_count: usize,
+    entries_out: &mut TermSink,
+) -> Result<[u64; 3], String> {
+    let err = |e: tantivy::TantivyError| format!("cannot export the search index: {e}");
+    let mut tokens = [0u64; 3];
+    let nums = seg.fast_fields().u64("num").map_err(err)?.first_or_default_col(u64::MAX);
+    let num_of: Vec<u32> = (0..seg.max_doc()).map(|d| nums.get_val(d) as u32).collect();
+    let mut seen = vec![false; doc_count];
+    for &num in &num_of {
+        match seen.get_mut(num as usize) {
+            Some(s) if !*s => *s = true,
+            _ => return Err(format!("the search index has a bad or repeated doc number {num}")),
+        }
+    }
+    let mut inverted = Vec::new();
+    let mut norms = Vec::new();
+    for (fi, &field) in fields.iter().enumerate() {
+        let inv = seg.inverted_index(field).map_err(err)?;
+        tokens[fi] = inv.total_num_tokens();
+        inverted.push(inv);
+        norms.push(seg.get_fieldnorms_reader(field).map_err(err)?);
+    }
+    // Terms are streamed one at a time, merged across the three fields' sorted dictionaries,
+    // so memory stays at one term's postings however large the site is. Character keys
+    // (sorting before every term) need a first pass over the 1–2 character terms.
+    let mut chars: BTreeMap<char, [Vec<u32>; 3]> = BTreeMap::new();
+    merged_terms(&inverted, |key, infos| {
+        let Ok(text) = std::str::from_utf8(key) else { return Ok(()) };
+        if text.chars().count() > 2 {
+            return Ok(());
+        }
+        let mut distinct: Vec<char> = text.chars().filter(|c| is_han(*c)).collect();
+        distinct.dedup();
+        if distinct.is_empty() {
+            return Ok(());
+        }
+        for (fi, info) in infos.iter().enumerate() {
+            let Some(info) = info else { continue };
+            let docs = read_docs(&inverted[fi], info, &num_of)?;
+            for c in &distinct {
+                chars.entry(*c).or_default()[fi].extend(&docs);
+            }
+        }
+        Ok(())
+    })?;
+    for (c, mut per_field) in chars {
+        let mut e = TermEntry { term: format!("{CHAR_KEY}{c}"), ..Default::default() };
+        for (slot, d) in e.fields.iter_mut().zip(per_field.iter_mut()) {
+            d.sort_unstable();
+            d.dedup();
+            if !d.is_empty() {
+                *slot = Some(FieldPostings { docs: std::mem::take(d), ..Default::default() });
+            }
+        }
+        entries_out.push(&e, n);
+    }
+    merged_terms(&inverted, |key, infos| {
+        let term = String::from_utf8(key.to_vec())
+            .map_err(|_| "the search index holds a term that is not UTF-8".to_string())?;
+        let mut e = TermEntry { term, ..Default::default() };
+        for (fi, info) in infos.iter().enumerate() {
+            let Some(info) = info else { continue };
+            let mut list = read_postings(&inverted[fi], &norms[fi], info, &num_of)?;
+            if list.is_empty() {
+                continue;
+            }
+            list.sort_by_key(|p| p.0);
+            let mut fp = FieldPostings { idf: idf(list.len() as u64, n), ..Default::default() };
+            for (num, norm, pos) in list {
+                fp.docs.push(num);
+                fp.norms.push(norm);
+                fp.positions.push(pos);
+            }
+            e.fields[fi] = Some(fp);
+        }
+        entries_out.push(&e, n);
+        Ok(())
+    })?;
+    Ok(tokens)
+}
+
+/// Cuts encoded terms into shards of about [`SHARD_BYTES`] as they arrive.
+#[derive(Default)]
+struct TermSink {
+    files: Vec<(String, Vec<u8>)>,
+    shards: Vec<(String, String)>,
+    raw: Vec<u8>,
+    count: u64,
+    first: String,
+}
+
+impl TermSink {
+    fn push(&mut self, e: &TermEntry, n: u64) {
+        let mut buf = Vec::new();
+        encode_term(&mut buf, e, n);
+        if self.count > 0 && self.raw.len() + buf.len() > SHARD_BYTES {
+            self.flush();
+        }
+        if self.count == 0 {
+            self.first = e.term.clone();
+        }
+        self.raw.extend_from_slice(&buf);
+        self.count += 1;
+    }
+
+    fn flush(&mut self) {
+        if self.count == 0 {
+            return;
+        }
+        let mut bytes = b"GZS1".to_vec();
+        varint(&mut bytes, self.count);
+        bytes.append(&mut self.raw);
+        let gz = gzip(&bytes);
+        let name = format!("s/{:016x}.bin", fnv1a(&gz));
+        self.shards.push((std::mem::take(&mut self.first), name.clone()));
+        self.files.push((format!("search/{name}"), gz));
+        self.count = 0;
+    }
+
+    fn finish(mut self) -> Self {
+        self.flush();
+        self
+    }
+}
+
+/// Calls `f` for every term of the three fields in byte order, with each field's term info
+/// (`None` where the field lacks the term).
+fn merged_terms(
+    inverted: &[Arc<InvertedIndexReader>],
+    mut f: impl FnMut(&[u8], &[Option<TermInfo>; 3]) -> Result<(), String>,
+) -> Result<(), String> {
+    let mut streams = Vec::new();
+    let mut live = Vec::new();
+    for inv in inverted {
+        let mut s = inv.terms().stream().map_err(|e| format!("cannot read the term dictionary: {e}"))?;
+        live.push(s.advance());
+        streams.push(s);
+    }
+    loop {
+        let mut min: Option<Vec<u8>> = None;
+        for (s, _) in streams.iter().zip(&live).filter(|(_, l)| **l) {
+            if min.as_deref().is_none_or(|m| s.key() < m) {
+                min = Some(s.key().to_vec());
+            }
+        }
+        let Some(key) = min else { return Ok(()) };
+        let mut infos: [Option<TermInfo>; 3] = [None, None, None];
+        for (i, s) in streams.iter_mut().enumerate() {
+            if live[i] && s.key() == key.as_slice() {
+                infos[i] = Some(s.value().clone());
+                live[i] = s.advance();
+            }
+        }
+        f(&key, &infos)?;
+    }
+}
+
+/// Doc numbers of one term in one field.
+fn read_docs(inv: &InvertedIndexReader, info: &TermInfo, num_of: &[u32]) -> Result<Vec<u32>, String> {
+    let mut postings = inv
+        .read_postings_from_terminfo(info, IndexRecordOption::Basic)
+        .map_err(|e| format!("cannot read postings: {e}"))?;
+    let mut out = Vec::new();
+    let mut doc = postings.doc();
+    while doc != TERMINATED {
+        out.push(num_of[doc as usize]);
+        doc = postings.advance();
+    }
+    Ok(out)
+}
+
+/// (doc number, fieldnorm id, positions) of one term in one field.
+fn read_postings(
+    inv: &InvertedIndexReader,
+    norms: &FieldNormReader,
+    info: &TermInfo,
+    num_of: &[u32],
+) -> Result<Vec<(u32, u8, Vec<u32>)>, String> {
+    let mut postings = inv
+        .read_postings_from_terminfo(info, IndexRecordOption::WithFreqsAndPositions)
+        .map_err(|e| format!("cannot read postings: {e}"))?;
+    let mut out = Vec::new();
+    let mut doc = postings.doc();
+    while doc != TERMINATED {
+        let mut pos = Vec::new();
+        postings.positions(&mut pos);
+        out.push((num_of[doc as usize], norms.fieldnorm_id(doc), pos));
+        doc = postings.advance();
+    }
+    Ok(out)
 }
 
 fn encode_term(out: &mut Vec<u8>, e: &TermEntry, n: u64) {

@@ -185,6 +185,12 @@ fn fill(dir: &Path, docs: &[SearchDoc]) -> tantivy::Result<()> {
         writer.add_document(document)?;
     }
     writer.commit()?;
+    // The export streams one segment's dictionaries; merge when the arena filled up more
+    // than once.
+    let segments = index.searchable_segment_ids()?;
+    if segments.len() > 1 {
+        writer.merge(&segments).wait()?;
+    }
     writer.wait_merging_threads()?;
     Ok(())
 }
