@@ -167,7 +167,7 @@ fn fill(dir: &Path, docs: &[SearchDoc]) -> tantivy::Result<()> {
     let (schema, f) = schema();
     let index = Index::create_in_dir(dir, schema)?;
     register(&index);
-    // One thread and a 50 MB arena: the index is small next to the site, and a single
+    // One thread and a 30 MB arena: the index is small next to the site, and a single
     // segment keeps doc ids equal to doc numbers.
     let mut writer: IndexWriter = index.writer_with_num_threads(1, 30_000_000)?;
     for d in docs {
