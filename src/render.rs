@@ -109,6 +109,8 @@ struct SiteView<'a> {
     nav: Vec<NavItem>,
     taxonomies: Vec<TaxonomyRef>,
     archives_url: Option<String>,
+    /// The search page, when search is enabled (the header's search box submits to it).
+    search_url: Option<String>,
     extra: &'a serde_yaml::Value,
     drafts: bool,
 }
@@ -148,6 +150,7 @@ enum Job {
     Term(usize, String, usize),
     Archive(Option<i32>, Option<u8>),
     NotFound,
+    Search,
 }
 
 /// Everything the jobs share.
@@ -193,6 +196,7 @@ pub fn render_all(
             })
             .collect(),
         archives_url: config.archives.then(|| format!("{base_path}archives/")),
+        search_url: config.search.enabled.then(|| format!("{base_path}search/")),
         extra: &config.extra,
         drafts,
     };
@@ -261,6 +265,9 @@ fn nav(site: &Site) -> Vec<NavItem> {
 fn jobs(site: &Site, config: &Config) -> Vec<Job> {
     let mut jobs = vec![Job::Home, Job::NotFound];
     jobs.extend((0..site.pages.len()).map(Job::Page));
+    if config.search.enabled {
+        jobs.push(Job::Search);
+    }
     for (i, s) in site.sections.iter().enumerate().skip(1) {
         let per = s.fm.paginate_by.unwrap_or(config.paginate_by);
         jobs.extend((1..=total_pages(s.listed.len(), per)).map(|n| Job::Section(i, n)));
@@ -349,6 +356,7 @@ impl Shared<'_> {
             Job::TaxonomyList(t) | Job::Term(t, ..) => format!("taxonomy `{}`", self.site.taxonomies[*t].name),
             Job::Archive(..) => "archives".into(),
             Job::NotFound => "404.html".into(),
+            Job::Search => "search.html".into(),
         }
     }
 
@@ -362,6 +370,7 @@ impl Shared<'_> {
             Job::TaxonomyList(t) => self.taxonomy_list(*t, &mut ctx),
             Job::Term(t, slug, n) => self.term(*t, slug, *n, &mut ctx),
             Job::Archive(y, m) => self.archive(*y, *m, &mut ctx),
+            Job::Search => self.search(&mut ctx),
         };
         let kind = match job {
             Job::Home => "home",
@@ -371,6 +380,7 @@ impl Shared<'_> {
             Job::TaxonomyList(_) => "taxonomy_list",
             Job::Term(..) => "taxonomy_term",
             Job::Archive(..) => "archive",
+            Job::Search => "search",
         };
         let current_url = format!("{}{}", self.base_path, paths::encode_path(path.trim_end_matches("index.html")));
         // The most specific nav entry containing this page is the active one.
@@ -415,6 +425,21 @@ impl Shared<'_> {
             .collect();
         ctx.insert_value("latest_by_section", Value::from(blocks));
         ("index.html".into(), template_or(&site.sections[0].fm.template, "index.html"))
+    }
+
+    /// The search page: `search` = {entry_url, script_url}; the results are the client's job.
+    fn search(&self, ctx: &mut Context) -> (String, String) {
+        #[derive(Serialize)]
+        struct SearchView {
+            entry_url: String,
+            script_url: String,
+        }
+        let bp = &self.base_path;
+        ctx.insert(
+            "search",
+            &SearchView { entry_url: format!("{bp}search/entry.json"), script_url: format!("{bp}js/search-ui.js") },
+        );
+        ("search/index.html".into(), "search.html".into())
     }
 
     fn page(&self, i: usize, ctx: &mut Context) -> (String, String) {

@@ -74,3 +74,39 @@ fn a_render_error_keeps_the_previous_output_and_leaves_no_staging_folder() {
         .collect();
     assert_eq!(leftovers, Vec::<String>::new());
 }
+
+#[test]
+fn the_search_page_and_header_box_follow_the_base_path() {
+    let site = Site::new().file("gazette.yaml", "title: 测试站\nbase_url: https://example.org/bulletin/\n").page(
+        "news/a.md",
+        "title: A\ndate: 2024-05-20",
+        "正文",
+    );
+    site.build_clean();
+    let doc = site.html("search/index.html");
+    assert_eq!(common::attrs(&doc, "#search-app", "data-search-base"), vec!["/bulletin/search/"]);
+    assert_eq!(common::attrs(&doc, "#search-app", "data-entry-url"), vec!["/bulletin/search/entry.json"]);
+    assert_eq!(common::attrs(&doc, "script[type=module]", "src"), vec!["/bulletin/js/search-ui.js"]);
+    assert_eq!(common::attrs(&doc, "body", "class"), vec!["kind-search"]);
+    assert!(site.exists("js/search-ui.js"));
+    // Every page's header has a labelled search box that submits ?q= to the search page; only
+    // the search page loads the script.
+    for page in ["index.html", "news/a/index.html", "404.html", "search/index.html"] {
+        let doc = site.html(page);
+        assert_eq!(common::attrs(&doc, "header form[role=search]", "action"), vec!["/bulletin/search/"], "{page}");
+        assert_eq!(common::attrs(&doc, "header form[role=search] input", "name"), vec!["q"], "{page}");
+        assert_eq!(common::texts(&doc, "header form[role=search] label[for=site-search-q]"), vec!["搜索"], "{page}");
+        let scripts = common::attrs(&doc, "script", "src");
+        assert_eq!(scripts.is_empty(), page != "search/index.html", "{page}: {scripts:?}");
+    }
+}
+
+#[test]
+fn without_search_there_is_no_search_page_or_box() {
+    let site = Site::new()
+        .file("gazette.yaml", "title: 测试站\nbase_url: https://example.org/\nsearch:\n  enabled: false\n")
+        .page("news/a.md", "title: A", "正文");
+    site.build_clean();
+    assert!(!site.exists("search/index.html"));
+    assert!(common::attrs(&site.html("index.html"), "form[role=search]", "action").is_empty());
+}

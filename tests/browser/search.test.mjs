@@ -1,0 +1,310 @@
+// The search page in a real browser: Debian's chromium driven by playwright-core against
+// sites built by the release binary and served on 127.0.0.1.
+//
+//   cargo build --release && npm ci && node --test tests/browser/
+//
+// GAZETTE_BROWSER_SITE=<dir> uses an already built sample site instead of building one;
+// GAZETTE_CHROMIUM=<path> picks another browser binary (default /usr/bin/chromium).
+// Without chromium the tests are skipped with a message, unless CI is set: then they fail.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const chromiumPath = process.env.GAZETTE_CHROMIUM || '/usr/bin/chromium';
+const haveChromium = existsSync(chromiumPath);
+const inCI = Boolean(process.env.CI) && process.env.CI !== 'false' && process.env.CI !== '0';
+const skip = !haveChromium && !inCI ? `no browser at ${chromiumPath} (apt-get install chromium); set CI=true to require it` : false;
+if (skip) console.log(`skipping the browser tests: ${skip}`);
+
+const LAUNCH_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+];
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.xml': 'application/xml',
+  '.svg': 'image/svg+xml',
+  '.txt': 'text/plain; charset=utf-8',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.webp': 'image/webp',
+  // Gzip'd shards are sent as plain bytes with no Content-Encoding: the client decodes them.
+  '.bin': 'application/octet-stream',
+  '.gz': 'application/octet-stream',
+};
+
+/** A static server for `root` mounted at `prefix` (e.g. `/bulletin/`) on 127.0.0.1, port 0. */
+async function serve(root, prefix = '/') {
+  const server = createServer(async (req, res) => {
+    try {
+      const { pathname } = new URL(req.url, 'http://127.0.0.1');
+      if (!pathname.startsWith(prefix)) return send(res, 404, 'text/plain', 'not found');
+      const rel = decodeURIComponent(pathname.slice(prefix.length));
+      let file = resolve(root, `.${sep}${rel}`);
+      if (file !== root && !file.startsWith(root + sep)) return send(res, 403, 'text/plain', 'forbidden');
+      let info = await stat(file).catch(() => null);
+      if (info?.isDirectory()) {
+        if (!pathname.endsWith('/')) {
+          res.writeHead(301, { Location: `${pathname}/` });
+          return res.end();
+        }
+        file = join(file, 'index.html');
+        info = await stat(file).catch(() => null);
+      }
+      if (!info?.isFile()) {
+        const page = await readFile(join(root, '404.html')).catch(() => 'not found');
+        return send(res, 404, TYPES['.html'], page);
+      }
+      send(res, 200, TYPES[extname(file)] ?? 'application/octet-stream', await readFile(file));
+    } catch (err) {
+      send(res, 500, 'text/plain', String(err));
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { server, origin, url: (path = '') => `${origin}${prefix}${path}` };
+}
+
+function send(res, status, type, body) {
+  res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
+  res.end(body);
+}
+
+function gazette() {
+  const bin = join(repo, 'target', 'release', 'gazette');
+  if (!existsSync(bin)) {
+    const r = spawnSync('cargo', ['build', '--release'], { cwd: repo, stdio: 'inherit' });
+    assert.equal(r.status, 0, 'cargo build --release failed');
+  }
+  return bin;
+}
+
+function build(siteDir, out) {
+  const r = spawnSync(gazette(), ['build', '--output', out], { cwd: siteDir, encoding: 'utf8' });
+  assert.equal(r.status, 0, `gazette build failed in ${siteDir}:\n${r.stdout}\n${r.stderr}`);
+}
+
+// A site whose article text and title are markup, served at a sub-path.
+const EVIL_TITLE = '</title><script>alert(1)</script>';
+const EVIL_TEXT = '<img src=x onerror=alert(1)>';
+
+async function writeFixture(dir) {
+  const files = {
+    'gazette.yaml': 'title: 转义测试站\nbase_url: https://example.org/bulletin/\nlanguage: zh-CN\ntaxonomies:\n  - name: tags\n',
+    'content/_index.md': '---\ntitle: 首页\n---\n',
+    'content/news/_index.md': '---\ntitle: 新闻\nsort_by: date\n---\n',
+    'content/news/evil.md': [
+      '---',
+      `title: '${EVIL_TITLE}'`,
+      'date: 2024-05-20',
+      'tags: [转义]',
+      '---',
+      '',
+      `注入测试：正文里写着 \`${EVIL_TEXT}\`，读者应当看到这段文字本身。`,
+      '',
+      '转义后的写法 &lt;img src=x onerror=alert(1)&gt; 也只是文字。',
+      '',
+    ].join('\n'),
+    'content/news/plain.md': '---\ntitle: 普通文章\ndate: 2024-05-21\n---\n\n一篇普通的新闻，用来确认站点有不止一篇文章。\n',
+  };
+  for (const [rel, text] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, rel)), { recursive: true });
+    await writeFile(join(dir, rel), text);
+  }
+}
+
+let browser;
+let work;
+let sample;
+let fixture;
+
+before(async () => {
+  if (skip) return;
+  const { chromium } = await import('playwright-core');
+  work = await mkdtemp(join(tmpdir(), 'gazette-browser-'));
+  let sampleDir = process.env.GAZETTE_BROWSER_SITE;
+  if (!sampleDir) {
+    sampleDir = join(work, 'sample');
+    build(repo, sampleDir);
+  }
+  sample = await serve(resolve(sampleDir));
+  const fixtureSrc = join(work, 'fixture-src');
+  await writeFixture(fixtureSrc);
+  build(fixtureSrc, join(work, 'fixture'));
+  fixture = await serve(join(work, 'fixture'), '/bulletin/');
+  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: LAUNCH_ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  sample?.server.close();
+  fixture?.server.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+/** A fresh page that records console errors, page errors and dialogs. */
+async function open() {
+  const page = await browser.newPage();
+  const problems = [];
+  const dialogs = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    d.dismiss().catch(() => {});
+  });
+  return { page, problems, dialogs };
+}
+
+async function results(page) {
+  await page.waitForSelector('#search-results > li', { timeout: 10_000 });
+  return page.$$eval('#search-results > li', (items) =>
+    items.map((li) => ({
+      title: li.querySelector('.search-result-title')?.textContent ?? '',
+      href: li.querySelector('.search-result-title a')?.getAttribute('href') ?? '',
+      excerpt: li.querySelector('.search-result-excerpt')?.textContent ?? '',
+      marks: [...li.querySelectorAll('mark')].map((m) => m.textContent),
+    })),
+  );
+}
+
+test('search page: ?q= on load, typing, highlights, filters, no console errors', { skip }, async () => {
+  const { page, problems } = await open();
+  try {
+    await page.goto(sample.url(`search/?q=${encodeURIComponent('户外劳动者')}`));
+    let found = await results(page);
+    assert.ok(found.length > 0, 'results for 户外劳动者');
+    assert.ok(
+      found.some((r) => r.marks.includes('户外劳动者')),
+      `a <mark> around 户外劳动者: ${JSON.stringify(found[0])}`,
+    );
+    for (const r of found) assert.ok(r.href.startsWith('/'), `result link ${r.href}`);
+    const status = await page.textContent('#search-status');
+    assert.match(status, /找到 \d+ 篇/);
+    assert.equal(await page.getAttribute('#search-status', 'aria-live'), 'polite');
+    assert.equal(await page.inputValue('#search-q'), '户外劳动者');
+
+    // Typing: results follow the box, and the URL follows the query.
+    for (const q of ['12351', '工匠']) {
+      await page.fill('#search-q', '');
+      await page.locator('#search-q').pressSequentially(q, { delay: 20 });
+      await page.waitForFunction(
+        (q) => document.getElementById('search-app').dataset.shown === q && !document.querySelector('[aria-busy]'),
+        q,
+        { timeout: 10_000 },
+      );
+      assert.equal(new URL(page.url()).searchParams.get('q'), q, 'the URL follows the query');
+      found = await results(page);
+      assert.ok(found.length > 0, `results for ${q}`);
+      assert.match(await page.textContent('#search-status'), /找到 \d+ 篇/);
+    }
+
+    // Filters come from facets(), loaded when the reader opens them (here by keyboard), and
+    // narrow the results.
+    assert.equal(await page.locator('#search-filters').isHidden(), true);
+    await page.focus('#search-filter-toggle');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#search-filters:not([hidden])');
+    assert.equal(await page.getAttribute('#search-filter-toggle', 'aria-expanded'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'search-section');
+    const all = Number((await page.textContent('#search-status')).match(/找到 (\d+) 篇/)[1]);
+    const sections = await page.$$eval('#search-section option', (os) => os.map((o) => o.value).filter(Boolean));
+    assert.ok(sections.length > 0, 'section options');
+    await page.selectOption('#search-section', 'news/gongjiang');
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('section') === 'news/gongjiang');
+    await page.waitForFunction(() => /已筛选/.test(document.querySelector('#search-status').textContent));
+    const filtered = (await page.textContent('#search-status')).match(/找到 (\d+) 篇/);
+    assert.ok(filtered && Number(filtered[1]) > 0 && Number(filtered[1]) <= all, `filtered count of ${all}`);
+    for (const r of await results(page)) assert.match(r.href, /^\/news\/gongjiang\//);
+
+    // A shared URL with a filter opens with the filter applied.
+    const shared = page.url();
+    await page.goto(shared);
+    await page.waitForFunction(() => /已筛选/.test(document.querySelector('#search-status').textContent));
+    assert.equal(await page.inputValue('#search-section'), 'news/gongjiang');
+
+    // A query in no article: the empty state.
+    await page.selectOption('#search-section', '');
+    await page.fill('#search-q', '没有这个词组的文章');
+    await page.waitForFunction(() => /无结果/.test(document.querySelector('#search-status').textContent));
+    assert.equal(await page.locator('#search-results > li').count(), 0);
+
+    // The header box on another page submits to the search page.
+    await page.goto(sample.url(''));
+    await page.fill('#site-search-q', '工匠');
+    await page.press('#site-search-q', 'Enter');
+    await page.waitForURL(/\/search\/\?q=/);
+    found = await results(page);
+    assert.ok(found.length > 0, 'the header box leads to results');
+
+    await page.screenshot({ path: join(work, 'search.png'), fullPage: true });
+    if (process.env.GAZETTE_BROWSER_SCREENSHOT) {
+      await writeFile(process.env.GAZETTE_BROWSER_SCREENSHOT, await readFile(join(work, 'search.png')));
+    }
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test('search page: error state when the index cannot load', { skip }, async () => {
+  const { page } = await open();
+  try {
+    await page.route('**/search/entry.json', (route) => route.fulfill({ status: 500, body: 'broken' }));
+    await page.goto(sample.url('search/?q=工匠'));
+    await page.waitForFunction(() => /加载失败/.test(document.querySelector('#search-status').textContent));
+    assert.equal(await page.locator('#search-results > li').count(), 0);
+  } finally {
+    await page.close();
+  }
+});
+
+test('search results show markup in titles and text as text (at a sub-path)', { skip }, async () => {
+  const { page, problems, dialogs } = await open();
+  try {
+    await page.goto(fixture.url(`search/?q=${encodeURIComponent('注入测试')}`));
+    const found = await results(page);
+    assert.equal(found.length, 1);
+    assert.ok(found[0].title.includes(EVIL_TITLE), `title shown as text: ${found[0].title}`);
+    assert.ok(found[0].excerpt.includes(EVIL_TEXT), `excerpt shown as text: ${found[0].excerpt}`);
+    assert.ok(found[0].href.startsWith('/bulletin/'), `link under the sub-path: ${found[0].href}`);
+    assert.deepEqual(found[0].marks, ['注入测试']);
+
+    // Search for the markup itself too.
+    await page.fill('#search-q', 'onerror alert');
+    await page.waitForFunction(() => /找到 1 篇/.test(document.querySelector('#search-status').textContent));
+
+    assert.equal(await page.locator('img[src="x"]').count(), 0, 'no injected <img>');
+    const scripts = await page.$$eval('script', (s) => s.map((x) => x.outerHTML));
+    assert.ok(
+      scripts.every((s) => !s.includes('alert')),
+      `no injected script: ${scripts.join('\n')}`,
+    );
+    assert.ok((await page.title()).startsWith('搜索'), 'the page title is intact');
+    assert.deepEqual(dialogs, [], 'no dialog fired');
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});

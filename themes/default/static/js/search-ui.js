@@ -1,0 +1,354 @@
+/**
+ * Gazette search page: the reader's side of `search.js`. Plain ES module, no
+ * dependencies, loaded only by the search page (templates/search.html); the
+ * search box in every page's header is a plain form that submits `?q=` here.
+ *
+ * Reads `?q=` (and `section`, `tag`, `year`) on load, searches while the reader
+ * types (debounced, and not in the middle of an IME composition), keeps the
+ * URL in step with `history.replaceState` so a search can be shared, and
+ * announces the result count in a polite live region.
+ *
+ * Everything shown — titles, excerpts, section names, tags and the query — is
+ * inserted as text: elements are made with createElement and filled with
+ * textContent or append, never with innerHTML.
+ */
+
+import { createSearch, parseQuery } from './search.js';
+import { normalize } from './gazette-tokenize.js';
+
+const DEBOUNCE_MS = 200;
+const PAGE = 20;
+const MAX_TAG_OPTIONS = 200;
+// OPENING_CHARS in src/search/export.rs: the length of a fragment's opening text.
+const OPENING_CHARS = 160;
+
+// Same ranges as `is_han` in src/paths.rs.
+function isHan(cp) {
+  return (
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0x20000 && cp <= 0x2fa1f) ||
+    (cp >= 0x30000 && cp <= 0x3134f)
+  );
+}
+const ALNUM = /^[\p{Alphabetic}\p{N}]$/u;
+const isWordChar = (ch) => ch !== undefined && ALNUM.test(ch) && !isHan(ch.codePointAt(0));
+
+/** An element with text content (or child nodes) and attributes; never parses HTML. */
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'className') node.className = v;
+    else node.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children) node.append(c);
+  return node;
+}
+
+/**
+ * The strings to highlight for a query: each positive clause, normalised, split into its
+ * runs of Han characters and runs of other letters or digits (the tokenizer's own word
+ * boundaries; it ignores everything between them).
+ */
+export function needles(query) {
+  const out = new Set();
+  for (const clause of parseQuery(query)) {
+    if (clause.negated) continue;
+    let run = '';
+    let han = false;
+    for (const ch of normalize(clause.text)) {
+      const h = isHan(ch.codePointAt(0));
+      if (run && (!ALNUM.test(ch) || h !== han)) {
+        out.add(run);
+        run = '';
+      }
+      if (ALNUM.test(ch)) {
+        run += ch;
+        han = h;
+      }
+    }
+    if (run) out.add(run);
+  }
+  return [...out];
+}
+
+/**
+ * `text` split into `[string, highlighted]` parts: every occurrence of every needle,
+ * matched on the normalised text (NFKC, lowercase), so full-width digits and capitals
+ * match what the reader typed. Runs of Latin letters or digits match whole words only,
+ * like the tokenizer; Han runs match anywhere.
+ */
+export function highlightParts(text, ns) {
+  text = String(text ?? '');
+  if (!text || ns.length === 0) return text ? [[text, false]] : [];
+  // Normalise code point by code point, remembering where each normalised unit came from.
+  let norm = '';
+  const origin = []; // normalised UTF-16 index → [start, end) in `text`
+  let at = 0;
+  for (const ch of text) {
+    const n = normalize(ch);
+    for (let k = 0; k < n.length; k += 1) origin.push([at, at + ch.length]);
+    norm += n;
+    at += ch.length;
+  }
+  const hits = [];
+  for (const needle of ns) {
+    const word = isWordChar([...needle][0]);
+    let from = 0;
+    for (;;) {
+      const i = norm.indexOf(needle, from);
+      if (i < 0) break;
+      const j = i + needle.length;
+      from = i + 1;
+      if (word && (isWordChar(charBefore(norm, i)) || isWordChar(charAt(norm, j)))) continue;
+      hits.push([origin[i][0], origin[j - 1][1]]);
+    }
+  }
+  if (hits.length === 0) return [[text, false]];
+  hits.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  const merged = [];
+  for (const h of hits) {
+    const last = merged[merged.length - 1];
+    if (last && h[0] <= last[1]) last[1] = Math.max(last[1], h[1]);
+    else merged.push([...h]);
+  }
+  const parts = [];
+  let pos = 0;
+  for (const [s, e] of merged) {
+    if (s > pos) parts.push([text.slice(pos, s), false]);
+    parts.push([text.slice(s, e), true]);
+    pos = e;
+  }
+  if (pos < text.length) parts.push([text.slice(pos), false]);
+  return parts;
+}
+
+function charAt(s, i) {
+  const cp = s.codePointAt(i);
+  return cp === undefined ? undefined : String.fromCodePoint(cp);
+}
+
+function charBefore(s, i) {
+  if (i <= 0) return undefined;
+  const lo = s.charCodeAt(i - 1);
+  const start = lo >= 0xdc00 && lo <= 0xdfff && i >= 2 ? i - 2 : i - 1;
+  return charAt(s, start);
+}
+
+/** Text with `<mark>` around the needles, as nodes. */
+function highlighted(text, ns) {
+  return highlightParts(text, ns).map(([s, hit]) => (hit ? el('mark', {}, s) : document.createTextNode(s)));
+}
+
+function displayDate(ymd) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(ymd || '');
+  return m ? `${Number(m[1])}年${Number(m[2])}月${Number(m[3])}日` : '';
+}
+
+function resultItem(r, ns) {
+  const title = el('h2', { className: 'search-result-title' }, el('a', { href: r.url }, ...highlighted(r.title, ns)));
+  const meta = el('p', { className: 'search-result-meta' });
+  if (r.section && r.section.title) meta.append(el('span', { className: 'search-result-section' }, r.section.title));
+  const date = displayDate(r.date);
+  if (date) {
+    if (meta.childNodes.length) meta.append(' · ');
+    meta.append(el('time', { datetime: r.date }, date));
+  }
+  const item = el('li', { className: 'search-result' }, title);
+  if (meta.childNodes.length) item.append(meta);
+  if (r.excerpt) {
+    // The fragment holds the opening OPENING_CHARS characters; a full one was most likely cut.
+    const cut = [...r.excerpt].length >= OPENING_CHARS ? '…' : '';
+    item.append(el('p', { className: 'search-result-excerpt' }, ...highlighted(r.excerpt, ns), cut));
+  }
+  if (r.tags && r.tags.length) {
+    const tags = el('ul', { className: 'search-result-tags', 'aria-label': '标签' });
+    for (const t of r.tags) tags.append(el('li', {}, t));
+    item.append(tags);
+  }
+  return item;
+}
+
+function start(root) {
+  const base = root.dataset.searchBase || 'search/';
+  const engine = createSearch({ baseUrl: new URL(base, location.href).href });
+  const form = root.querySelector('form.search-form');
+  const input = root.querySelector('#search-q');
+  const status = root.querySelector('#search-status');
+  const list = root.querySelector('#search-results');
+  const more = root.querySelector('#search-more');
+  const filterBox = root.querySelector('#search-filters');
+  const toggle = root.querySelector('#search-filter-toggle');
+  const selects = {
+    section: root.querySelector('#search-section'),
+    tag: root.querySelector('#search-tag'),
+    year: root.querySelector('#search-year'),
+  };
+
+  const params = new URLSearchParams(location.search);
+  input.value = params.get('q') ?? '';
+  const wanted = { section: params.get('section') ?? '', tag: params.get('tag') ?? '', year: params.get('year') ?? '' };
+  let limit = PAGE;
+  let seq = 0;
+  let timer = 0;
+  let composing = false;
+
+  const setStatus = (text, kind) => {
+    status.textContent = text;
+    status.className = `search-status${kind ? ` search-status-${kind}` : ''}`;
+  };
+
+  function syncUrl(q, filters) {
+    const p = new URLSearchParams(location.search);
+    for (const k of ['q', 'section', 'tag', 'year']) p.delete(k);
+    if (q) p.set('q', q);
+    for (const [k, v] of Object.entries(filters)) if (v) p.set(k, v);
+    const qs = p.toString();
+    const url = `${location.pathname}${qs ? `?${qs}` : ''}${location.hash}`;
+    if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(history.state, '', url);
+  }
+
+  function filters() {
+    return { section: selects.section.value, tag: selects.tag.value, year: selects.year.value };
+  }
+
+  async function run() {
+    clearTimeout(timer);
+    const mine = ++seq;
+    const q = input.value.trim();
+    const f = filters();
+    syncUrl(q, f);
+    if (parseQuery(q).every((c) => c.negated)) {
+      list.replaceChildren();
+      more.hidden = true;
+      setStatus(q ? '请输入要查找的词，而不只是排除的词。' : '');
+      return;
+    }
+    root.setAttribute('aria-busy', 'true');
+    try {
+      const { total, results } = await engine.search(q, {
+        limit,
+        section: f.section || undefined,
+        tag: f.tag || undefined,
+        year: f.year || undefined,
+      });
+      if (mine !== seq) return;
+      const ns = needles(q);
+      list.replaceChildren(...results.map((r) => resultItem(r, ns)));
+      more.hidden = results.length >= total;
+      const filtered = f.section || f.tag || f.year ? '（已筛选）' : '';
+      // For scripts and tests: the query whose results are on screen.
+      root.dataset.shown = q;
+      if (total === 0) setStatus(`无结果：没有找到包含“${q}”的文章${filtered}。`, 'empty');
+      else setStatus(`找到 ${total} 篇文章${filtered}${results.length < total ? `，显示前 ${results.length} 篇` : ''}`);
+    } catch (err) {
+      if (mine !== seq) return;
+      list.replaceChildren();
+      more.hidden = true;
+      root.dataset.shown = q;
+      setStatus('加载失败：无法读取搜索索引，请检查网络后重试。', 'error');
+      console.warn('gazette search:', err);
+    } finally {
+      if (mine === seq) root.removeAttribute('aria-busy');
+    }
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    limit = PAGE;
+    timer = setTimeout(run, DEBOUNCE_MS);
+  }
+
+  input.addEventListener('compositionstart', () => {
+    composing = true;
+  });
+  input.addEventListener('compositionend', () => {
+    composing = false;
+    schedule();
+  });
+  input.addEventListener('input', (e) => {
+    if (!composing && !e.isComposing) schedule();
+  });
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    limit = PAGE;
+    run();
+  });
+  for (const s of Object.values(selects)) {
+    s.addEventListener('change', () => {
+      limit = PAGE;
+      run();
+    });
+  }
+  more.addEventListener('click', () => {
+    const first = list.children.length;
+    limit += PAGE;
+    run().then(() => {
+      // Keep the keyboard where the reader was: on the first newly shown result.
+      const link = list.children[first]?.querySelector('a');
+      if (link) link.focus();
+    });
+  });
+
+  function option(value, label) {
+    return el('option', { value }, label);
+  }
+
+  // The facet lists grow with the archive, so they are fetched only when the reader opens the
+  // filters (or arrives with one in the URL), not for every first search.
+  let facetsLoaded = null;
+  function loadFacets() {
+    facetsLoaded ??= engine.facets().then((f) => {
+      for (const [key, title, count] of f.sections) selects.section.append(option(key, `${title}（${count}）`));
+      const tags = f.tags.slice(0, MAX_TAG_OPTIONS);
+      if (wanted.tag && !tags.some((t) => t[0] === wanted.tag)) {
+        const t = f.tags.find((x) => x[0] === wanted.tag);
+        if (t) tags.push(t);
+      }
+      for (const [name, count] of tags) selects.tag.append(option(name, `${name}（${count}）`));
+      for (const [year, count] of f.years) selects.year.append(option(year, `${year}年（${count}）`));
+      for (const [k, s] of Object.entries(selects)) {
+        if (wanted[k] && [...s.options].some((o) => o.value === wanted[k])) s.value = wanted[k];
+      }
+    });
+    facetsLoaded.catch(() => {
+      facetsLoaded = null;
+    });
+    return facetsLoaded;
+  }
+
+  function showFilters(open) {
+    toggle.setAttribute('aria-expanded', String(open));
+    filterBox.hidden = !open;
+  }
+
+  toggle.hidden = false;
+  toggle.addEventListener('click', async () => {
+    if (toggle.getAttribute('aria-expanded') === 'true') {
+      showFilters(false);
+      return;
+    }
+    try {
+      await loadFacets();
+      showFilters(true);
+      selects.section.focus();
+    } catch (err) {
+      setStatus('加载失败：无法读取筛选项，请稍后重试。', 'error');
+      console.warn('gazette search facets:', err);
+    }
+  });
+
+  const filtered = Object.values(wanted).some(Boolean);
+  const ready = filtered ? loadFacets().then(() => showFilters(true)) : Promise.resolve();
+  ready
+    .catch((err) => console.warn('gazette search facets:', err))
+    .finally(() => {
+      if (input.value.trim()) run();
+    });
+  if (!input.value.trim()) input.focus();
+}
+
+const root = document.getElementById('search-app');
+if (root) start(root);
