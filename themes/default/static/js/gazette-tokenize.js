@@ -13,8 +13,8 @@
  * Plain ES module, no dependencies.
  */
 
-// Same ranges as `is_han` in src/paths.rs.
-function isHan(cp) {
+// Same ranges as `is_han` in src/paths.rs. Exported for search.js and search-ui.js.
+export function isHan(cp) {
   return (
     (cp >= 0x3400 && cp <= 0x4dbf) ||
     (cp >= 0x4e00 && cp <= 0x9fff) ||

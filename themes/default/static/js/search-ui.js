@@ -14,7 +14,7 @@
  */
 
 import { createSearch, parseQuery } from './search.js';
-import { normalize } from './gazette-tokenize.js';
+import { isHan, normalize } from './gazette-tokenize.js';
 
 const DEBOUNCE_MS = 200;
 const PAGE = 20;
@@ -22,16 +22,6 @@ const MAX_TAG_OPTIONS = 200;
 // OPENING_CHARS in src/search/export.rs: the length of a fragment's opening text.
 const OPENING_CHARS = 160;
 
-// Same ranges as `is_han` in src/paths.rs.
-function isHan(cp) {
-  return (
-    (cp >= 0x3400 && cp <= 0x4dbf) ||
-    (cp >= 0x4e00 && cp <= 0x9fff) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0x20000 && cp <= 0x2fa1f) ||
-    (cp >= 0x30000 && cp <= 0x3134f)
-  );
-}
 const ALNUM = /^[\p{Alphabetic}\p{N}]$/u;
 const isWordChar = (ch) => ch !== undefined && ALNUM.test(ch) && !isHan(ch.codePointAt(0));
 

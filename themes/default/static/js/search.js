@@ -17,7 +17,7 @@
  * scores go to the higher (newer) doc number.
  */
 
-import { normalize, tokenTexts } from './gazette-tokenize.js';
+import { isHan, normalize, tokenTexts } from './gazette-tokenize.js';
 
 const f32 = Math.fround;
 const K1 = f32(1.2);
@@ -45,16 +45,6 @@ const FIELD_NORMS = [
   1744830488, 1879048216, 2013265944,
 ];
 
-// Same ranges as `is_han` in src/paths.rs.
-function isHan(cp) {
-  return (
-    (cp >= 0x3400 && cp <= 0x4dbf) ||
-    (cp >= 0x4e00 && cp <= 0x9fff) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0x20000 && cp <= 0x2fa1f) ||
-    (cp >= 0x30000 && cp <= 0x3134f)
-  );
-}
 const ALNUM = /^[\p{Alphabetic}\p{N}]$/u;
 // Rust's char::is_whitespace (Unicode White_Space).
 const SPACE = /^[\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/u;
