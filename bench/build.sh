@@ -34,9 +34,8 @@ if [[ -z "${OUT_ROOT:-}" ]]; then
     fi
 fi
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
-warn() { printf '\033[33mWARNING: %s\033[0m\n' "$*" >&2; }
-die() { printf '\033[31mERROR: %s\033[0m\n' "$*" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 mkdir -p "$BENCH_DIR/bin" "$BENCH_DIR/corpus" "$BENCH_DIR/hugo" "$BENCH_DIR/results" "$OUT_ROOT" || die "cannot create $BENCH_DIR / $OUT_ROOT"
 
@@ -63,13 +62,7 @@ if [[ " $TOOLS " == *" gazette "* ]]; then
     fi
 fi
 
-# The generator is std-only, so compile it directly: it then works even while the library does not build.
-GEN=$BENCH_DIR/bin/gen_corpus
-GEN_SRC=$ROOT/examples/gen_corpus.rs
-if [[ ! -x "$GEN" || "$GEN_SRC" -nt "$GEN" ]]; then
-    say "compiling examples/gen_corpus.rs"
-    rustc -O --edition 2024 "$GEN_SRC" -o "$GEN" || die "cannot compile $GEN_SRC"
-fi
+compile_generator
 
 HUGO=""
 if [[ " $TOOLS " == *" hugo "* ]]; then
@@ -97,20 +90,6 @@ fi
 
 # ---------------------------------------------------------------- corpora
 
-hash_of() { cat "$@" | sha256sum | cut -c1-16; }
-
-prepare_corpus() { # N → prints corpus dir
-    local n=$1 dir=$BENCH_DIR/corpus/n$1-s$SEED
-    local stamp
-    stamp="$(hash_of "$GEN_SRC") $n $SEED"
-    if [[ "$(cat "$dir/.stamp" 2>/dev/null)" != "$stamp" ]]; then
-        say "generating $n articles (seed $SEED) into $dir"
-        mkdir -p "$dir"
-        "$GEN" --articles "$n" --seed "$SEED" --out "$dir" --force >&2 || die "gen_corpus failed"
-        echo "$stamp" >"$dir/.stamp"
-    fi
-    echo "$dir"
-}
 
 prepare_hugo_site() { # N corpus-dir → prints Hugo site dir
     local n=$1 corpus=$2 dir=$BENCH_DIR/hugo/n$1-s$SEED

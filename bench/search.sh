@@ -40,9 +40,8 @@ if [[ -z "${OUT_ROOT:-}" ]]; then
     fi
 fi
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
-warn() { printf '\033[33mWARNING: %s\033[0m\n' "$*" >&2; }
-die() { printf '\033[31mERROR: %s\033[0m\n' "$*" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 SCRIPT_T0=$(date +%s%N)
 mkdir -p "$BENCH_DIR/bin" "$BENCH_DIR/corpus" "$BENCH_DIR/search" "$BENCH_DIR/results" "$OUT_ROOT" \
@@ -62,13 +61,7 @@ say "cargo build --release"
 (cd "$ROOT" && cargo build --release) || die "cargo build --release failed (a stale binary is not used)"
 [[ -x "$GAZETTE" ]] || die "$GAZETTE does not exist after cargo build"
 
-# Same generator and cache as bench/build.sh.
-GEN=$BENCH_DIR/bin/gen_corpus
-GEN_SRC=$ROOT/examples/gen_corpus.rs
-if [[ ! -x "$GEN" || "$GEN_SRC" -nt "$GEN" ]]; then
-    say "compiling examples/gen_corpus.rs"
-    rustc -O --edition 2024 "$GEN_SRC" -o "$GEN" || die "cannot compile $GEN_SRC"
-fi
+compile_generator
 
 PF_BIN=""
 if [[ $PAGEFIND == 1 ]]; then
@@ -89,20 +82,6 @@ fi
 
 # ---------------------------------------------------------------- corpora
 
-hash_of() { cat "$@" | sha256sum | cut -c1-16; }
-
-prepare_corpus() { # N → prints corpus dir (same cache as bench/build.sh)
-    local n=$1 dir=$BENCH_DIR/corpus/n$1-s$SEED
-    local stamp
-    stamp="$(hash_of "$GEN_SRC") $n $SEED"
-    if [[ "$(cat "$dir/.stamp" 2>/dev/null)" != "$stamp" ]]; then
-        say "generating $n articles (seed $SEED) into $dir"
-        mkdir -p "$dir"
-        "$GEN" --articles "$n" --seed "$SEED" --out "$dir" --force >&2 || die "gen_corpus failed"
-        echo "$stamp" >"$dir/.stamp"
-    fi
-    echo "$dir"
-}
 
 # The same site with `search: {enabled: false}`: its own root holding an edited copy of
 # gazette.yaml and a symlink to the corpus's content/ (gazette has no --config flag).
