@@ -36,6 +36,8 @@ const opt = (name, dflt) => {
 const SITE = path.resolve(opt('--site', 'public'));
 const OUT = opt('--out', null);
 const WITH_PAGEFIND = args.includes('--pagefind');
+// --detail: print every file each query fetched, with its size in KB as stored (stderr).
+const DETAIL = args.includes('--detail');
 const QUERIES = opt('--queries', null)
   ? (await readFile(opt('--queries'), 'utf8')).split('\n').map((l) => l.trim()).filter(Boolean)
   : DEFAULT_QUERIES;
@@ -67,7 +69,7 @@ class Meter {
     this.disk += f.disk;
     this.gz += f.gz;
     this.requests += 1;
-    this.files.push(rel);
+    this.files.push([rel, f.disk]);
   }
 }
 
@@ -152,9 +154,15 @@ async function measure(tool, makeSession) {
     s.meter.reset();
     const r1 = await s.run(q1);
     const first = { disk: s.meter.disk + s.js, gz: s.meter.gz + s.js, requests: s.meter.requests + 1 };
+    const firstFiles = s.meter.files;
     s.meter.reset();
     const r2 = await s.run(q2);
     const second = { disk: s.meter.disk, gz: s.meter.gz, requests: s.meter.requests };
+    if (DETAIL) {
+      for (const [label, q, files] of [['1st', q1, firstFiles], ['2nd', q2, s.meter.files]]) {
+        console.error(`${tool} ${label} ${q}: ` + files.map(([f, b]) => `${f} ${(b / 1024).toFixed(1)}`).join(', '));
+      }
+    }
     await s.close?.();
     rows.push({ tool, i, q1, q2, first, second, r1, r2 });
   }

@@ -23,6 +23,8 @@ const f32 = Math.fround;
 const K1 = f32(1.2);
 const B = f32(0.75);
 const CHAR_KEY = '\u0001';
+// The index format this client reads (`VERSION` in src/search/export.rs).
+const FORMAT = 2;
 
 // tantivy's FIELD_NORMS_TABLE: field-norm byte → field length.
 const FIELD_NORMS = [
@@ -194,6 +196,7 @@ export function createSearch({ baseUrl, fetch: fetchFn = globalThis.fetch } = {}
   const entry = () =>
     once('entry.json', async () => {
       const e = await json('entry.json');
+      if (e.version !== FORMAT) throw new Error(`search index format ${e.version}, this client reads ${FORMAT}`);
       const docs = e.docs;
       e.caches = e.tokens.map((tokens) => {
         const avg = f32(f32(tokens) / f32(docs));
@@ -202,21 +205,23 @@ export function createSearch({ baseUrl, fetch: fetchFn = globalThis.fetch } = {}
       return e;
     });
 
-  function shardFor(e, term) {
-    const shards = e.shards;
+  // The file of the last [first_term, file] pair whose first term is <= term.
+  function fileFor(list, term) {
     let lo = 0;
-    let hi = shards.length - 1;
-    // Last shard whose first term is <= term.
+    let hi = list.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (compareTerms(shards[mid][0], term) <= 0) lo = mid;
+      if (compareTerms(list[mid][0], term) <= 0) lo = mid;
       else hi = mid - 1;
     }
-    return shards[lo] ? shards[lo][1] : null;
+    return list[lo] ? list[lo][1] : null;
   }
 
+  // Two levels: the entry lists ranges of shards, a range file lists its shards.
   async function lookup(e, term) {
-    const file = shardFor(e, term);
+    const range = fileFor(e.ranges, term);
+    if (!range) return [null, null, null];
+    const file = fileFor(await once(range, () => json(range)), term);
     if (!file) return [null, null, null];
     const terms = await once(file, async () => decodeShard(await bytes(file), e.docs));
     return terms.get(term) ?? [null, null, null];
