@@ -7,7 +7,7 @@
 //! query of any length is an exact phrase match. The index is rebuilt from scratch into a
 //! fresh folder and swapped in, so a crash never leaves a half-written index in place.
 
-use super::tokenize::{normalize, tokens_of_normalized};
+use super::tokenize::{Cursor, next_token, normalize};
 use crate::model::Site;
 use std::path::{Path, PathBuf};
 use tantivy::schema::{
@@ -167,9 +167,9 @@ fn fill(dir: &Path, docs: &[SearchDoc]) -> tantivy::Result<()> {
     let (schema, f) = schema();
     let index = Index::create_in_dir(dir, schema)?;
     register(&index);
-    // One thread and a 30 MB arena: the index is small next to the site, and a single
-    // segment keeps doc ids equal to doc numbers.
-    let mut writer: IndexWriter = index.writer_with_num_threads(1, 30_000_000)?;
+    // Two indexing threads (one segment each, never merged: the export and `gazette search`
+    // read any number of segments) and 30 MB of arena per thread.
+    let mut writer: IndexWriter = index.writer_with_num_threads(2, 60_000_000)?;
     for d in docs {
         let mut document = doc!(
             f.num => d.num,
@@ -185,12 +185,6 @@ fn fill(dir: &Path, docs: &[SearchDoc]) -> tantivy::Result<()> {
         writer.add_document(document)?;
     }
     writer.commit()?;
-    // The export streams one segment's dictionaries; merge when the arena filled up more
-    // than once.
-    let segments = index.searchable_segment_ids()?;
-    if segments.len() > 1 {
-        writer.merge(&segments).wait()?;
-    }
     writer.wait_merging_threads()?;
     Ok(())
 }
@@ -223,44 +217,47 @@ pub fn stored_text(doc: &TantivyDocument, field: Field) -> String {
 #[derive(Clone, Default)]
 pub struct GazetteTokenizer;
 
-/// Tokens of one text, precomputed.
+/// The tokens of one text, produced one at a time into one reused [`Token`].
 pub struct GazetteStream {
-    tokens: Vec<Token>,
-    next: usize,
+    text_len: usize,
+    norm: String,
+    cursor: Cursor,
+    token: Token,
 }
 
 impl Tokenizer for GazetteTokenizer {
     type TokenStream<'a> = GazetteStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> GazetteStream {
-        let norm = normalize(text);
-        let tokens = tokens_of_normalized(&norm)
-            .into_iter()
-            .map(|t| Token {
-                // Offsets are into the normalised text; clamp so they never exceed the
-                // original (tantivy only uses them for snippets, which we do not use).
-                offset_from: t.from.min(text.len()),
-                offset_to: t.to.min(text.len()),
-                position: t.position,
-                text: t.text,
-                position_length: 1,
-            })
-            .collect();
-        GazetteStream { tokens, next: 0 }
+        GazetteStream {
+            text_len: text.len(),
+            norm: normalize(text),
+            cursor: Cursor::default(),
+            token: Token::default(),
+        }
     }
 }
 
 impl TokenStream for GazetteStream {
     fn advance(&mut self) -> bool {
-        self.next += 1;
-        self.next <= self.tokens.len()
+        let Some((from, to, position)) = next_token(&self.norm, &mut self.cursor) else { return false };
+        let t = &mut self.token;
+        t.text.clear();
+        t.text.push_str(&self.norm[from..to]);
+        // Offsets are into the normalised text; clamp so they never exceed the original
+        // (tantivy only uses them for snippets, which we do not use).
+        t.offset_from = from.min(self.text_len);
+        t.offset_to = to.min(self.text_len);
+        t.position = position;
+        t.position_length = 1;
+        true
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
+        &mut self.token
     }
 }
