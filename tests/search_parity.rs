@@ -1,6 +1,7 @@
 //! Parity between `gazette search` (tantivy) and the browser client
 //! (`themes/default/static/js/search.js`) over the exported static index: the same 30
-//! queries must give the same top-10 doc numbers in the same order. The Rust side builds a
+//! queries must give the same top-10 doc numbers in the same order, with the same 32-bit
+//! scores. The Rust side builds a
 //! generated site and records what the CLI returns; `node --test tests/js/search_parity.test.mjs`
 //! then runs the JS client over `public/search/` and compares. Needs `node` (20+) on PATH.
 
@@ -43,6 +44,10 @@ const QUERIES: &[&str] = &[
     "不存在的词语",
 ];
 
+/// Queries run again restricted to one section (`--section` / the section filter).
+const SECTION_QUERIES: &[(&str, &str)] =
+    &[("工会", "news/jiuye"), ("职工", "news/weiquan"), ("劳", "news/jineng"), ("户外劳动者", "/news/jiuye/")];
+
 #[test]
 fn cli_and_js_client_rank_alike() {
     assert_eq!(QUERIES.len(), 30);
@@ -50,17 +55,27 @@ fn cli_and_js_client_rank_alike() {
     site.build_clean();
     let mut cases = Vec::new();
     let mut nonempty = 0;
-    for q in QUERIES {
-        let r = site.run(&["search", q, "--json", "--limit", "10"]);
+    let all = QUERIES.iter().map(|q| (*q, None)).chain(SECTION_QUERIES.iter().map(|(q, s)| (*q, Some(*s))));
+    for (q, section) in all {
+        let mut args = vec!["search", q, "--json", "--limit", "10"];
+        args.extend(section.iter().flat_map(|s| ["--section", *s]));
+        let r = site.run(&args);
         assert_eq!(r.code, 0, "gazette search {q}: {}", r.stderr);
         let hits: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
-        let ids: Vec<u64> = hits.as_array().expect("array").iter().map(|h| h["id"].as_u64().expect("id")).collect();
+        let hits = hits.as_array().expect("array");
+        if let Some(s) = section {
+            let key = s.trim_matches('/');
+            assert!(!hits.is_empty(), "{q} in {s} finds nothing");
+            assert!(hits.iter().all(|h| h["section"] == key), "{q} in {s}: {hits:?}");
+        }
+        let ids: Vec<u64> = hits.iter().map(|h| h["id"].as_u64().expect("id")).collect();
         if !ids.is_empty() {
             nonempty += 1;
         }
-        cases.push(serde_json::json!({ "query": q, "ids": ids }));
+        let scores: Vec<f64> = hits.iter().map(|h| h["score"].as_f64().expect("score")).collect();
+        cases.push(serde_json::json!({ "query": q, "section": section, "ids": ids, "scores": scores }));
     }
-    assert!(nonempty >= 25, "only {nonempty} queries find anything");
+    assert!(nonempty >= 29, "only {nonempty} queries find anything");
     let expect = site.path("parity.json");
     std::fs::write(&expect, serde_json::to_vec_pretty(&cases).expect("json")).expect("write expectations");
 

@@ -68,7 +68,10 @@ use tantivy::{DocSet, TERMINATED};
 /// Format version written to `entry.json`.
 pub const VERSION: u32 = 2;
 /// Target raw size of one shard.
-pub const SHARD_BYTES: usize = 8192;
+/// At 8 KB the shards alone were 0.36 files per article at 10,000 articles; at 12 KB
+/// (with the rule in [`TermSink::push`]) 0.27, and the median query, whose terms mostly live
+/// in shards of their own, fetched the same bytes.
+pub const SHARD_BYTES: usize = 12288;
 /// Longest opening text in a fragment, in characters.
 pub const OPENING_CHARS: usize = 160;
 /// Prefix of character keys.
@@ -401,7 +404,9 @@ impl TermSink {
     fn push(&mut self, e: &TermEntry, n: u64) {
         let mut buf = Vec::new();
         encode_term(&mut buf, e, n);
-        if self.count > 0 && self.raw.len() + buf.len() > SHARD_BYTES {
+        // A shard under a quarter full takes the next term even when that overflows it, so a
+        // long posting list does not leave a near-empty shard behind it.
+        if self.count > 0 && self.raw.len() + buf.len() > SHARD_BYTES && self.raw.len() >= SHARD_BYTES / 4 {
             self.flush();
         }
         if self.count == 0 {

@@ -8,7 +8,7 @@ use super::index::{Fields, open, stored_text};
 use super::tokenize::{normalize, tokenize};
 use crate::paths::is_han;
 use std::path::Path;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocId, Score, SegmentReader, TantivyDocument, Term};
 
@@ -109,7 +109,10 @@ pub fn build(q: &str, section: Option<&str>, f: &Fields) -> Option<Box<dyn Query
         .collect();
     if let Some(s) = section {
         let term = Term::from_field_text(f.section, s.trim_matches('/'));
-        parts.push((Occur::Must, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
+        // A filter, not a scoring clause: adding exactly 0 keeps the scores (and the order of
+        // ties) equal to those of the browser client, which filters after ranking.
+        let filter = TermQuery::new(term, IndexRecordOption::Basic);
+        parts.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(filter), 0.0))));
     }
     Some(Box::new(BooleanQuery::new(parts)))
 }

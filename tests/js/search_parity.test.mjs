@@ -1,5 +1,5 @@
 // Parity of the browser search client with `gazette search`: run by tests/search_parity.rs,
-// which builds a fixture site, records the CLI's top-10 doc numbers for 30 queries and points
+// which builds a fixture site, records the CLI's top-10 doc numbers for 30 queries (and 4 within one section) and points
 // GAZETTE_PARITY_PUBLIC at the built output and GAZETTE_PARITY_EXPECT at those expectations.
 // Without them (e.g. `node --test tests/js/`) the test is skipped.
 
@@ -25,17 +25,23 @@ function fsFetch(base, root) {
   };
 }
 
-test('JS client gives the same top 10 as gazette search', { skip: !publicDir || !expectFile }, async () => {
+test('JS client gives the same top 10 and scores as gazette search', { skip: !publicDir || !expectFile }, async () => {
   const cases = JSON.parse(await readFile(expectFile, 'utf8'));
-  assert.equal(cases.length, 30);
+  assert.equal(cases.length, 34);
   const base = 'http://localhost/';
   const s = createSearch({ baseUrl: `${base}search/`, fetch: fsFetch(base, publicDir) });
   const failures = [];
-  for (const { query, ids } of cases) {
-    const { results, total } = await s.search(query, { limit: 10 });
+  for (const { query, section, ids, scores } of cases) {
+    const { results, total } = await s.search(query, { limit: 10, section: section ?? undefined });
     const got = results.map((r) => r.num);
+    // The CLI prints each f32 score in its shortest form; rounding it back to f32 is exact.
+    const gotScores = results.map((r) => r.score);
+    const wantScores = scores.map((x) => Math.fround(x));
+    if (JSON.stringify(gotScores) !== JSON.stringify(wantScores)) {
+      failures.push(`${query}${section ? ` in ${section}` : ''}: scores ${JSON.stringify(wantScores)} got ${JSON.stringify(gotScores)}`);
+    }
     if (JSON.stringify(got) !== JSON.stringify(ids)) {
-      failures.push(`${query}: expected ${JSON.stringify(ids)} got ${JSON.stringify(got)} (total ${total})`);
+      failures.push(`${query}${section ? ` in ${section}` : ''}: expected ${JSON.stringify(ids)} got ${JSON.stringify(got)} (total ${total})`);
     }
   }
   assert.equal(failures.length, 0, failures.join('\n'));
