@@ -109,6 +109,21 @@ fn shards_hold_exactly_tantivys_postings() {
     assert_eq!(n, total);
     let mut got = Postings3::new();
     let mut chars = 0;
+    // Character keys: per field, the docs of every 1–2 character term holding the character.
+    let mut want_chars: BTreeMap<(usize, String), Vec<u32>> = BTreeMap::new();
+    for ((fi, term), list) in &expected {
+        if term.chars().count() > 2 {
+            continue;
+        }
+        for c in term.chars().filter(|c| gazette::paths::is_han(*c)) {
+            want_chars.entry((*fi, format!("{CHAR_KEY}{c}"))).or_default().extend(list.iter().map(|p| p.0));
+        }
+    }
+    for docs in want_chars.values_mut() {
+        docs.sort_unstable();
+        docs.dedup();
+    }
+    let mut got_chars = BTreeMap::new();
     for (first, file) in read_shard_list(&site.path("public/search")).expect("shard list") {
         let bytes = std::fs::read(site.path(&format!("public/search/{file}"))).expect("shard");
         let terms = decode_shard(&bytes, n).expect("decode");
@@ -116,6 +131,11 @@ fn shards_hold_exactly_tantivys_postings() {
         for t in terms {
             if t.term.starts_with(CHAR_KEY) {
                 chars += 1;
+                for (fi, fp) in t.fields.iter().enumerate() {
+                    if let Some(fp) = fp {
+                        got_chars.insert((fi, t.term.clone()), fp.docs.clone());
+                    }
+                }
                 continue;
             }
             for (fi, fp) in t.fields.iter().enumerate() {
@@ -128,6 +148,7 @@ fn shards_hold_exactly_tantivys_postings() {
         }
     }
     assert!(chars > 20, "{chars} character keys");
+    assert_eq!(got_chars, want_chars, "character keys");
     assert_eq!(got.len(), expected.len());
     for (k, v) in &expected {
         assert_eq!(got.get(k), Some(v), "postings of {k:?}");
