@@ -20,6 +20,7 @@ pub mod pipeline;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod structure;
 pub mod theme;
 pub mod views;

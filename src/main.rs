@@ -28,6 +28,28 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Preview the site with drafts: build into memory, serve on 127.0.0.1, rebuild and
+    /// reload open pages when a source file changes
+    Serve {
+        /// Site root: the folder holding gazette.yaml
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Address to listen on
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Port (0 picks a free one)
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Hide drafts (shown by default, with a banner)
+        #[arg(long)]
+        no_drafts: bool,
+        /// Include pages whose publish date is in the future (shown with a banner)
+        #[arg(long)]
+        future: bool,
+        /// Open the site in the default browser
+        #[arg(long)]
+        open: bool,
+    },
     /// Run every check of a build without writing anything
     Check {
         #[command(flatten)]
@@ -89,6 +111,7 @@ impl SiteArgs {
             output,
             overrides: Overrides { base_url: self.base_url.clone() },
             options: BuildOptions { drafts: self.drafts, future: self.future, ..BuildOptions::default() },
+            memory_search_dir: None,
         }
     }
 }
@@ -120,6 +143,14 @@ fn main() -> ExitCode {
                     report.pages, report.sections, report.millis
                 )
             })
+        }
+        Command::Serve { root, bind, port, no_drafts, future, open } => {
+            let mut request = Request::new(root);
+            request.options = BuildOptions { drafts: !no_drafts, future, ..BuildOptions::default() };
+            match gazette::serve::run(gazette::serve::Options { request, bind, port, open }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => usage_error(&e),
+            }
         }
         Command::Search { query, root, limit, section, json } => search(&root, &query, section.as_deref(), limit, json),
         Command::Init { dir } => match scaffold::init(&dir) {

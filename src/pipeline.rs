@@ -25,12 +25,22 @@ pub struct Request {
     pub overrides: Overrides,
     /// Drafts, future pages, "now".
     pub options: BuildOptions,
+    /// Where `generate` keeps a search index and its export in memory (`gazette serve`):
+    /// the tantivy folder to use instead of the configured one. `None`: only `build` writes a
+    /// search index.
+    pub memory_search_dir: Option<PathBuf>,
 }
 
 impl Request {
     /// A request for the site at `root` with default options.
     pub fn new(root: impl Into<PathBuf>) -> Request {
-        Request { root: root.into(), output: None, overrides: Overrides::default(), options: BuildOptions::default() }
+        Request {
+            root: root.into(),
+            output: None,
+            overrides: Overrides::default(),
+            options: BuildOptions::default(),
+            memory_search_dir: None,
+        }
     }
 
     /// The output folder.
@@ -103,7 +113,9 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
     // The search stage (tantivy index, then the static export written into staging) runs
     // before rendering: each is parallel on its own, and running them side by side was no
     // faster but needed 90 MB more at 10,000 articles.
-    let searching = sink.is_some() && config.search.enabled && !report.diagnostics.has_errors();
+    let searching = (sink.is_some() || req.memory_search_dir.is_some())
+        && config.search.enabled
+        && !report.diagnostics.has_errors();
     let search = searching.then(|| search_stage(req, &config, &site, sink, timing));
     let (html, ds) = render::render_all(
         &site,
@@ -128,8 +140,8 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
         lap("assemble", &mut t);
         report.diagnostics.extend(ds);
         report.output = out;
-        for path in search_files {
-            if let Err(d) = report.output.add(path, Body::Written, "search index") {
+        for (path, body) in search_files {
+            if let Err(d) = report.output.add(path, body, "search index") {
                 report.diagnostics.push(d);
             }
         }
@@ -142,7 +154,7 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
 /// errors.
 #[derive(Default)]
 struct SearchStage {
-    files: Vec<String>,
+    files: Vec<(String, Body)>,
     index: Option<(PathBuf, PathBuf)>,
     diagnostics: Vec<Diagnostic>,
 }
@@ -158,7 +170,7 @@ fn search_stage(
 ) -> SearchStage {
     let t = Instant::now();
     let mut out = SearchStage::default();
-    let dir = req.root.join(&config.search.index_dir);
+    let dir = req.memory_search_dir.clone().unwrap_or_else(|| req.root.join(&config.search.index_dir));
     let docs = crate::search::index::documents(site);
     match crate::search::index::prepare(&dir, &docs) {
         Ok(tmp) => {
@@ -177,13 +189,16 @@ fn search_stage(
 }
 
 /// Writes the exported files into staging in parallel (13,000 small files at 10,000
-/// articles took a quarter of a second one by one).
+/// articles took a quarter of a second one by one); without staging they stay in memory.
 fn write_search_files(files: Vec<(String, Vec<u8>)>, sink: Option<&Staging>, out: &mut SearchStage) {
     use rayon::prelude::*;
-    let Some(sink) = sink else { return };
+    let Some(sink) = sink else {
+        out.files.extend(files.into_iter().map(|(path, bytes)| (path, Body::Bytes(bytes))));
+        return;
+    };
     let failed: Vec<Diagnostic> = files.par_iter().filter_map(|(path, bytes)| sink.write(path, bytes).err()).collect();
     out.diagnostics.extend(failed);
-    out.files.extend(files.into_iter().map(|(path, _)| path));
+    out.files.extend(files.into_iter().map(|(path, _)| (path, Body::Written)));
 }
 
 /// Peak resident memory so far (`VmHWM`), for `GAZETTE_TIMINGS`.

@@ -1,0 +1,28 @@
+// gazette serve: live reload. Injected only by the preview server, never into built sites.
+(() => {
+  let connected = false;
+  const swapStyles = () => {
+    for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
+      const url = new URL(link.href);
+      url.searchParams.set('gazette-reload', String(Date.now()));
+      const next = link.cloneNode();
+      next.href = url.href;
+      next.addEventListener('load', () => link.remove(), { once: true });
+      link.after(next);
+    }
+  };
+  const connect = () => {
+    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/__gazette/ws`);
+    ws.addEventListener('open', () => {
+      // Back after the server restarted: the pages may have changed meanwhile.
+      if (connected) location.reload();
+      connected = true;
+    });
+    ws.addEventListener('message', (e) => {
+      if (e.data === 'css') swapStyles();
+      else location.reload();
+    });
+    ws.addEventListener('close', () => setTimeout(connect, 1000));
+  };
+  connect();
+})();

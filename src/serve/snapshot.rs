@@ -1,0 +1,112 @@
+//! One served state of the site, and the mapping from request paths to its files. Paths are
+//! only ever looked up in the snapshot's file list, never joined onto the file system.
+
+use crate::diagnostics::Diagnostic;
+use crate::output::Output;
+use std::sync::Arc;
+
+/// The site as served: every output file and, when the last build failed, its diagnostics.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// Output files by path (the last good build's when this one failed).
+    pub files: Arc<Output>,
+    /// Errors and warnings of a failed build, shown as an overlay; empty after a good build.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Snapshot {
+    /// A snapshot of `files` with `diagnostics` on top.
+    pub fn new(files: Arc<Output>, diagnostics: Vec<Diagnostic>) -> Snapshot {
+        Snapshot { files, diagnostics }
+    }
+}
+
+/// Where a request path leads.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Lookup {
+    /// An output file, by its path in the snapshot.
+    File(String),
+    /// A folder asked for without its trailing slash: redirect to this path.
+    Redirect(String),
+    /// Nothing there.
+    NotFound,
+    /// Not a path: bad percent-encoding, not UTF-8, NUL or backslash.
+    BadRequest,
+}
+
+/// Resolves the raw (still percent-encoded) path of a request against `files`.
+pub fn resolve(raw: &str, files: &Output) -> Lookup {
+    let Some(rest) = raw.strip_prefix('/') else { return Lookup::BadRequest };
+    // An encoded slash would let one segment pose as two; no output path needs it.
+    if rest.to_ascii_lowercase().contains("%2f") {
+        return Lookup::NotFound;
+    }
+    let Some(bytes) = percent_decode(rest) else { return Lookup::BadRequest };
+    let Ok(path) = String::from_utf8(bytes) else { return Lookup::BadRequest };
+    if path.contains(['\0', '\\']) {
+        return Lookup::BadRequest;
+    }
+    if path.split('/').any(|seg| seg == "." || seg == "..") {
+        return Lookup::NotFound;
+    }
+    if path.is_empty() || path.ends_with('/') {
+        let index = format!("{path}index.html");
+        return if files.files.contains_key(&index) { Lookup::File(index) } else { Lookup::NotFound };
+    }
+    if files.files.contains_key(&path) {
+        return Lookup::File(path);
+    }
+    if files.files.contains_key(&format!("{path}/index.html")) {
+        return Lookup::Redirect(format!("/{rest}/"));
+    }
+    Lookup::NotFound
+}
+
+/// Strict percent-decoding: `None` for a `%` not followed by two hex digits.
+fn percent_decode(s: &str) -> Option<Vec<u8>> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = b.get(i + 1..i + 3)?;
+            let hex = std::str::from_utf8(hex).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::Body;
+
+    fn files() -> Output {
+        let mut o = Output::default();
+        for p in ["index.html", "news/index.html", "news/户外/index.html", "css/style.css"] {
+            o.add(p.to_string(), Body::Bytes(Vec::new()), "test").ok();
+        }
+        o
+    }
+
+    #[test]
+    fn paths_resolve_only_inside_the_snapshot() {
+        let f = files();
+        assert_eq!(resolve("/", &f), Lookup::File("index.html".into()));
+        assert_eq!(resolve("/news/", &f), Lookup::File("news/index.html".into()));
+        assert_eq!(resolve("/news", &f), Lookup::Redirect("/news/".into()));
+        assert_eq!(resolve("/news/%E6%88%B7%E5%A4%96/", &f), Lookup::File("news/户外/index.html".into()));
+        assert_eq!(resolve("/css/style.css", &f), Lookup::File("css/style.css".into()));
+        for bad in ["/../Cargo.toml", "/news/../index.html", "/%2e%2e/Cargo.toml", "/%2E%2E/", "/news%2findex.html"] {
+            assert_eq!(resolve(bad, &f), Lookup::NotFound, "{bad}");
+        }
+        for bad in ["/a%00b", "/a%5cb", "/%ff%fe", "/%zz", "/%4", "x"] {
+            assert_eq!(resolve(bad, &f), Lookup::BadRequest, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! Watching the site's sources and rebuilding: file events are debounced, filtered (editor
+//! temp files, output and cache folders never count) and coalesced, so a burst such as a
+//! `git checkout` of hundreds of files costs one or two rebuilds.
+
+use super::{Shared, build_snapshot};
+use crate::pipeline::Request;
+use notify::RecursiveMode;
+use notify::event::{EventKind, MetadataKind, ModifyKind};
+use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_opt};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// Quiet time before a burst of events counts as one change.
+const DEBOUNCE: Duration = Duration::from_millis(30);
+/// Poll interval when the system watcher is unavailable.
+const POLL: Duration = Duration::from_millis(500);
+
+/// Folders under the site root that hold sources.
+const WATCHED: [&str; 4] = ["content", "themes", "templates", "static"];
+
+/// True for paths whose changes never trigger a rebuild: editor temp and backup files, and
+/// anything under output, build or cache folders.
+pub fn ignored(root: &Path, path: &Path) -> bool {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let skip_dir = |c: &std::path::Component| {
+        matches!(c.as_os_str().to_str(), Some("public" | "target" | ".git" | ".gazette" | "node_modules"))
+    };
+    if rel.components().any(|c| skip_dir(&c)) {
+        return true;
+    }
+    let Some(name) = rel.file_name().and_then(|n| n.to_str()) else { return true };
+    name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".swo")
+        || name.ends_with('~')
+        || name.ends_with(".bak")
+        || name.ends_with(".tmp")
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
+        || name == "4913"
+        || name.starts_with(".#")
+        || name == ".DS_Store"
+        || (name.starts_with('#') && name.ends_with('#'))
+}
+
+/// True for events that can change what a build reads: not reads themselves (the build
+/// opening every source would otherwise trigger the next build) nor access-time updates.
+fn changes_content(kind: &EventKind) -> bool {
+    !matches!(
+        kind,
+        EventKind::Access(_) | EventKind::Other | EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime))
+    )
+}
+
+/// What a change needs: a stylesheet swap when only CSS changed, else a page reload.
+fn message(paths: &[PathBuf]) -> &'static str {
+    if !paths.is_empty() && paths.iter().all(|p| p.extension().is_some_and(|e| e == "css")) { "css" } else { "reload" }
+}
+
+/// Starts the watcher and the rebuild thread.
+pub fn spawn(req: Request, shared: Arc<Shared>) -> Result<(), String> {
+    let root = req.root.clone();
+    let (tx, rx) = mpsc::channel::<Vec<PathBuf>>();
+    let filter_root = root.clone();
+    let handler = move |result: DebounceEventResult| {
+        let Ok(events) = result else { return };
+        let paths: Vec<PathBuf> = events
+            .into_iter()
+            .filter(|e| changes_content(&e.event.kind))
+            .flat_map(|e| e.event.paths)
+            .filter(|p| !ignored(&filter_root, p))
+            .filter(|p| p.parent() != Some(filter_root.as_path()) || p.file_name().is_some_and(|n| n == "gazette.yaml"))
+            .collect();
+        if !paths.is_empty() {
+            let _ = tx.send(paths);
+        }
+    };
+    let watcher = start_watcher(&root, handler)?;
+    std::thread::Builder::new()
+        .name("gazette-rebuild".into())
+        .spawn(move || {
+            // Keeps the watcher alive as long as the rebuild loop runs.
+            let _watcher = watcher;
+            rebuild_loop(&req, &shared, &rx);
+        })
+        .map_err(|e| format!("cannot start the rebuild thread: {e}"))?;
+    Ok(())
+}
+
+/// The running watcher; only held, so it keeps watching until dropped.
+#[expect(dead_code, reason = "held to keep the watcher running")]
+enum Watcher {
+    System(notify_debouncer_full::Debouncer<notify::RecommendedWatcher, notify_debouncer_full::RecommendedCache>),
+    Poll(notify_debouncer_full::Debouncer<notify::PollWatcher, notify_debouncer_full::RecommendedCache>),
+}
+
+fn start_watcher<F>(root: &Path, handler: F) -> Result<Watcher, String>
+where
+    F: notify_debouncer_full::DebounceEventHandler + Clone,
+{
+    match new_debouncer(DEBOUNCE, None, handler.clone()) {
+        Ok(mut d) => match watch_all(root, |p, m| d.watch(p, m)) {
+            Ok(()) => return Ok(Watcher::System(d)),
+            Err(e) => eprintln!(
+                "warning: cannot watch with the system watcher ({e}); polling every {} ms instead",
+                POLL.as_millis()
+            ),
+        },
+        Err(e) => eprintln!("warning: no system file watcher ({e}); polling every {} ms instead", POLL.as_millis()),
+    }
+    let config = notify::Config::default().with_poll_interval(POLL);
+    let mut d = new_debouncer_opt::<_, notify::PollWatcher, notify_debouncer_full::RecommendedCache>(
+        DEBOUNCE,
+        None,
+        handler,
+        notify_debouncer_full::RecommendedCache::new(),
+        config,
+    )
+    .map_err(|e| format!("cannot watch the site for changes: {e}"))?;
+    watch_all(root, |p, m| d.watch(p, m)).map_err(|e| format!("cannot watch the site for changes: {e}"))?;
+    Ok(Watcher::Poll(d))
+}
+
+/// Watches the source folders recursively and the root itself (for gazette.yaml and for
+/// source folders created later).
+fn watch_all(root: &Path, mut watch: impl FnMut(&Path, RecursiveMode) -> notify::Result<()>) -> notify::Result<()> {
+    watch(root, RecursiveMode::NonRecursive)?;
+    for dir in WATCHED {
+        let p = root.join(dir);
+        if p.is_dir() {
+            watch(&p, RecursiveMode::Recursive)?;
+        }
+    }
+    Ok(())
+}
+
+/// Rebuilds after each change; changes that arrive during a rebuild are folded into the next.
+fn rebuild_loop(req: &Request, shared: &Shared, rx: &mpsc::Receiver<Vec<PathBuf>>) {
+    while let Ok(mut paths) = rx.recv() {
+        while let Ok(more) = rx.try_recv() {
+            paths.extend(more);
+        }
+        let previous = shared.current();
+        let next = build_snapshot(req, Some(&previous));
+        let msg =
+            if next.diagnostics.is_empty() && previous.diagnostics.is_empty() { message(&paths) } else { "reload" };
+        shared.swap(next);
+        let _ = shared.reload.send(msg);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_temp_files_and_output_folders_are_ignored() {
+        let root = Path::new("/site");
+        for p in [
+            "/site/content/a.md.swp",
+            "/site/content/a.md~",
+            "/site/content/4913",
+            "/site/content/.#a.md",
+            "/site/content/a.md___jb_tmp___",
+            "/site/content/a.md.bak",
+            "/site/public/index.html",
+            "/site/target/debug/x",
+            "/site/.git/index",
+            "/site/.gazette/index/meta.json",
+        ] {
+            assert!(ignored(root, Path::new(p)), "{p}");
+        }
+        for p in ["/site/content/news/a.md", "/site/gazette.yaml", "/site/themes/default/static/css/style.css"] {
+            assert!(!ignored(root, Path::new(p)), "{p}");
+        }
+    }
+
+    #[test]
+    fn css_only_changes_swap_styles() {
+        assert_eq!(message(&[PathBuf::from("static/css/a.css")]), "css");
+        assert_eq!(message(&[PathBuf::from("static/css/a.css"), PathBuf::from("content/a.md")]), "reload");
+    }
+}

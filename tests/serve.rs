@@ -1,0 +1,308 @@
+//! `gazette serve` end to end: the real binary on port 0, spoken to over raw HTTP/1.1 so
+//! malformed paths reach the server exactly as sent. Every wait polls a condition against a
+//! deadline.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const DEADLINE: Duration = Duration::from_secs(20);
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Reply {
+    status: u16,
+    headers: String,
+    body: String,
+    bytes: Vec<u8>,
+}
+
+impl Server {
+    fn start(root: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn gazette serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let line = rx.recv_timeout(DEADLINE).expect("serve prints its address");
+        let port = line
+            .split("http://127.0.0.1:")
+            .nth(1)
+            .and_then(|r| r.split('/').next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no address in {line:?}"));
+        Server { child, port }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/", self.port)
+    }
+
+    /// Sends one request as raw bytes (the path goes out exactly as given).
+    fn raw(&self, method: &str, path: &[u8], host: &str) -> Reply {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        s.set_read_timeout(Some(DEADLINE)).expect("timeout");
+        let mut req = format!("{method} ").into_bytes();
+        req.extend_from_slice(path);
+        req.extend_from_slice(format!(" HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes());
+        s.write_all(&req).expect("send");
+        let mut buf = Vec::new();
+        s.read_to_end(&mut buf).expect("read");
+        let split = buf.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4).unwrap_or(buf.len());
+        let head = String::from_utf8_lossy(&buf[..split]).into_owned();
+        let bytes = buf[split..].to_vec();
+        let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        Reply { status, headers: head.to_ascii_lowercase(), body: String::from_utf8_lossy(&bytes).into_owned(), bytes }
+    }
+
+    /// Opens a live-reload WebSocket with `origin`; returns the status line and, on 101, the
+    /// open connection.
+    fn websocket(&self, origin: &str) -> (String, Option<TcpStream>) {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        s.set_read_timeout(Some(DEADLINE)).expect("timeout");
+        let req = format!(
+            "GET /__gazette/ws HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
+Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: {origin}\r\n\r\n",
+            self.port
+        );
+        s.write_all(req.as_bytes()).expect("send");
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && s.read(&mut byte).map(|n| n == 1).unwrap_or(false) {
+            head.push(byte[0]);
+        }
+        let status = String::from_utf8_lossy(&head).lines().next().unwrap_or("").to_string();
+        let open = status.contains(" 101 ");
+        (status, open.then_some(s))
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        self.raw("GET", path.as_bytes(), &format!("127.0.0.1:{}", self.port))
+    }
+
+    /// Polls `path` until `ok` holds for the reply.
+    fn wait_for(&self, path: &str, what: &str, ok: impl Fn(&Reply) -> bool) -> Reply {
+        let start = Instant::now();
+        loop {
+            let r = self.get(path);
+            if ok(&r) {
+                return r;
+            }
+            assert!(start.elapsed() < DEADLINE, "timed out waiting for {what} at {path}: {} {}", r.status, r.body);
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+}
+
+fn article(title: &str, body: &str) -> String {
+    format!("---\ntitle: {title}\ndate: 2024-05-20\ntags: [工会]\n---\n{body}\n")
+}
+
+fn site() -> common::Site {
+    common::Site::new()
+        .file("content/news/_index.md", "---\ntitle: 新闻\n---\n")
+        .file("content/news/2024-05-20-first.md", &article("第一篇", "户外劳动者服务站点开放。"))
+        .file(
+            "content/news/2024-05-21-draft.md",
+            "---\ntitle: 草稿文章\ndate: 2024-05-21\ndraft: true\n---\n草稿正文。\n",
+        )
+        .file("static/图片/说明.txt", "说明文件")
+}
+
+#[test]
+fn serves_pages_with_live_reload_and_refuses_unsafe_requests() {
+    let site = site();
+    let s = Server::start(site.root());
+    let home = s.get("/");
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("/__gazette/live.js"), "live reload script injected");
+    assert!(!home.headers.contains("access-control-allow-origin"));
+    // Drafts are shown, with their banner.
+    let draft = s.get("/news/draft/");
+    assert_eq!(draft.status, 200, "{}", draft.body);
+    assert!(draft.body.contains("banner-draft"));
+    assert_eq!(s.get("/__gazette/live.js").status, 200);
+    assert_eq!(s.get("/news").status, 301);
+    assert_eq!(s.get("/%E5%9B%BE%E7%89%87/%E8%AF%B4%E6%98%8E.txt").body, "说明文件");
+    assert_eq!(s.get("/search/entry.json").status, 200, "search works in serve");
+    assert!(s.get("/no-such-page/").status == 404);
+
+    for path in
+        ["/../Cargo.toml", "/news/../../gazette.yaml", "/%2e%2e/gazette.yaml", "/%2E%2E%2Fgazette.yaml", "/news%2fx"]
+    {
+        assert_eq!(s.get(path).status, 404, "{path}");
+    }
+    for path in [&b"/a%00b"[..], b"/a\\b", b"/%ff%fe/", b"/%zz", b"/\xff\xfe/"] {
+        let r = s.raw("GET", path, &format!("127.0.0.1:{}", s.port));
+        assert!(r.status == 400 || r.status == 404, "{} for {}", r.status, String::from_utf8_lossy(path));
+    }
+    assert_eq!(s.raw("POST", b"/", &format!("127.0.0.1:{}", s.port)).status, 405);
+    assert_eq!(s.raw("DELETE", b"/", &format!("localhost:{}", s.port)).status, 405);
+    assert_eq!(s.raw("GET", b"/", "evil.example").status, 403);
+    assert_eq!(s.raw("GET", b"/", &format!("evil.example:{}", s.port)).status, 403);
+    let head = s.raw("HEAD", b"/", &format!("localhost:{}", s.port));
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    // Live reload refuses pages from other origins.
+    let (status, _) = s.websocket("http://evil.example");
+    assert!(status.contains(" 403 "), "{status}");
+    let (status, open) = s.websocket(&format!("http://localhost:{}", s.port));
+    assert!(status.contains(" 101 ") && open.is_some(), "{status}");
+    // Still serving after all that.
+    assert_eq!(s.get("/").status, 200);
+}
+
+#[test]
+fn edits_creations_and_deletions_show_up() {
+    let site = site();
+    let s = Server::start(site.root());
+    let page = "/news/first/";
+    assert!(s.get(page).body.contains("户外劳动者服务站点开放"));
+
+    let (status, socket) = s.websocket(s.url().trim_end_matches('/'));
+    let mut socket = socket.unwrap_or_else(|| panic!("live reload: {status}"));
+    std::fs::write(site.path("content/news/2024-05-20-first.md"), article("第一篇", "新的正文：高温补贴发放。"))
+        .expect("edit");
+    // The open page is told to reload (a text frame "reload"), and the new page is served.
+    let mut frame = [0u8; 8];
+    socket.read_exact(&mut frame).expect("a reload message");
+    assert_eq!(&frame, b"\x81\x06reload");
+    s.wait_for(page, "the edited body", |r| r.body.contains("高温补贴发放"));
+
+    std::fs::write(site.path("content/news/2024-05-22-second.md"), article("第二篇新文章", "零工市场。")).expect("new");
+    s.wait_for("/news/second/", "the new article", |r| r.status == 200);
+    s.wait_for("/news/", "the new article in the list", |r| r.body.contains("第二篇新文章"));
+
+    std::fs::remove_file(site.path("content/news/2024-05-22-second.md")).expect("delete");
+    s.wait_for("/news/second/", "the deleted article to go", |r| r.status == 404);
+    s.wait_for("/news/", "the deleted article to leave the list", |r| !r.body.contains("第二篇新文章"));
+
+    // A section folder renamed: its pages move.
+    std::fs::rename(site.path("content/news"), site.path("content/bulletin")).expect("rename section");
+    s.wait_for("/bulletin/first/", "the moved article", |r| r.status == 200);
+    s.wait_for(page, "the old URL to go", |r| r.status == 404);
+}
+
+#[test]
+fn editor_save_styles_are_picked_up_and_temp_files_ignored() {
+    let site = site();
+    let s = Server::start(site.root());
+    let file = site.path("content/news/2024-05-20-first.md");
+    let page = "/news/first/";
+
+    // vim: probe file 4913, move the original to a backup, write anew, delete the backup.
+    std::fs::write(site.path("content/news/4913"), "").expect("probe");
+    std::fs::remove_file(site.path("content/news/4913")).expect("probe gone");
+    let backup = site.path("content/news/2024-05-20-first.md~");
+    std::fs::rename(&file, &backup).expect("backup");
+    std::fs::write(&file, article("第一篇", "维姆保存的正文。")).expect("write");
+    std::fs::remove_file(&backup).expect("drop backup");
+    s.wait_for(page, "the vim-style save", |r| r.body.contains("维姆保存的正文"));
+
+    // Truncate, then write.
+    std::fs::write(&file, "").expect("truncate");
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&file)
+        .and_then(|mut f| f.write_all(article("第一篇", "截断后写入的正文。").as_bytes()))
+        .expect("write after truncate");
+    s.wait_for(page, "the truncate-then-write save", |r| r.body.contains("截断后写入的正文"));
+
+    // JetBrains: write a temp file beside it, then rename it over the original.
+    let tmp = site.path("content/news/2024-05-20-first.md___jb_tmp___");
+    std::fs::write(&tmp, article("第一篇", "重命名保存的正文。")).expect("temp");
+    std::fs::rename(&tmp, &file).expect("rename over");
+    s.wait_for(page, "the rename-over save", |r| r.body.contains("重命名保存的正文"));
+    assert!(!site.exists("news/first.md___jb_tmp___/index.html"));
+}
+
+#[test]
+fn a_failed_first_build_still_serves_the_errors_and_a_fix_clears_them() {
+    let site = common::Site::new()
+        .file("content/news/_index.md", "---\ntitle: 新闻\n---\n")
+        .file("content/news/2024-05-20-bad.md", "---\ntitle: [<b>未闭合\n---\n正文<script>\n")
+        .file("content/news/2024-05-21-bad2.md", "---\ntitle: 第二\nauthor: 某人\n---\n正文\n");
+    let s = Server::start(site.root());
+    let r = s.wait_for("/", "the error overlay", |r| r.body.contains("gazette-errors"));
+    assert!(r.body.contains("2024-05-20-bad.md:"), "location in the overlay: {}", r.body);
+    assert!(r.body.contains("2024-05-21-bad2.md:"), "every error listed");
+    assert!(r.body.contains("&lt;b&gt;"), "source line escaped");
+    assert!(!r.body.contains("[<b>"), "nothing unescaped");
+    assert!(r.body.contains("/__gazette/live.js"), "the error page reloads itself when fixed");
+
+    std::fs::write(site.path("content/news/2024-05-20-bad.md"), article("已修正", "修正后的正文。")).expect("fix 1");
+    std::fs::write(site.path("content/news/2024-05-21-bad2.md"), article("第二", "正文")).expect("fix 2");
+    let fixed = s.wait_for("/news/bad/", "the fixed page", |r| r.status == 200);
+    assert!(!fixed.body.contains("gazette-errors"));
+    assert!(fixed.body.contains("修正后的正文"));
+
+    // A later failure keeps the last good pages, with the overlay on top.
+    std::fs::write(site.path("content/news/2024-05-21-bad2.md"), "---\ntitle: [\n---\n").expect("break again");
+    let r = s.wait_for("/news/bad/", "the overlay over the last good page", |r| r.body.contains("gazette-errors"));
+    assert!(r.body.contains("修正后的正文"));
+}
+
+#[test]
+fn after_edits_the_served_site_equals_a_clean_build() {
+    let site = site();
+    let s = Server::start(site.root());
+    std::fs::write(site.path("content/news/2024-05-20-first.md"), article("第一篇改", "改过的正文。")).expect("edit");
+    std::fs::write(site.path("content/news/2024-05-23-third.md"), article("第三篇", "第三篇的正文。")).expect("new");
+    std::fs::remove_file(site.path("content/news/2024-05-21-draft.md")).expect("delete");
+    s.wait_for("/news/third/", "the new article", |r| r.status == 200);
+    s.wait_for("/news/draft/", "the deleted draft to go", |r| r.status == 404);
+    s.wait_for("/news/first/", "the edit", |r| r.body.contains("改过的正文"));
+
+    let out = site.path("clean");
+    let built = site.run(&["build", "--drafts", "--base-url", &s.url(), "--output", out.to_str().expect("utf-8")]);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    let injected = "<script src=\"/__gazette/live.js\"></script>";
+    let mut compared = 0;
+    for (rel, bytes) in common::tree(&out) {
+        if rel == ".gazette-build" {
+            continue;
+        }
+        let path: String = rel.split('/').map(percent).collect::<Vec<_>>().join("/");
+        let r = s.get(&format!("/{path}"));
+        assert_eq!(r.status, 200, "{rel}");
+        let got = if rel.ends_with(".html") { r.body.replacen(injected, "", 1).into_bytes() } else { r.bytes };
+        assert!(got == bytes, "{rel} differs from a clean build");
+        compared += 1;
+    }
+    assert!(compared > 20, "{compared} files compared");
+}
+
+fn percent(seg: &str) -> String {
+    seg.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
