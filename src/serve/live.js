@@ -17,12 +17,16 @@
       // Back after the server restarted: the pages may have changed meanwhile.
       if (connected) location.reload();
       connected = true;
+      document.documentElement.dataset.gazetteLive = 'open';
     });
     ws.addEventListener('message', (e) => {
       if (e.data === 'css') swapStyles();
       else location.reload();
     });
-    ws.addEventListener('close', () => setTimeout(connect, 1000));
+    ws.addEventListener('close', () => {
+      document.documentElement.dataset.gazetteLive = 'closed';
+      setTimeout(connect, 1000);
+    });
   };
   connect();
 })();
