@@ -32,7 +32,7 @@ HUGO=""
 
 STAMP=$(date +%Y%m%d-%H%M%S)
 RESULTS=$BENCH_DIR/results/serve-$STAMP.tsv
-printf 'N\ttool\treload_p50_ms\treload_p95_ms\tserved_p50_ms\tserved_p95_ms\tstartup_s\n' >"$RESULTS"
+printf 'N\ttool\treload_p50_ms\treload_p95_ms\tserved_p50_ms\tserved_p95_ms\tsearch_p50_ms\tstartup_s\n' >"$RESULTS"
 SERVER_PID=""
 cleanup() { [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$OUT_ROOT"; }
 trap cleanup EXIT
@@ -82,7 +82,7 @@ measure() { # tool n site-dir server-cmd...
 import json, sys
 d = json.load(open(sys.argv[1]))
 f = lambda x: "" if x is None else f"{x:.1f}"
-print("\t".join([sys.argv[2], sys.argv[3], f(d["reload_p50"]), f(d["reload_p95"]), f(d["served_p50"]), f(d["served_p95"]), sys.argv[4]]))
+print("\t".join([sys.argv[2], sys.argv[3], f(d["reload_p50"]), f(d["reload_p95"]), f(d["served_p50"]), f(d["served_p95"]), f(d.get("search_p50")), sys.argv[4]]))
 PY
 }
 

@@ -7,7 +7,8 @@
 // end) and measures, from just before the write:
 //   reload  until the live-reload message arrives (Gazette: a "reload" frame on /__gazette/ws);
 //   served  until the page's HTML, fetched right after that message (or polled every 5 ms when
-//           there is no message to wait for), contains the marker.
+//           there is no message to wait for), contains the marker;
+//   search  (Gazette) until the "search" message says the search index has the edit too.
 // Node 20 has no WebSocket client, so a minimal one (handshake + unmasked server text frames)
 // is written here over `net`.
 
@@ -91,7 +92,7 @@ try {
     let reload = null;
     if (live) {
       const msg = await Promise.race([live.next(), sleep(TIMEOUT).then(() => 'timeout')]);
-      if (msg === 'timeout') throw new Error(`no reload message after edit ${i}`);
+      if (msg !== 'reload') throw new Error(`expected a reload message after edit ${i}, got ${msg}`);
       reload = now() - t0;
     }
     while (!(await pageHas(marker))) {
@@ -99,8 +100,14 @@ try {
       await sleep(5);
     }
     const served = now() - t0;
-    rows.push({ reload, served });
-    // Let the server settle (a rebuild may still be finishing its search index) before the next edit.
+    let search = null;
+    if (live) {
+      // Gazette updates the search index after the pages; the next edit waits for it.
+      const msg = await Promise.race([live.next(), sleep(TIMEOUT).then(() => 'timeout')]);
+      if (msg !== 'search') throw new Error(`expected a search message after edit ${i}, got ${msg}`);
+      search = now() - t0;
+    }
+    rows.push({ reload, served, search });
     await sleep(300);
   }
 } finally {
@@ -119,6 +126,7 @@ const summary = {
   served_p95: pct(served, 95),
   reload_p50: live ? pct(rows.map((r) => r.reload), 50) : null,
   reload_p95: live ? pct(rows.map((r) => r.reload), 95) : null,
+  search_p50: live ? pct(rows.map((r) => r.search), 50) : null,
   rows,
 };
 if (OUT) writeFileSync(OUT, JSON.stringify(summary, null, 2));

@@ -65,6 +65,19 @@ pub struct Report {
     /// The search index folder and the prepared index waiting beside it, installed by
     /// `build` once the output is in place.
     pub search: Option<(PathBuf, PathBuf)>,
+    /// The site model and config, kept for a search stage run afterwards
+    /// ([`search_in_memory`]); `None` when the config did not load.
+    pub model: Option<(Config, Site)>,
+}
+
+/// The static search index of `site`, in memory, with its tantivy index prepared in a folder
+/// beside `dir` (install it with [`crate::search::index::install`]). `gazette serve` runs this
+/// after swapping in new pages, so a reload never waits for the search index.
+pub fn search_in_memory(dir: &Path, config: &Config, site: &Site) -> SearchStage {
+    if !config.search.enabled {
+        return SearchStage::default();
+    }
+    search_stage(dir.to_path_buf(), site, None, false)
 }
 
 /// Runs every stage but writing.
@@ -116,7 +129,10 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
     let searching = (sink.is_some() || req.memory_search_dir.is_some())
         && config.search.enabled
         && !report.diagnostics.has_errors();
-    let search = searching.then(|| search_stage(req, &config, &site, sink, timing));
+    let search = searching.then(|| {
+        let dir = req.memory_search_dir.clone().unwrap_or_else(|| req.root.join(&config.search.index_dir));
+        search_stage(dir, &site, sink, timing)
+    });
     let (html, ds) = render::render_all(
         &site,
         &config,
@@ -147,30 +163,27 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
         }
     }
     report.millis = start.elapsed().as_millis();
+    report.model = Some((config, site));
     report
 }
 
-/// What the search stage left: the files it wrote into staging, the prepared index and its
-/// errors.
+/// What the search stage left: its files (written into staging, or in memory), the prepared
+/// index and its errors.
 #[derive(Default)]
-struct SearchStage {
-    files: Vec<(String, Body)>,
-    index: Option<(PathBuf, PathBuf)>,
-    diagnostics: Vec<Diagnostic>,
+pub struct SearchStage {
+    /// Output paths and bodies.
+    pub files: Vec<(String, Body)>,
+    /// The index folder and the prepared index beside it, to install or discard.
+    pub index: Option<(PathBuf, PathBuf)>,
+    /// Problems.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Writes the tantivy index beside its cache folder and exports the static index into
 /// `sink`.
-fn search_stage(
-    req: &Request,
-    config: &Config,
-    site: &model::Site,
-    sink: Option<&Staging>,
-    timing: bool,
-) -> SearchStage {
+fn search_stage(dir: PathBuf, site: &model::Site, sink: Option<&Staging>, timing: bool) -> SearchStage {
     let t = Instant::now();
     let mut out = SearchStage::default();
-    let dir = req.memory_search_dir.clone().unwrap_or_else(|| req.root.join(&config.search.index_dir));
     let docs = crate::search::index::documents(site);
     match crate::search::index::prepare(&dir, &docs) {
         Ok(tmp) => {

@@ -286,10 +286,14 @@ fn after_edits_the_served_site_equals_a_clean_build() {
             continue;
         }
         let path: String = rel.split('/').map(percent).collect::<Vec<_>>().join("/");
-        let r = s.get(&format!("/{path}"));
-        assert_eq!(r.status, 200, "{rel}");
-        let got = if rel.ends_with(".html") { r.body.replacen(injected, "", 1).into_bytes() } else { r.bytes };
-        assert!(got == bytes, "{rel} differs from a clean build");
+        // The search index follows the pages shortly after a rebuild.
+        let served = |r: &Reply| {
+            if rel.ends_with(".html") { r.body.replacen(injected, "", 1).into_bytes() } else { r.bytes.clone() }
+        };
+        let r = s.wait_for(&format!("/{path}"), &format!("{rel} as in a clean build"), |r| {
+            r.status == 200 && served(r) == bytes
+        });
+        assert_eq!(served(&r), bytes);
         compared += 1;
     }
     assert!(compared > 20, "{compared} files compared");

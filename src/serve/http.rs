@@ -121,7 +121,7 @@ async fn live(mut socket: WebSocket, mut rx: tokio::sync::broadcast::Receiver<&'
 /// A page of the snapshot: the file, a redirect, or the site's 404 page; HTML gets the
 /// live-reload script and, after a failed build, the error overlay.
 fn page(snap: &Snapshot, path: &str) -> Response {
-    let (status, file) = match resolve(path, &snap.files) {
+    let (status, file) = match resolve(path, |p| snap.has(p)) {
         Lookup::File(f) => (StatusCode::OK, Some(f)),
         Lookup::Redirect(to) => {
             let mut r = plain(StatusCode::MOVED_PERMANENTLY, "");
@@ -131,11 +131,9 @@ fn page(snap: &Snapshot, path: &str) -> Response {
             return r;
         }
         Lookup::BadRequest => return plain(StatusCode::BAD_REQUEST, "bad request path\n"),
-        Lookup::NotFound => {
-            (StatusCode::NOT_FOUND, snap.files.files.contains_key("404.html").then(|| "404.html".to_string()))
-        }
+        Lookup::NotFound => (StatusCode::NOT_FOUND, snap.has("404.html").then(|| "404.html".to_string())),
     };
-    let body = file.as_deref().and_then(|f| snap.files.read(f)).and_then(Result::ok);
+    let body = file.as_deref().and_then(|f| snap.read(f)).and_then(Result::ok);
     let Some(body) = body else {
         // No such file (or the first build failed and there is nothing to serve yet).
         let status = if snap.diagnostics.is_empty() { status } else { StatusCode::INTERNAL_SERVER_ERROR };

@@ -21,7 +21,10 @@
     });
     ws.addEventListener('message', (e) => {
       if (e.data === 'css') swapStyles();
-      else location.reload();
+      // The search index is rebuilt after the pages: only a page that searches needs it.
+      else if (e.data === 'search') {
+        if (document.getElementById('search-app')) location.reload();
+      } else location.reload();
     });
     ws.addEventListener('close', () => {
       document.documentElement.dataset.gazetteLive = 'closed';

@@ -10,6 +10,7 @@ mod snapshot;
 mod watch;
 
 pub use snapshot::{Lookup, Snapshot, resolve};
+pub use watch::ignored;
 
 use crate::pipeline::{self, Request};
 use std::net::{IpAddr, SocketAddr};
@@ -74,12 +75,14 @@ pub fn run(mut opts: Options) -> Result<(), String> {
     opts.request.overrides.base_url = Some(url.clone());
     opts.request.output = None;
     let root = opts.request.root.clone();
-    opts.request.memory_search_dir = Some(serve_index_dir(&root));
+    // The search index is built after the pages (see `rebuild`), never inside `generate`.
+    opts.request.memory_search_dir = None;
+    let search_dir = serve_index_dir(&root);
 
     let (reload, _) = tokio::sync::broadcast::channel(16);
-    let first = build_snapshot(&opts.request, None);
-    let shared = Arc::new(Shared { snapshot: RwLock::new(Arc::new(first)), reload, addr });
-    watch::spawn(opts.request.clone(), shared.clone())?;
+    let shared = Arc::new(Shared { snapshot: RwLock::new(Arc::new(Snapshot::default())), reload, addr });
+    rebuild(&opts.request, &search_dir, &shared, &[]);
+    watch::spawn(opts.request.clone(), search_dir, shared.clone())?;
     println!("serving {} at {url} (Ctrl+C to stop)", root.display());
     if opts.open {
         open_browser(&url);
@@ -104,28 +107,60 @@ fn serve_index_dir(root: &std::path::Path) -> PathBuf {
     root.join(index_dir.with_file_name(format!("{name}-serve")))
 }
 
-/// Builds the site into memory. With errors, the previous snapshot's files stay and the
-/// diagnostics go on top; the terminal gets them too.
-pub fn build_snapshot(req: &Request, previous: Option<&Snapshot>) -> Snapshot {
+/// Rebuilds the site into memory and swaps it in, in two steps: the pages first (open pages
+/// are told to reload, or to swap styles when only `.css` files changed), then the search
+/// index (pages showing search results are told to refresh). A failed build keeps the last
+/// good files and puts its diagnostics on top; the terminal gets them too.
+pub fn rebuild(req: &Request, search_dir: &std::path::Path, shared: &Shared, changed: &[PathBuf]) {
+    let previous = shared.current();
     let mut report = pipeline::generate(req);
-    if let Some((dir, tmp)) = report.search.take() {
-        if report.diagnostics.has_errors() {
-            crate::search::index::discard(&tmp);
-        } else if let Err(e) = crate::search::index::install(&dir, &tmp) {
-            report.diagnostics.push(crate::diagnostics::Diagnostic::warning(e));
-        }
-    }
     let text = report.diagnostics.render();
     if !text.is_empty() {
         eprint!("{text}");
     }
+    let model = report.model.take();
     if report.diagnostics.has_errors() {
-        let files = previous.map(|p| p.files.clone()).unwrap_or_default();
         eprintln!("build failed: serving the last good pages with the errors on top");
-        return Snapshot::new(files, report.diagnostics.sorted().into_iter().cloned().collect());
+        let diagnostics = report.diagnostics.sorted().into_iter().cloned().collect();
+        shared.swap(Snapshot { diagnostics, ..(*previous).clone() });
+        let _ = shared.reload.send("reload");
+        return;
     }
     eprintln!("built {} pages in {} ms", report.pages, report.millis);
-    Snapshot::new(Arc::new(report.output), Vec::new())
+    let pages = Arc::new(report.output);
+    shared.swap(Snapshot { pages: pages.clone(), search: previous.search.clone(), diagnostics: Vec::new() });
+    let css_only = previous.diagnostics.is_empty()
+        && !changed.is_empty()
+        && changed.iter().all(|p| p.extension().is_some_and(|e| e == "css"));
+    let _ = shared.reload.send(if css_only { "css" } else { "reload" });
+
+    let Some((config, site)) = model else { return };
+    let pipeline::SearchStage { files, index, mut diagnostics } =
+        pipeline::search_in_memory(search_dir, &config, &site);
+    let mut search = crate::output::Output::default();
+    for (path, body) in files {
+        if pages.files.contains_key(&path) {
+            diagnostics.push(crate::diagnostics::Diagnostic::error(format!(
+                "a page and the search index both produce `{path}`"
+            )));
+        } else if let Err(d) = search.add(path, body, "search index") {
+            diagnostics.push(d);
+        }
+    }
+    if let Some((dir, tmp)) = index {
+        if diagnostics.is_empty() {
+            if let Err(e) = crate::search::index::install(&dir, &tmp) {
+                diagnostics.push(crate::diagnostics::Diagnostic::warning(e));
+            }
+        } else {
+            crate::search::index::discard(&tmp);
+        }
+    }
+    for d in &diagnostics {
+        eprint!("{d}");
+    }
+    shared.swap(Snapshot { pages, search: Arc::new(search), diagnostics });
+    let _ = shared.reload.send("search");
 }
 
 fn open_browser(url: &str) {

@@ -6,18 +6,25 @@ use crate::output::Output;
 use std::sync::Arc;
 
 /// The site as served: every output file and, when the last build failed, its diagnostics.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Snapshot {
-    /// Output files by path (the last good build's when this one failed).
-    pub files: Arc<Output>,
+    /// Pages, feeds and static files by path (the last good build's when this one failed).
+    pub pages: Arc<Output>,
+    /// The static search index, updated after the pages (see `serve::watch`).
+    pub search: Arc<Output>,
     /// Errors and warnings of a failed build, shown as an overlay; empty after a good build.
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Snapshot {
-    /// A snapshot of `files` with `diagnostics` on top.
-    pub fn new(files: Arc<Output>, diagnostics: Vec<Diagnostic>) -> Snapshot {
-        Snapshot { files, diagnostics }
+    /// True when `path` is a file of the snapshot.
+    pub fn has(&self, path: &str) -> bool {
+        self.pages.files.contains_key(path) || self.search.files.contains_key(path)
+    }
+
+    /// The bytes of one file.
+    pub fn read(&self, path: &str) -> Option<std::io::Result<Vec<u8>>> {
+        self.pages.read(path).or_else(|| self.search.read(path))
     }
 }
 
@@ -34,8 +41,9 @@ pub enum Lookup {
     BadRequest,
 }
 
-/// Resolves the raw (still percent-encoded) path of a request against `files`.
-pub fn resolve(raw: &str, files: &Output) -> Lookup {
+/// Resolves the raw (still percent-encoded) path of a request against the files `has`
+/// knows.
+pub fn resolve(raw: &str, has: impl Fn(&str) -> bool) -> Lookup {
     let Some(rest) = raw.strip_prefix('/') else { return Lookup::BadRequest };
     // An encoded slash would let one segment pose as two; no output path needs it.
     if rest.to_ascii_lowercase().contains("%2f") {
@@ -51,12 +59,12 @@ pub fn resolve(raw: &str, files: &Output) -> Lookup {
     }
     if path.is_empty() || path.ends_with('/') {
         let index = format!("{path}index.html");
-        return if files.files.contains_key(&index) { Lookup::File(index) } else { Lookup::NotFound };
+        return if has(&index) { Lookup::File(index) } else { Lookup::NotFound };
     }
-    if files.files.contains_key(&path) {
+    if has(&path) {
         return Lookup::File(path);
     }
-    if files.files.contains_key(&format!("{path}/index.html")) {
+    if has(&format!("{path}/index.html")) {
         return Lookup::Redirect(format!("/{rest}/"));
     }
     Lookup::NotFound
@@ -86,27 +94,28 @@ mod tests {
     use super::*;
     use crate::output::Body;
 
-    fn files() -> Output {
+    fn files() -> Snapshot {
         let mut o = Output::default();
         for p in ["index.html", "news/index.html", "news/户外/index.html", "css/style.css"] {
             o.add(p.to_string(), Body::Bytes(Vec::new()), "test").ok();
         }
-        o
+        Snapshot { pages: Arc::new(o), ..Snapshot::default() }
     }
 
     #[test]
     fn paths_resolve_only_inside_the_snapshot() {
-        let f = files();
-        assert_eq!(resolve("/", &f), Lookup::File("index.html".into()));
-        assert_eq!(resolve("/news/", &f), Lookup::File("news/index.html".into()));
-        assert_eq!(resolve("/news", &f), Lookup::Redirect("/news/".into()));
-        assert_eq!(resolve("/news/%E6%88%B7%E5%A4%96/", &f), Lookup::File("news/户外/index.html".into()));
-        assert_eq!(resolve("/css/style.css", &f), Lookup::File("css/style.css".into()));
+        let snap = files();
+        let f = |p: &str| snap.has(p);
+        assert_eq!(resolve("/", f), Lookup::File("index.html".into()));
+        assert_eq!(resolve("/news/", f), Lookup::File("news/index.html".into()));
+        assert_eq!(resolve("/news", f), Lookup::Redirect("/news/".into()));
+        assert_eq!(resolve("/news/%E6%88%B7%E5%A4%96/", f), Lookup::File("news/户外/index.html".into()));
+        assert_eq!(resolve("/css/style.css", f), Lookup::File("css/style.css".into()));
         for bad in ["/../Cargo.toml", "/news/../index.html", "/%2e%2e/Cargo.toml", "/%2E%2E/", "/news%2findex.html"] {
-            assert_eq!(resolve(bad, &f), Lookup::NotFound, "{bad}");
+            assert_eq!(resolve(bad, f), Lookup::NotFound, "{bad}");
         }
         for bad in ["/a%00b", "/a%5cb", "/%ff%fe", "/%zz", "/%4", "x"] {
-            assert_eq!(resolve(bad, &f), Lookup::BadRequest, "{bad}");
+            assert_eq!(resolve(bad, f), Lookup::BadRequest, "{bad}");
         }
     }
 }

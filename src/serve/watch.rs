@@ -2,7 +2,7 @@
 //! temp files, output and cache folders never count) and coalesced, so a burst such as a
 //! `git checkout` of hundreds of files costs one or two rebuilds.
 
-use super::{Shared, build_snapshot};
+use super::{Shared, rebuild};
 use crate::pipeline::Request;
 use notify::RecursiveMode;
 use notify::event::{EventKind, MetadataKind, ModifyKind};
@@ -54,13 +54,8 @@ fn changes_content(kind: &EventKind) -> bool {
     )
 }
 
-/// What a change needs: a stylesheet swap when only CSS changed, else a page reload.
-fn message(paths: &[PathBuf]) -> &'static str {
-    if !paths.is_empty() && paths.iter().all(|p| p.extension().is_some_and(|e| e == "css")) { "css" } else { "reload" }
-}
-
 /// Starts the watcher and the rebuild thread.
-pub fn spawn(req: Request, shared: Arc<Shared>) -> Result<(), String> {
+pub fn spawn(req: Request, search_dir: PathBuf, shared: Arc<Shared>) -> Result<(), String> {
     let root = req.root.clone();
     let (tx, rx) = mpsc::channel::<Vec<PathBuf>>();
     let filter_root = root.clone();
@@ -83,7 +78,7 @@ pub fn spawn(req: Request, shared: Arc<Shared>) -> Result<(), String> {
         .spawn(move || {
             // Keeps the watcher alive as long as the rebuild loop runs.
             let _watcher = watcher;
-            rebuild_loop(&req, &shared, &rx);
+            rebuild_loop(&req, &search_dir, &shared, &rx);
         })
         .map_err(|e| format!("cannot start the rebuild thread: {e}"))?;
     Ok(())
@@ -137,17 +132,12 @@ fn watch_all(root: &Path, mut watch: impl FnMut(&Path, RecursiveMode) -> notify:
 }
 
 /// Rebuilds after each change; changes that arrive during a rebuild are folded into the next.
-fn rebuild_loop(req: &Request, shared: &Shared, rx: &mpsc::Receiver<Vec<PathBuf>>) {
+fn rebuild_loop(req: &Request, search_dir: &Path, shared: &Shared, rx: &mpsc::Receiver<Vec<PathBuf>>) {
     while let Ok(mut paths) = rx.recv() {
         while let Ok(more) = rx.try_recv() {
             paths.extend(more);
         }
-        let previous = shared.current();
-        let next = build_snapshot(req, Some(&previous));
-        let msg =
-            if next.diagnostics.is_empty() && previous.diagnostics.is_empty() { message(&paths) } else { "reload" };
-        shared.swap(next);
-        let _ = shared.reload.send(msg);
+        rebuild(req, search_dir, shared, &paths);
     }
 }
 
@@ -175,11 +165,5 @@ mod tests {
         for p in ["/site/content/news/a.md", "/site/gazette.yaml", "/site/themes/default/static/css/style.css"] {
             assert!(!ignored(root, Path::new(p)), "{p}");
         }
-    }
-
-    #[test]
-    fn css_only_changes_swap_styles() {
-        assert_eq!(message(&[PathBuf::from("static/css/a.css")]), "css");
-        assert_eq!(message(&[PathBuf::from("static/css/a.css"), PathBuf::from("content/a.md")]), "reload");
     }
 }
