@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+pub mod cache;
 pub mod config;
 pub mod diagnostics;
 pub mod feeds;

@@ -6,6 +6,7 @@
 //! name so everything downstream is deterministic. This stage never parses Markdown or YAML
 //! and never writes anything.
 
+use crate::cache::BuildCache;
 use crate::diagnostics::{Diagnostic, Location, display_path, line_col};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -71,6 +72,11 @@ pub fn is_ignored_name(name: &str) -> bool {
 
 /// Reads `root/content`. A missing folder is an error; unreadable files become diagnostics.
 pub fn load(root: &Path) -> (Content, Vec<Diagnostic>) {
+    load_with(root, None)
+}
+
+/// [`load`], taking unchanged files (same size and modification time) from `cache`.
+pub fn load_with(root: &Path, cache: Option<&BuildCache>) -> (Content, Vec<Diagnostic>) {
     let dir = root.join(CONTENT_DIR);
     let mut content = Content::default();
     let mut diags = Vec::new();
@@ -102,8 +108,20 @@ pub fn load(root: &Path) -> (Content, Vec<Diagnostic>) {
         let path = entry.path();
         let rel = display_path(&dir, path);
         if path.extension().and_then(|e| e.to_str()) == Some("md") {
+            let meta = cache.and_then(|_| entry.metadata().ok());
+            if let (Some(c), Some(m)) = (cache, &meta)
+                && let Some(src) = c.source(path, m)
+            {
+                content.sources.push(src);
+                continue;
+            }
             match read_source(root, path, rel) {
-                Ok(src) => content.sources.push(src),
+                Ok(src) => {
+                    if let (Some(c), Some(m)) = (cache, &meta) {
+                        c.keep_source(path.to_path_buf(), m, &src);
+                    }
+                    content.sources.push(src)
+                }
                 Err(d) => diags.push(d),
             }
         } else {

@@ -112,6 +112,7 @@ impl SiteArgs {
             overrides: Overrides { base_url: self.base_url.clone() },
             options: BuildOptions { drafts: self.drafts, future: self.future, ..BuildOptions::default() },
             memory_search_dir: None,
+            cache: None,
         }
     }
 }

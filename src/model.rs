@@ -7,6 +7,7 @@
 //! file becomes a diagnostic and is left out, so one run reports every problem. Every list
 //! is sorted with ties broken by source path, so no hash order reaches the output.
 
+use crate::cache::BuildCache;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::front_matter::{self, PageFrontMatter, SectionFrontMatter, SortBy};
@@ -169,6 +170,17 @@ struct Draft<'a> {
 
 /// Builds the site model.
 pub fn build(config: &Config, content: Content, opts: &BuildOptions) -> (Site, Vec<Diagnostic>) {
+    build_with(config, content, opts, None)
+}
+
+/// [`build`], reusing from `cache` the rendering of every body whose text and link targets
+/// are unchanged.
+pub fn build_with(
+    config: &Config,
+    content: Content,
+    opts: &BuildOptions,
+    cache: Option<&BuildCache>,
+) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let base_path = config.base_path();
     let origin = config.origin();
@@ -216,8 +228,13 @@ pub fn build(config: &Config, content: Content, opts: &BuildOptions) -> (Site, V
         urls.insert(src.rel.clone(), format!("{base_path}{}", paths::encode_path(&path)));
     }
 
-    // 3. Bodies, in parallel.
-    let render_ctx = |src: &Source, body: &str, off: usize| {
+    // 3. Bodies, in parallel. A body's HTML depends on its file, its place and what its links
+    // can resolve to; with all of those equal, the cached rendering is the same.
+    let links = cache.map(|_| {
+        let md = (config.markdown.unsafe_html, config.markdown.smart_punctuation);
+        crate::cache::key(&(&urls, &unpublished, &broken, &base_path, md))
+    });
+    let render_fresh = |src: &Source, body: &str, off: usize| {
         let ctx = LinkContext {
             source_rel: &src.rel,
             display: &src.display,
@@ -232,6 +249,19 @@ pub fn build(config: &Config, content: Content, opts: &BuildOptions) -> (Site, V
             smart_punctuation: config.markdown.smart_punctuation,
         };
         markdown::render(body, &ctx)
+    };
+    let render_ctx = |src: &Source, body: &str, off: usize| {
+        let key = links.map(|l| crate::cache::key(&(l, &src.rel, &src.display, &src.text, off, src.bundle)));
+        if let (Some(c), Some(k)) = (cache, key)
+            && let Some(hit) = c.markdown(&src.rel, k)
+        {
+            return hit;
+        }
+        let out = render_fresh(src, body, off);
+        if let (Some(c), Some(k)) = (cache, key) {
+            c.keep_markdown(&src.rel, k, &out.0, &out.1);
+        }
+        out
     };
     let rendered: Vec<(Page, Vec<Diagnostic>)> = page_drafts
         .into_par_iter()
@@ -263,6 +293,10 @@ pub fn build(config: &Config, content: Content, opts: &BuildOptions) -> (Site, V
             s
         })
         .collect();
+
+    if let Some(c) = cache {
+        c.retain(&content.sources.iter().map(|s| s.rel.as_str()).collect());
+    }
 
     // 4. Assets: bundle files go with their page; the rest keep their path.
     let mut site = Site { pages, sections, ..Default::default() };

@@ -29,6 +29,8 @@ pub struct Request {
     /// the tantivy folder to use instead of the configured one. `None`: only `build` writes a
     /// search index.
     pub memory_search_dir: Option<PathBuf>,
+    /// Sources and renderings kept from earlier builds of the same site (`gazette serve`).
+    pub cache: Option<std::sync::Arc<crate::cache::BuildCache>>,
 }
 
 impl Request {
@@ -40,6 +42,7 @@ impl Request {
             overrides: Overrides::default(),
             options: BuildOptions::default(),
             memory_search_dir: None,
+            cache: None,
         }
     }
 
@@ -110,10 +113,10 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
         *t = Instant::now();
     };
     let mut t = t;
-    let (content, ds) = load::load(&req.root);
+    let (content, ds) = load::load_with(&req.root, req.cache.as_deref());
     lap("load", &mut t);
     report.diagnostics.extend(ds);
-    let (site, ds) = model::build(&config, content, &req.options);
+    let (site, ds) = model::build_with(&config, content, &req.options, req.cache.as_deref());
     lap("model", &mut t);
     report.diagnostics.extend(ds);
     report.pages = site.pages.len();
@@ -140,6 +143,7 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
         &theme,
         req.options.drafts,
         sink.filter(|_| !report.diagnostics.has_errors()),
+        req.cache.as_deref(),
     );
     lap("render", &mut t);
     report.diagnostics.extend(ds);

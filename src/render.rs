@@ -16,6 +16,8 @@ use crate::views::{self, Crumb, DateView, paginate, total_pages};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
 use tera::{Context, ErrorKind, Kwargs, State, Tera, Value};
 
 /// `base` (a map) with `extra` keys set. Tera values share maps and arrays through `Arc`, so
@@ -159,11 +161,83 @@ struct Shared<'a> {
     config: &'a Config,
     tera: &'a Tera,
     theme: &'a Theme,
-    values: Vec<Value>,
+    views: &'a [views::PageView],
+    /// Each page's view as a template value, made when a job first needs it.
+    values: Vec<OnceLock<Value>>,
     /// `site` with no nav entry active (index 0) and with entry i active (index i + 1).
     site_values: Vec<Value>,
     nav_urls: Vec<String>,
     base_path: String,
+    /// Set when building contexts only to fingerprint them: page views, the site value and
+    /// page bodies are then stood in for by hashes of themselves (see [`Marks`]).
+    marks: Option<Marks>,
+}
+
+/// Stand-ins used when fingerprinting: a small value per page view, per site value, per
+/// page body, each holding a hash of what it stands for. Any other input of a job goes into
+/// its context as it is, so the fingerprint covers everything the template can see.
+struct Marks {
+    pages: Vec<Value>,
+    site: Vec<Value>,
+    bodies: Vec<Value>,
+}
+
+/// The context of one job, kept as plain values so it can be rendered or fingerprinted.
+#[derive(Default)]
+struct Ctx(BTreeMap<&'static str, Value>);
+
+impl Ctx {
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, val: &T) {
+        self.0.insert(key, Value::from_serializable(val));
+    }
+
+    fn insert_value(&mut self, key: &'static str, val: Value) {
+        self.0.insert(key, val);
+    }
+
+    fn into_context(self) -> Context {
+        let mut c = Context::new();
+        for (k, v) in self.0 {
+            c.insert_value(k, v);
+        }
+        c
+    }
+}
+
+/// Hashes a template value canonically: map entries in key order (tera's maps iterate in
+/// an order that differs from run to run), and whether a string is marked safe.
+fn hash_value(v: &Value, h: &mut impl Hasher) {
+    use tera::value::ValueKind as K;
+    v.kind().hash(h);
+    match v.kind() {
+        K::String => (v.as_str(), v.is_safe()).hash(h),
+        K::Bool => v.as_bool().hash(h),
+        K::U64 | K::U128 => v.as_u128().hash(h),
+        K::I64 | K::I128 => v.as_i128().hash(h),
+        K::F64 => v.as_f64().map(f64::to_bits).hash(h),
+        K::Bytes => v.as_bytes().hash(h),
+        K::Array => {
+            let items = v.as_array().unwrap_or_default();
+            items.len().hash(h);
+            items.iter().for_each(|x| hash_value(x, h));
+        }
+        K::Map => {
+            let mut entries: Vec<_> = v.as_map().map(|m| m.iter().collect()).unwrap_or_default();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            entries.len().hash(h);
+            for (k, x) in entries {
+                k.hash(h);
+                hash_value(x, h);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn mark(h: u64) -> Value {
+    let mut m = tera::Map::new();
+    m.insert("#".into(), Value::from(format!("{h:016x}")));
+    Value::from(m)
 }
 
 /// Renders every HTML page. Returns output path → HTML.
@@ -174,6 +248,7 @@ pub fn render_all(
     theme: &Theme,
     drafts: bool,
     sink: Option<&Staging>,
+    memo: Option<&crate::cache::BuildCache>,
 ) -> (Vec<Rendered>, Vec<Diagnostic>) {
     let base_path = config.base_path();
     let nav = nav(site);
@@ -200,7 +275,8 @@ pub fn render_all(
         extra: &config.extra,
         drafts,
     };
-    let values: Vec<Value> = views::page_views(site, config).par_iter().map(Value::from_serializable).collect();
+    let views = views::page_views(site, config);
+    let values = views.iter().map(|_| OnceLock::new()).collect();
     let site_values = (0..=site_view.nav.len())
         .map(|active| {
             let mut v = site_view.clone();
@@ -211,12 +287,41 @@ pub fn render_all(
         })
         .collect();
     let nav_urls = site_view.nav.iter().map(|n| n.url.clone()).collect();
-    let shared = Shared { site, config, tera, theme, values, site_values, nav_urls, base_path };
+    let shared =
+        Shared { site, config, tera, theme, views: &views, values, site_values, nav_urls, base_path, marks: None };
     let jobs = jobs(site, config);
+    // With a memo (`gazette serve`), a job whose fingerprint is unchanged reuses its HTML.
+    let fingerprints = memo.map(|_| {
+        let value_key = |v: &Value| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            hash_value(v, &mut h);
+            h.finish()
+        };
+        let marks = Marks {
+            pages: views
+                .par_iter()
+                .map(|v| mark(crate::cache::key(&serde_json::to_string(v).unwrap_or_default())))
+                .collect(),
+            site: shared.site_values.iter().map(|v| mark(value_key(v))).collect(),
+            bodies: site.pages.par_iter().map(|p| mark(crate::cache::key(&p.body.html))).collect(),
+        };
+        let sources: Vec<(&String, &String)> = theme.templates.iter().map(|(k, t)| (k, &t.text)).collect();
+        let inputs = crate::cache::key(&(sources, format!("{config:?}")));
+        (Shared { marks: Some(marks), values: Vec::new(), ..shared.clone_refs() }, inputs)
+    });
     let results: Vec<Result<Rendered, Diagnostic>> = jobs
         .par_iter()
         .map(|j| {
+            let fp = fingerprints.as_ref().map(|(fs, inputs)| fs.fingerprint(j, *inputs));
+            if let (Some(m), Some((path, key))) = (memo, &fp)
+                && let Some(html) = m.rendered(path, *key)
+            {
+                return Ok(Rendered { path: path.clone(), html, origin: shared.origin(j), written: false });
+            }
             let mut r = shared.run(j)?;
+            if let (Some(m), Some((_, key))) = (memo, &fp) {
+                m.keep_rendered(&r.path, *key, &r.html);
+            }
             if let Some(staging) = sink {
                 staging.write(&r.path, &r.html)?;
                 r.html = Vec::new();
@@ -225,6 +330,9 @@ pub fn render_all(
             Ok(r)
         })
         .collect();
+    if let Some(m) = memo {
+        m.retain_rendered(&results.iter().filter_map(|r| r.as_ref().ok()).map(|r| r.path.as_str()).collect());
+    }
     let mut out = Vec::with_capacity(results.len());
     let mut diags: Vec<Diagnostic> = Vec::new();
     for r in results {
@@ -337,9 +445,35 @@ struct TermView {
     feed_url: Option<String>,
 }
 
+impl<'a> Shared<'a> {
+    /// The same references, with no values made yet and no marks.
+    fn clone_refs(&self) -> Shared<'a> {
+        Shared {
+            site: self.site,
+            config: self.config,
+            tera: self.tera,
+            theme: self.theme,
+            views: self.views,
+            values: Vec::new(),
+            site_values: self.site_values.clone(),
+            nav_urls: self.nav_urls.clone(),
+            base_path: self.base_path.clone(),
+            marks: None,
+        }
+    }
+}
+
 impl Shared<'_> {
+    /// Page `i`'s view as a template value (its stand-in when fingerprinting).
+    fn value(&self, i: usize) -> Value {
+        match &self.marks {
+            Some(m) => m.pages[i].clone(),
+            None => self.values[i].get_or_init(|| Value::from_serializable(&self.views[i])).clone(),
+        }
+    }
+
     fn list(&self, items: &[usize]) -> Value {
-        Value::from(items.iter().map(|i| self.values[*i].clone()).collect::<Vec<_>>())
+        Value::from(items.iter().map(|i| self.value(*i)).collect::<Vec<_>>())
     }
 
     fn paginator(&self, items: &[usize], per: usize, n: usize, base: &str) -> Value {
@@ -361,7 +495,34 @@ impl Shared<'_> {
     }
 
     fn run(&self, job: &Job) -> Result<Rendered, Diagnostic> {
-        let mut ctx = Context::new();
+        let (path, template, ctx) = self.context(job);
+        if !self.theme.templates.contains_key(&template) {
+            return Err(Diagnostic::error(format!("template `{template}` not found"))
+                .at(Location::file(self.origin(job)))
+                .hint("templates live in templates/ or themes/<name>/templates/"));
+        }
+        match self.tera.render(&template, &ctx.into_context()) {
+            Ok(html) => Ok(Rendered { path, html: html.into_bytes(), origin: self.origin(job), written: false }),
+            Err(e) => Err(template_error(&e, self.theme)),
+        }
+    }
+
+    /// A hash of everything `job` renders from (with [`Marks`] standing in for the large
+    /// parts), and its output path.
+    fn fingerprint(&self, job: &Job, templates: u64) -> (String, u64) {
+        let (path, template, ctx) = self.context(job);
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (templates, &template, &path).hash(&mut h);
+        for (k, v) in &ctx.0 {
+            k.hash(&mut h);
+            hash_value(v, &mut h);
+        }
+        (path, h.finish())
+    }
+
+    /// Output path, template name and context of one job.
+    fn context(&self, job: &Job) -> (String, String, Ctx) {
+        let mut ctx = Ctx::default();
         let (path, template) = match job {
             Job::Home => self.home(&mut ctx),
             Job::NotFound => ("404.html".to_string(), "404.html".to_string()),
@@ -392,26 +553,22 @@ impl Shared<'_> {
             .max_by_key(|(_, u)| u.len())
             .map(|(i, _)| i + 1)
             .unwrap_or(0);
-        ctx.insert_value("site", self.site_values[active].clone());
+        let site = match &self.marks {
+            Some(m) => m.site[active].clone(),
+            None => self.site_values[active].clone(),
+        };
+        ctx.insert_value("site", site);
         ctx.insert("canonical", &format!("{}{current_url}", self.config.origin()));
         ctx.insert("current_url", &current_url);
         ctx.insert("page_kind", kind);
-        if !self.theme.templates.contains_key(&template) {
-            return Err(Diagnostic::error(format!("template `{template}` not found"))
-                .at(Location::file(self.origin(job)))
-                .hint("templates live in templates/ or themes/<name>/templates/"));
-        }
-        match self.tera.render(&template, &ctx) {
-            Ok(html) => Ok(Rendered { path, html: html.into_bytes(), origin: self.origin(job), written: false }),
-            Err(e) => Err(template_error(&e, self.theme)),
-        }
+        (path, template, ctx)
     }
 
-    fn home(&self, ctx: &mut Context) -> (String, String) {
+    fn home(&self, ctx: &mut Ctx) -> (String, String) {
         let site = self.site;
         ctx.insert("section", &views::section_view(site, 0, Some(format!("{}atom.xml", self.base_path))));
         let latest: Vec<usize> = site.by_date.iter().take(10).copied().collect();
-        ctx.insert_value("lead", latest.first().map(|i| self.values[*i].clone()).unwrap_or_else(Value::none));
+        ctx.insert_value("lead", latest.first().map(|i| self.value(*i)).unwrap_or_else(Value::none));
         ctx.insert_value("latest", self.list(&latest));
         let blocks: Vec<Value> = tree_order(site)
             .into_iter()
@@ -428,7 +585,7 @@ impl Shared<'_> {
     }
 
     /// The search page: `search` = {entry_url, script_url}; the results are the client's job.
-    fn search(&self, ctx: &mut Context) -> (String, String) {
+    fn search(&self, ctx: &mut Ctx) -> (String, String) {
         #[derive(Serialize)]
         struct SearchView {
             entry_url: String,
@@ -442,18 +599,24 @@ impl Shared<'_> {
         ("search/index.html".into(), "search.html".into())
     }
 
-    fn page(&self, i: usize, ctx: &mut Context) -> (String, String) {
+    fn page(&self, i: usize, ctx: &mut Ctx) -> (String, String) {
         let site = self.site;
         let p = &site.pages[i];
         let (prev, next) = site.prev_next[i];
         let sec_idx = site.sections.iter().position(|s| s.key == p.section).unwrap_or(0);
         let mut breadcrumbs = views::section_crumbs(site, sec_idx);
         breadcrumbs.push(Crumb { title: p.title.clone(), url: p.url.clone() });
-        let one = |j: Option<usize>| j.map(|j| self.values[j].clone()).unwrap_or_else(Value::none);
+        let one = |j: Option<usize>| j.map(|j| self.value(j)).unwrap_or_else(Value::none);
         let article = with(
-            self.values[i].clone(),
+            self.value(i),
             vec![
-                ("content", Value::from(p.body.html.as_str())),
+                (
+                    "content",
+                    self.marks
+                        .as_ref()
+                        .map(|m| m.bodies[i].clone())
+                        .unwrap_or_else(|| Value::from(p.body.html.as_str())),
+                ),
                 ("toc", Value::from_serializable(&p.body.toc)),
                 ("show_toc", Value::from(p.body.heading_count >= self.config.markdown.toc_min_headings)),
                 ("prev", one(prev)),
@@ -468,7 +631,7 @@ impl Shared<'_> {
         (format!("{}index.html", p.path), template)
     }
 
-    fn section(&self, i: usize, n: usize, ctx: &mut Context) -> (String, String) {
+    fn section(&self, i: usize, n: usize, ctx: &mut Ctx) -> (String, String) {
         let s = &self.site.sections[i];
         let feed = crate::feeds::section_has_feed(self.site, self.config, i).then(|| format!("{}atom.xml", s.url));
         ctx.insert("section", &views::section_view(self.site, i, feed));
@@ -478,7 +641,7 @@ impl Shared<'_> {
         (path, template_or(&s.fm.template, "section.html"))
     }
 
-    fn taxonomy_list(&self, t: usize, ctx: &mut Context) -> (String, String) {
+    fn taxonomy_list(&self, t: usize, ctx: &mut Ctx) -> (String, String) {
         let tax = &self.site.taxonomies[t];
         let conf = &self.config.taxonomies[t];
         let mut terms: Vec<TermView> = tax.terms.values().map(|term| self.term_view(t, term)).collect();
@@ -505,7 +668,7 @@ impl Shared<'_> {
         }
     }
 
-    fn term(&self, t: usize, slug: &str, n: usize, ctx: &mut Context) -> (String, String) {
+    fn term(&self, t: usize, slug: &str, n: usize, ctx: &mut Ctx) -> (String, String) {
         let tax = &self.site.taxonomies[t];
         let conf = &self.config.taxonomies[t];
         let Some(term) = tax.terms.get(slug) else {
@@ -532,7 +695,7 @@ impl Shared<'_> {
         (path, "taxonomy_term.html".into())
     }
 
-    fn archive(&self, year: Option<i32>, month: Option<u8>, ctx: &mut Context) -> (String, String) {
+    fn archive(&self, year: Option<i32>, month: Option<u8>, ctx: &mut Ctx) -> (String, String) {
         let index = archive_index(self.site);
         let bp = &self.base_path;
         let years: Vec<ArchiveYear> = index

@@ -275,6 +275,15 @@ fn after_edits_the_served_site_equals_a_clean_build() {
     s.wait_for("/news/third/", "the new article", |r| r.status == 200);
     s.wait_for("/news/draft/", "the deleted draft to go", |r| r.status == 404);
     s.wait_for("/news/first/", "the edit", |r| r.body.contains("改过的正文"));
+    // A change every page shows (the site title) and one that moves a page between terms.
+    std::fs::write(site.path("gazette.yaml"), common::CONFIG.replace("测试站", "改名的测试站")).expect("config");
+    s.wait_for("/news/third/", "the new site title", |r| r.body.contains("改名的测试站"));
+    std::fs::write(
+        site.path("content/news/2024-05-23-third.md"),
+        "---\ntitle: 第三篇\ndate: 2024-05-23\ntags: [安全生产]\n---\n第三篇的正文。\n",
+    )
+    .expect("retag");
+    s.wait_for("/news/third/", "the new tag", |r| r.body.contains("安全生产"));
 
     let out = site.path("clean");
     let built = site.run(&["build", "--drafts", "--base-url", &s.url(), "--output", out.to_str().expect("utf-8")]);

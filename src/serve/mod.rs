@@ -77,6 +77,7 @@ pub fn run(mut opts: Options) -> Result<(), String> {
     let root = opts.request.root.clone();
     // The search index is built after the pages (see `rebuild`), never inside `generate`.
     opts.request.memory_search_dir = None;
+    opts.request.cache = Some(Arc::new(crate::cache::BuildCache::default()));
     let search_dir = serve_index_dir(&root);
 
     let (reload, _) = tokio::sync::broadcast::channel(16);

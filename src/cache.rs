@@ -1,0 +1,88 @@
+//! What `gazette serve` keeps between builds so a rebuild reads and renders only what
+//! changed: sources by file size and modification time, and each Markdown body's rendering by
+//! its text and everything its links can resolve to. A cache entry is used only when every
+//! input of the work it saves is equal, so a cached build gives the same bytes as a fresh one.
+
+use crate::diagnostics::Diagnostic;
+use crate::load::Source;
+use crate::markdown::Rendered;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::SystemTime;
+
+/// Cached entries by path: the key of the inputs they were made from, and what was made.
+type Entries<T> = Mutex<HashMap<String, (u64, T)>>;
+
+/// Caches shared by successive builds of one site.
+#[derive(Debug, Default)]
+pub struct BuildCache {
+    sources: Mutex<HashMap<PathBuf, (u64, SystemTime, Source)>>,
+    markdown: Entries<(Rendered, Vec<Diagnostic>)>,
+    rendered: Entries<std::sync::Arc<[u8]>>,
+}
+
+impl BuildCache {
+    /// The source read earlier from `path` when its size and modification time are unchanged.
+    pub fn source(&self, path: &std::path::Path, meta: &std::fs::Metadata) -> Option<Source> {
+        let modified = meta.modified().ok()?;
+        let map = self.sources.lock().ok()?;
+        let (len, time, src) = map.get(path)?;
+        (*len == meta.len() && *time == modified).then(|| src.clone())
+    }
+
+    /// Remembers the source read from `path`.
+    pub fn keep_source(&self, path: PathBuf, meta: &std::fs::Metadata, src: &Source) {
+        if let (Ok(modified), Ok(mut map)) = (meta.modified(), self.sources.lock()) {
+            map.insert(path, (meta.len(), modified, src.clone()));
+        }
+    }
+
+    /// The rendering of the body of `rel` made under the same `key` (see [`key`]).
+    pub fn markdown(&self, rel: &str, key: u64) -> Option<(Rendered, Vec<Diagnostic>)> {
+        let map = self.markdown.lock().ok()?;
+        map.get(rel).filter(|e| e.0 == key).map(|e| e.1.clone())
+    }
+
+    /// Remembers the rendering of the body of `rel`.
+    pub fn keep_markdown(&self, rel: &str, key: u64, r: &Rendered, ds: &[Diagnostic]) {
+        if let Ok(mut map) = self.markdown.lock() {
+            map.insert(rel.to_string(), (key, (r.clone(), ds.to_vec())));
+        }
+    }
+
+    /// The HTML rendered earlier for output `path` from inputs with fingerprint `key`.
+    pub fn rendered(&self, path: &str, key: u64) -> Option<Vec<u8>> {
+        let map = self.rendered.lock().ok()?;
+        map.get(path).filter(|e| e.0 == key).map(|e| e.1.to_vec())
+    }
+
+    /// Remembers the HTML of output `path`.
+    pub fn keep_rendered(&self, path: &str, key: u64, html: &[u8]) {
+        if let Ok(mut map) = self.rendered.lock() {
+            map.insert(path.to_string(), (key, html.into()));
+        }
+    }
+
+    /// Drops rendered pages no longer produced.
+    pub fn retain_rendered(&self, present: &std::collections::HashSet<&str>) {
+        if let Ok(mut map) = self.rendered.lock() {
+            map.retain(|p, _| present.contains(p.as_str()));
+        }
+    }
+
+    /// Drops entries for files that are gone.
+    pub fn retain(&self, present: &std::collections::HashSet<&str>) {
+        if let Ok(mut map) = self.markdown.lock() {
+            map.retain(|rel, _| present.contains(rel.as_str()));
+        }
+    }
+}
+
+/// A 64-bit hash of `value`; equal within one process, which is all a cache needs.
+pub fn key(value: &impl Hash) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
