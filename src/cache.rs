@@ -19,8 +19,18 @@ type Entries<T> = Mutex<HashMap<String, (u64, T)>>;
 #[derive(Debug, Default)]
 pub struct BuildCache {
     sources: Mutex<HashMap<PathBuf, (u64, SystemTime, Source)>>,
-    markdown: Entries<(Rendered, Vec<Diagnostic>)>,
+    markdown: Entries<(std::sync::Arc<Rendered>, Vec<Diagnostic>)>,
     rendered: Entries<std::sync::Arc<[u8]>>,
+    front: Entries<FrontMatter>,
+}
+
+/// Parsed front matter of one file.
+#[derive(Debug, Clone)]
+pub enum FrontMatter {
+    /// A page's.
+    Page(Box<crate::front_matter::PageFrontMatter>),
+    /// A section's.
+    Section(crate::front_matter::SectionFrontMatter),
 }
 
 impl BuildCache {
@@ -40,28 +50,41 @@ impl BuildCache {
     }
 
     /// The rendering of the body of `rel` made under the same `key` (see [`key`]).
-    pub fn markdown(&self, rel: &str, key: u64) -> Option<(Rendered, Vec<Diagnostic>)> {
+    pub fn markdown(&self, rel: &str, key: u64) -> Option<(std::sync::Arc<Rendered>, Vec<Diagnostic>)> {
         let map = self.markdown.lock().ok()?;
         map.get(rel).filter(|e| e.0 == key).map(|e| e.1.clone())
     }
 
     /// Remembers the rendering of the body of `rel`.
-    pub fn keep_markdown(&self, rel: &str, key: u64, r: &Rendered, ds: &[Diagnostic]) {
+    pub fn keep_markdown(&self, rel: &str, key: u64, r: std::sync::Arc<Rendered>, ds: &[Diagnostic]) {
         if let Ok(mut map) = self.markdown.lock() {
-            map.insert(rel.to_string(), (key, (r.clone(), ds.to_vec())));
+            map.insert(rel.to_string(), (key, (r, ds.to_vec())));
+        }
+    }
+
+    /// The front matter parsed earlier from the file `rel` whose text hashed to `hash`.
+    pub fn front(&self, rel: &str, hash: u64) -> Option<FrontMatter> {
+        let map = self.front.lock().ok()?;
+        map.get(rel).filter(|e| e.0 == hash).map(|e| e.1.clone())
+    }
+
+    /// Remembers the front matter parsed from `rel`.
+    pub fn keep_front(&self, rel: &str, hash: u64, fm: FrontMatter) {
+        if let Ok(mut map) = self.front.lock() {
+            map.insert(rel.to_string(), (hash, fm));
         }
     }
 
     /// The HTML rendered earlier for output `path` from inputs with fingerprint `key`.
-    pub fn rendered(&self, path: &str, key: u64) -> Option<Vec<u8>> {
+    pub fn rendered(&self, path: &str, key: u64) -> Option<std::sync::Arc<[u8]>> {
         let map = self.rendered.lock().ok()?;
-        map.get(path).filter(|e| e.0 == key).map(|e| e.1.to_vec())
+        map.get(path).filter(|e| e.0 == key).map(|e| e.1.clone())
     }
 
     /// Remembers the HTML of output `path`.
-    pub fn keep_rendered(&self, path: &str, key: u64, html: &[u8]) {
+    pub fn keep_rendered(&self, path: &str, key: u64, html: std::sync::Arc<[u8]>) {
         if let Ok(mut map) = self.rendered.lock() {
-            map.insert(path.to_string(), (key, html.into()));
+            map.insert(path.to_string(), (key, html));
         }
     }
 
@@ -75,6 +98,9 @@ impl BuildCache {
     /// Drops entries for files that are gone.
     pub fn retain(&self, present: &std::collections::HashSet<&str>) {
         if let Ok(mut map) = self.markdown.lock() {
+            map.retain(|rel, _| present.contains(rel.as_str()));
+        }
+        if let Ok(mut map) = self.front.lock() {
             map.retain(|rel, _| present.contains(rel.as_str()));
         }
     }

@@ -36,6 +36,8 @@ pub struct Source {
     pub bundle: bool,
     /// The whole file, BOM removed.
     pub text: String,
+    /// A hash of `text`, so caches compare a number instead of the file.
+    pub hash: u64,
 }
 
 /// A non-Markdown file under `content/`, copied to the output next to its page or section.
@@ -139,7 +141,8 @@ fn read_source(root: &Path, path: &Path, rel: String) -> Result<Source, Diagnost
     let name = rel.rsplit('/').next().unwrap_or(&rel);
     let kind = if name == "_index.md" { SourceKind::Section } else { SourceKind::Page };
     let bundle = name == "index.md";
-    Ok(Source { rel, display, kind, bundle, text })
+    let hash = crate::cache::key(&text);
+    Ok(Source { rel, display, kind, bundle, text, hash })
 }
 
 /// UTF-8 text with a leading BOM removed; anything else is an error that says which encoding

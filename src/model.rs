@@ -16,6 +16,7 @@ use crate::markdown::{self, LinkContext, Rendered};
 use crate::paths;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 /// Choices made on the command line.
@@ -63,7 +64,7 @@ pub struct Page {
     /// Publish date in the future (only present with `--future`).
     pub scheduled: bool,
     /// The rendered body.
-    pub body: Rendered,
+    pub body: std::sync::Arc<Rendered>,
     /// Summary as HTML.
     pub summary_html: String,
     /// Summary as plain text.
@@ -194,7 +195,7 @@ pub fn build_with(
         .chain([""])
         .collect();
     let parsed: Vec<Result<Parsed, Diagnostic>> =
-        content.sources.par_iter().map(|s| parse(s, config, &section_keys)).collect();
+        content.sources.par_iter().map(|s| parse(s, config, &section_keys, cache)).collect();
     let mut page_drafts = Vec::new();
     let mut section_fms = Vec::new();
     let mut unpublished = BTreeSet::new();
@@ -248,10 +249,11 @@ pub fn build_with(
             unsafe_html: config.markdown.unsafe_html,
             smart_punctuation: config.markdown.smart_punctuation,
         };
-        markdown::render(body, &ctx)
+        let (r, ds) = markdown::render(body, &ctx);
+        (Arc::new(r), ds)
     };
     let render_ctx = |src: &Source, body: &str, off: usize| {
-        let key = links.map(|l| crate::cache::key(&(l, &src.rel, &src.display, &src.text, off, src.bundle)));
+        let key = links.map(|l| crate::cache::key(&(l, &src.rel, &src.display, src.hash, off, src.bundle)));
         if let (Some(c), Some(k)) = (cache, key)
             && let Some(hit) = c.markdown(&src.rel, k)
         {
@@ -259,7 +261,7 @@ pub fn build_with(
         }
         let out = render_fresh(src, body, off);
         if let (Some(c), Some(k)) = (cache, key) {
-            c.keep_markdown(&src.rel, k, &out.0, &out.1);
+            c.keep_markdown(&src.rel, k, out.0.clone(), &out.1);
         }
         out
     };
@@ -284,7 +286,7 @@ pub fn build_with(
         .into_par_iter()
         .map(|(src, fm, body, off)| {
             let (rendered, ds) = render_ctx(src, body, off);
-            (make_section(src, *fm, rendered, &base_path, &origin), ds)
+            (make_section(src, *fm, Arc::unwrap_or_clone(rendered), &base_path, &origin), ds)
         })
         .collect::<Vec<_>>()
         .into_iter()
@@ -310,15 +312,40 @@ enum Parsed<'a> {
     Section(&'a Source, Box<SectionFrontMatter>, &'a str, usize),
 }
 
-fn parse<'a>(src: &'a Source, config: &Config, sections: &BTreeSet<&str>) -> Result<Parsed<'a>, Diagnostic> {
+fn parse<'a>(
+    src: &'a Source,
+    config: &Config,
+    sections: &BTreeSet<&str>,
+    cache: Option<&BuildCache>,
+) -> Result<Parsed<'a>, Diagnostic> {
+    use crate::cache::FrontMatter;
     let split = front_matter::split(&src.text, &src.display)?;
+    let cached = cache.and_then(|c| c.front(&src.rel, src.hash));
     match src.kind {
         SourceKind::Section => {
-            let fm = front_matter::parse_section(&split, &src.display, &src.text)?;
+            let fm = match cached {
+                Some(FrontMatter::Section(fm)) => fm,
+                _ => {
+                    let fm = front_matter::parse_section(&split, &src.display, &src.text)?;
+                    if let Some(c) = cache {
+                        c.keep_front(&src.rel, src.hash, FrontMatter::Section(fm.clone()));
+                    }
+                    fm
+                }
+            };
             Ok(Parsed::Section(src, Box::new(fm), split.body, split.body_offset))
         }
         SourceKind::Page => {
-            let fm = front_matter::parse_page(&split, &src.display, &src.text)?;
+            let fm = match cached {
+                Some(FrontMatter::Page(fm)) => *fm,
+                _ => {
+                    let fm = front_matter::parse_page(&split, &src.display, &src.text)?;
+                    if let Some(c) = cache {
+                        c.keep_front(&src.rel, src.hash, FrontMatter::Page(Box::new(fm.clone())));
+                    }
+                    fm
+                }
+            };
             if fm.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
                 return Err(Diagnostic::error("missing `title` in front matter")
                     .at_source(Location::at(&src.display, 1, 1), &src.text)
@@ -377,7 +404,14 @@ fn visible(fm: &PageFrontMatter, date: Option<OffsetDateTime>, config: &Config, 
     fm.expiry_date.is_none_or(|e| e.resolve(config.offset()) > opts.now)
 }
 
-fn finish_page(d: Draft, body: Rendered, config: &Config, opts: &BuildOptions, base_path: &str, origin: &str) -> Page {
+fn finish_page(
+    d: Draft,
+    body: Arc<Rendered>,
+    config: &Config,
+    opts: &BuildOptions,
+    base_path: &str,
+    origin: &str,
+) -> Page {
     let url = format!("{base_path}{}", paths::encode_path(&d.path));
     let summary_text = match (&d.fm.summary, &body.summary_html) {
         (Some(s), _) => s.trim().to_string(),

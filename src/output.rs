@@ -26,6 +26,8 @@ pub enum Body {
     File(PathBuf),
     /// Compiled into the binary (the embedded theme's static files).
     Static(&'static [u8]),
+    /// Shared with a cache (`gazette serve` reuses unchanged pages without copying them).
+    Shared(std::sync::Arc<[u8]>),
     /// Already written into the staging folder while rendering (large sites never hold all
     /// their HTML in memory); listed here only so collisions are still detected.
     Written,
@@ -80,6 +82,7 @@ impl Output {
         self.files.get(path).map(|f| match &f.body {
             Body::Bytes(b) => Ok(b.clone()),
             Body::Static(b) => Ok(b.to_vec()),
+            Body::Shared(b) => Ok(b.to_vec()),
             Body::File(p) => std::fs::read(p),
             Body::Written => Err(std::io::Error::other("already written to disk")),
         })
@@ -261,6 +264,7 @@ fn write_tree(output: &Output, dir: &Path) -> Result<(), Diagnostic> {
         let r = match &file.body {
             Body::Bytes(b) => std::fs::write(&target, b),
             Body::Static(b) => std::fs::write(&target, b),
+            Body::Shared(b) => std::fs::write(&target, b),
             Body::File(src) => std::fs::copy(src, &target).map(|_| ()),
             Body::Written => Ok(()),
         };

@@ -296,7 +296,11 @@ fn assemble(
         }
     }
     for r in html {
-        let body = if r.written { Body::Written } else { Body::Bytes(r.html) };
+        let body = match (r.written, r.cached) {
+            (true, _) => Body::Written,
+            (false, Some(shared)) => Body::Shared(shared),
+            (false, None) => Body::Bytes(r.html),
+        };
         add(&mut out, r.path, body, &r.origin);
     }
     for (path, bytes) in

@@ -141,6 +141,8 @@ pub struct Rendered {
     pub origin: String,
     /// True when `html` was already written to the staging folder (and is empty).
     pub written: bool,
+    /// The HTML, when it came from the render cache (then `html` is empty).
+    pub cached: Option<std::sync::Arc<[u8]>>,
 }
 
 /// One HTML file to produce.
@@ -309,6 +311,16 @@ pub fn render_all(
         let inputs = crate::cache::key(&(sources, format!("{config:?}")));
         (Shared { marks: Some(marks), values: Vec::new(), ..shared.clone_refs() }, inputs)
     });
+    // Written into staging as soon as rendered, when building.
+    let finish = |mut r: Rendered| -> Result<Rendered, Diagnostic> {
+        if let Some(staging) = sink {
+            staging.write(&r.path, r.cached.as_deref().unwrap_or(&r.html))?;
+            r.html = Vec::new();
+            r.cached = None;
+            r.written = true;
+        }
+        Ok(r)
+    };
     let results: Vec<Result<Rendered, Diagnostic>> = jobs
         .par_iter()
         .map(|j| {
@@ -316,18 +328,18 @@ pub fn render_all(
             if let (Some(m), Some((path, key))) = (memo, &fp)
                 && let Some(html) = m.rendered(path, *key)
             {
-                return Ok(Rendered { path: path.clone(), html, origin: shared.origin(j), written: false });
+                let origin = shared.origin(j);
+                let r = Rendered { path: path.clone(), html: Vec::new(), origin, written: false, cached: Some(html) };
+                return finish(r);
             }
             let mut r = shared.run(j)?;
             if let (Some(m), Some((_, key))) = (memo, &fp) {
-                m.keep_rendered(&r.path, *key, &r.html);
+                // One copy, shared by the cache and the output.
+                let html: std::sync::Arc<[u8]> = std::mem::take(&mut r.html).into();
+                m.keep_rendered(&r.path, *key, html.clone());
+                r.cached = Some(html);
             }
-            if let Some(staging) = sink {
-                staging.write(&r.path, &r.html)?;
-                r.html = Vec::new();
-                r.written = true;
-            }
-            Ok(r)
+            finish(r)
         })
         .collect();
     if let Some(m) = memo {
@@ -502,7 +514,9 @@ impl Shared<'_> {
                 .hint("templates live in templates/ or themes/<name>/templates/"));
         }
         match self.tera.render(&template, &ctx.into_context()) {
-            Ok(html) => Ok(Rendered { path, html: html.into_bytes(), origin: self.origin(job), written: false }),
+            Ok(html) => {
+                Ok(Rendered { path, html: html.into_bytes(), origin: self.origin(job), written: false, cached: None })
+            }
             Err(e) => Err(template_error(&e, self.theme)),
         }
     }
