@@ -22,6 +22,7 @@ pub struct BuildCache {
     markdown: Entries<(std::sync::Arc<Rendered>, Vec<Diagnostic>)>,
     rendered: Entries<std::sync::Arc<[u8]>>,
     front: Entries<FrontMatter>,
+    related: Mutex<Option<(u64, Vec<Vec<usize>>)>>,
 }
 
 /// Parsed front matter of one file.
@@ -72,6 +73,19 @@ impl BuildCache {
     pub fn keep_front(&self, rel: &str, hash: u64, fm: FrontMatter) {
         if let Ok(mut map) = self.front.lock() {
             map.insert(rel.to_string(), (hash, fm));
+        }
+    }
+
+    /// Related pages computed earlier from inputs with key `key`.
+    pub fn related(&self, key: u64) -> Option<Vec<Vec<usize>>> {
+        let slot = self.related.lock().ok()?;
+        slot.as_ref().filter(|e| e.0 == key).map(|e| e.1.clone())
+    }
+
+    /// Remembers the related pages.
+    pub fn keep_related(&self, key: u64, related: &[Vec<usize>]) {
+        if let Ok(mut slot) = self.related.lock() {
+            *slot = Some((key, related.to_vec()));
         }
     }
 

@@ -303,7 +303,7 @@ pub fn build_with(
     // 4. Assets: bundle files go with their page; the rest keep their path.
     let mut site = Site { pages, sections, ..Default::default() };
     assign_assets(&mut site, content.assets);
-    crate::structure::link(&mut site, config);
+    crate::structure::link_with(&mut site, config, cache);
     (site, diags)
 }
 

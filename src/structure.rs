@@ -21,6 +21,12 @@ const RELATED_WINDOW: usize = 40;
 
 /// Fills in the structural fields of `site`.
 pub fn link(site: &mut Site, config: &Config) {
+    link_with(site, config, None);
+}
+
+/// [`link`], taking related pages from `cache` when everything they are computed from (the
+/// tag lists, and the dates and paths that break ties) is unchanged.
+pub fn link_with(site: &mut Site, config: &Config, cache: Option<&crate::cache::BuildCache>) {
     ensure_root(site, config);
     site.sections.sort_by(|a, b| a.key.cmp(&b.key));
     link_sections(site);
@@ -33,7 +39,29 @@ pub fn link(site: &mut Site, config: &Config) {
         v.sort_by(|a, b| by_date_desc(&site.pages, *a, *b));
         v
     };
+    let key = cache.map(|_| related_inputs(site));
+    if let (Some(c), Some(k)) = (cache, key)
+        && let Some(r) = c.related(k)
+    {
+        site.related = r;
+        return;
+    }
     site.related = related(site);
+    if let (Some(c), Some(k)) = (cache, key) {
+        c.keep_related(k, &site.related);
+    }
+}
+
+/// A key of everything [`related`] reads.
+fn related_inputs(site: &Site) -> u64 {
+    let tags = site
+        .taxonomies
+        .iter()
+        .find(|t| t.name == "tags")
+        .map(|t| t.terms.values().map(|term| &term.pages).collect::<Vec<_>>());
+    let pages: Vec<(&str, Option<time::OffsetDateTime>)> =
+        site.pages.iter().map(|p| (p.rel.as_str(), p.date)).collect();
+    crate::cache::key(&(tags, pages))
 }
 
 /// A site without `content/_index.md` still has a home page.
