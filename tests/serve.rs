@@ -204,6 +204,17 @@ fn edits_creations_and_deletions_show_up() {
     std::fs::rename(site.path("content/news"), site.path("content/bulletin")).expect("rename section");
     s.wait_for("/bulletin/first/", "the moved article", |r| r.status == 200);
     s.wait_for(page, "the old URL to go", |r| r.status == 404);
+
+    // content/ replaced by a new folder: it is watched anew.
+    std::fs::remove_dir_all(site.path("content")).expect("remove content");
+    s.wait_for("/", "the error for a missing content folder", |r| r.body.contains("gazette-errors"));
+    std::fs::create_dir_all(site.path("content/news")).expect("new content");
+    std::fs::write(site.path("content/_index.md"), "---\ntitle: 首页\n---\n").expect("home");
+    std::fs::write(site.path("content/news/_index.md"), "---\ntitle: 新闻\n---\n").expect("section");
+    s.wait_for("/", "the rebuilt site", |r| !r.body.contains("gazette-errors"));
+    std::fs::write(site.path("content/news/2024-06-01-later.md"), article("之后写的", "新文件夹里的文章。"))
+        .expect("later");
+    s.wait_for("/news/later/", "an article written into the new folder", |r| r.status == 200);
 }
 
 #[test]

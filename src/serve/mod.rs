@@ -74,6 +74,10 @@ pub fn run(mut opts: Options) -> Result<(), String> {
     // Links in the served pages point at this server, whatever base_url the site deploys to.
     opts.request.overrides.base_url = Some(url.clone());
     opts.request.output = None;
+    // Absolute, so the watcher's paths compare equal to it.
+    if let Ok(abs) = opts.request.root.canonicalize() {
+        opts.request.root = abs;
+    }
     let root = opts.request.root.clone();
     // The search index is built after the pages (see `rebuild`), never inside `generate`.
     opts.request.memory_search_dir = None;

@@ -66,7 +66,7 @@ pub fn spawn(req: Request, search_dir: PathBuf, shared: Arc<Shared>) -> Result<(
             .filter(|e| changes_content(&e.event.kind))
             .flat_map(|e| e.event.paths)
             .filter(|p| !ignored(&filter_root, p))
-            .filter(|p| p.parent() != Some(filter_root.as_path()) || p.file_name().is_some_and(|n| n == "gazette.yaml"))
+            .filter(|p| p.parent() != Some(filter_root.as_path()) || is_root_input(p))
             .collect();
         if !paths.is_empty() {
             let _ = tx.send(paths);
@@ -77,18 +77,26 @@ pub fn spawn(req: Request, search_dir: PathBuf, shared: Arc<Shared>) -> Result<(
         .name("gazette-rebuild".into())
         .spawn(move || {
             // Keeps the watcher alive as long as the rebuild loop runs.
-            let _watcher = watcher;
-            rebuild_loop(&req, &search_dir, &shared, &rx);
+            rebuild_loop(&req, &search_dir, &shared, &rx, watcher);
         })
         .map_err(|e| format!("cannot start the rebuild thread: {e}"))?;
     Ok(())
 }
 
-/// The running watcher; only held, so it keeps watching until dropped.
-#[expect(dead_code, reason = "held to keep the watcher running")]
+/// The running watcher; it keeps watching until dropped.
 enum Watcher {
     System(notify_debouncer_full::Debouncer<notify::RecommendedWatcher, notify_debouncer_full::RecommendedCache>),
     Poll(notify_debouncer_full::Debouncer<notify::PollWatcher, notify_debouncer_full::RecommendedCache>),
+}
+
+impl Watcher {
+    /// Watches `dir` recursively (again, when it was replaced).
+    fn watch(&mut self, dir: &Path) -> notify::Result<()> {
+        match self {
+            Watcher::System(d) => d.watch(dir, RecursiveMode::Recursive),
+            Watcher::Poll(d) => d.watch(dir, RecursiveMode::Recursive),
+        }
+    }
 }
 
 fn start_watcher<F>(root: &Path, handler: F) -> Result<Watcher, String>
@@ -132,13 +140,31 @@ fn watch_all(root: &Path, mut watch: impl FnMut(&Path, RecursiveMode) -> notify:
 }
 
 /// Rebuilds after each change; changes that arrive during a rebuild are folded into the next.
-fn rebuild_loop(req: &Request, search_dir: &Path, shared: &Shared, rx: &mpsc::Receiver<Vec<PathBuf>>) {
+/// Owns the watcher: a source folder created (or replaced) after the start is watched anew.
+fn rebuild_loop(
+    req: &Request,
+    search_dir: &Path,
+    shared: &Shared,
+    rx: &mpsc::Receiver<Vec<PathBuf>>,
+    mut watcher: Watcher,
+) {
     while let Ok(mut paths) = rx.recv() {
         while let Ok(more) = rx.try_recv() {
             paths.extend(more);
         }
+        for p in paths.iter().filter(|p| p.parent() == Some(req.root.as_path()) && p.is_dir()) {
+            if let Err(e) = watcher.watch(p) {
+                eprintln!("warning: cannot watch {}: {e}", p.display());
+            }
+        }
         rebuild(req, search_dir, shared, &paths);
     }
+}
+
+/// True for the entries of the site root whose changes count: gazette.yaml and the source
+/// folders themselves (created, removed or renamed).
+fn is_root_input(p: &Path) -> bool {
+    p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n == "gazette.yaml" || WATCHED.contains(&n))
 }
 
 #[cfg(test)]
