@@ -18,7 +18,7 @@ type Entries<T> = Mutex<HashMap<String, (u64, T)>>;
 /// Caches shared by successive builds of one site.
 #[derive(Debug, Default)]
 pub struct BuildCache {
-    sources: Mutex<HashMap<PathBuf, (u64, SystemTime, Source)>>,
+    sources: Mutex<HashMap<PathBuf, (FileStamp, Source)>>,
     markdown: Entries<(std::sync::Arc<Rendered>, Vec<Diagnostic>)>,
     rendered: Entries<std::sync::Arc<[u8]>>,
     front: Entries<FrontMatter>,
@@ -37,16 +37,16 @@ pub enum FrontMatter {
 impl BuildCache {
     /// The source read earlier from `path` when its size and modification time are unchanged.
     pub fn source(&self, path: &std::path::Path, meta: &std::fs::Metadata) -> Option<Source> {
-        let modified = meta.modified().ok()?;
+        let stamp = FileStamp::of(meta)?;
         let map = self.sources.lock().ok()?;
-        let (len, time, src) = map.get(path)?;
-        (*len == meta.len() && *time == modified).then(|| src.clone())
+        let (seen, src) = map.get(path)?;
+        (*seen == stamp).then(|| src.clone())
     }
 
     /// Remembers the source read from `path`.
     pub fn keep_source(&self, path: PathBuf, meta: &std::fs::Metadata, src: &Source) {
-        if let (Ok(modified), Ok(mut map)) = (meta.modified(), self.sources.lock()) {
-            map.insert(path, (meta.len(), modified, src.clone()));
+        if let (Some(stamp), Ok(mut map)) = (FileStamp::of(meta), self.sources.lock()) {
+            map.insert(path, (stamp, src.clone()));
         }
     }
 
@@ -117,6 +117,29 @@ impl BuildCache {
         if let Ok(mut map) = self.front.lock() {
             map.retain(|rel, _| present.contains(rel.as_str()));
         }
+    }
+}
+
+/// What identifies one version of a file without reading it: size and modification time,
+/// and on Unix the inode and change time too, so a file renamed over another one of the same
+/// size and modification time (`mv`, `cp -p`, `rsync -t`) still counts as changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FileStamp {
+    len: u64,
+    modified: SystemTime,
+    inode: (u64, i64, i64),
+}
+
+impl FileStamp {
+    fn of(meta: &std::fs::Metadata) -> Option<FileStamp> {
+        #[cfg(unix)]
+        let inode = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.ino(), meta.ctime(), meta.ctime_nsec())
+        };
+        #[cfg(not(unix))]
+        let inode = (0, 0, 0);
+        Some(FileStamp { len: meta.len(), modified: meta.modified().ok()?, inode })
     }
 }
 

@@ -64,6 +64,8 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name.ends_with('~')
         || name.ends_with(".swp")
         || name.ends_with(".swx")
+        || name.ends_with(".swo")
+        || (name.starts_with('#') && name.ends_with('#'))
         || name.ends_with(".bak")
         || name.ends_with(".tmp")
         || name.contains("___jb_tmp___")

@@ -302,7 +302,8 @@ pub fn render_all(
         let marks = Marks {
             pages: views
                 .par_iter()
-                .map(|v| mark(crate::cache::key(&serde_json::to_string(v).unwrap_or_default())))
+                // Debug, not JSON: JSON writes NaN and both infinities as `null`.
+                .map(|v| mark(crate::cache::key(&format!("{v:?}"))))
                 .collect(),
             site: shared.site_values.iter().map(|v| mark(value_key(v))).collect(),
             bodies: site.pages.par_iter().map(|p| mark(crate::cache::key(&p.body.html))).collect(),

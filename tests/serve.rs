@@ -248,6 +248,27 @@ fn editor_save_styles_are_picked_up_and_temp_files_ignored() {
     std::fs::rename(&tmp, &file).expect("rename over");
     s.wait_for(page, "the rename-over save", |r| r.body.contains("重命名保存的正文"));
     assert!(!site.exists("news/first.md___jb_tmp___/index.html"));
+
+    // A file of the same size and modification time renamed over it (`mv`, `rsync -t`).
+    let other = site.path("content/news/other.md.in");
+    let same_len = |body: &str| article("第一篇", body);
+    std::fs::write(&file, same_len("甲甲甲甲")).expect("a");
+    s.wait_for(page, "the first version", |r| r.body.contains("甲甲甲甲"));
+    std::fs::write(&other, same_len("乙乙乙乙")).expect("b");
+    let touched = Command::new("touch").args(["-d", "2024-01-01 00:00:00"]).arg(&file).arg(&other).status();
+    assert!(touched.is_ok_and(|s| s.success()), "touch");
+    s.wait_for(page, "the touched file", |r| r.body.contains("甲甲甲甲"));
+    std::fs::rename(&other, &file).expect("rename over");
+    s.wait_for(page, "the renamed-over file", |r| r.body.contains("乙乙乙乙"));
+
+    // A folder named like an output folder, inside content/, is content.
+    std::fs::write(site.path("content/news/public.md"), article("公告", "旧公告。")).expect("notice");
+    s.wait_for("/news/public/", "the notice", |r| r.body.contains("旧公告"));
+    std::fs::create_dir_all(site.path("content/public")).expect("dir");
+    std::fs::write(site.path("content/public/notice.md"), article("通知", "第一版通知。")).expect("notice 1");
+    s.wait_for("/public/notice/", "content/public", |r| r.body.contains("第一版通知"));
+    std::fs::write(site.path("content/public/notice.md"), article("通知", "第二版通知。")).expect("notice 2");
+    s.wait_for("/public/notice/", "an edit under content/public", |r| r.body.contains("第二版通知"));
 }
 
 #[test]

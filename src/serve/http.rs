@@ -85,10 +85,19 @@ async fn websocket(app: Arc<App>, req: Request) -> Response {
         app.sockets.fetch_sub(1, Ordering::SeqCst);
         return plain(StatusCode::SERVICE_UNAVAILABLE, "too many live-reload connections\n");
     }
+    // Gives the slot back however the connection ends, including an upgrade that fails
+    // (axum then drops the callback without running it).
+    struct Slot(Arc<App>);
+    impl Drop for Slot {
+        fn drop(&mut self) {
+            self.0.sockets.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+    let slot = Slot(app.clone());
     let rx = app.shared.reload.subscribe();
     upgrade.on_upgrade(move |socket| async move {
         live(socket, rx).await;
-        app.sockets.fetch_sub(1, Ordering::SeqCst);
+        drop(slot);
     })
 }
 

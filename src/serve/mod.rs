@@ -86,8 +86,9 @@ pub fn run(mut opts: Options) -> Result<(), String> {
 
     let (reload, _) = tokio::sync::broadcast::channel(16);
     let shared = Arc::new(Shared { snapshot: RwLock::new(Arc::new(Snapshot::default())), reload, addr });
+    let watching = watch::start(&root)?;
     rebuild(&opts.request, &search_dir, &shared, &[]);
-    watch::spawn(opts.request.clone(), search_dir, shared.clone())?;
+    watch::spawn(watching, opts.request.clone(), search_dir, shared.clone())?;
     println!("serving {} at {url} (Ctrl+C to stop)", root.display());
     if opts.open {
         open_browser(&url);
@@ -118,7 +119,10 @@ fn serve_index_dir(root: &std::path::Path) -> PathBuf {
 /// good files and puts its diagnostics on top; the terminal gets them too.
 pub fn rebuild(req: &Request, search_dir: &std::path::Path, shared: &Shared, changed: &[PathBuf]) {
     let previous = shared.current();
-    let mut report = pipeline::generate(req);
+    // "Now" moves on: a page whose publish or expiry date passes while serving changes.
+    let mut req = req.clone();
+    req.options.now = time::OffsetDateTime::now_utc();
+    let mut report = pipeline::generate(&req);
     let text = report.diagnostics.render();
     if !text.is_empty() {
         eprint!("{text}");

@@ -24,10 +24,9 @@ const WATCHED: [&str; 4] = ["content", "themes", "templates", "static"];
 /// anything under output, build or cache folders.
 pub fn ignored(root: &Path, path: &Path) -> bool {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    let skip_dir = |c: &std::path::Component| {
-        matches!(c.as_os_str().to_str(), Some("public" | "target" | ".git" | ".gazette" | "node_modules"))
-    };
-    if rel.components().any(|c| skip_dir(&c)) {
+    // Only at the root: `content/public/notice.md` is content like any other.
+    let first = rel.components().next().and_then(|c| c.as_os_str().to_str());
+    if matches!(first, Some("public" | "target" | ".git" | ".gazette" | "node_modules")) {
         return true;
     }
     let Some(name) = rel.file_name().and_then(|n| n.to_str()) else { return true };
@@ -54,13 +53,28 @@ fn changes_content(kind: &EventKind) -> bool {
     )
 }
 
-/// Starts the watcher and the rebuild thread.
-pub fn spawn(req: Request, search_dir: PathBuf, shared: Arc<Shared>) -> Result<(), String> {
-    let root = req.root.clone();
+/// A watcher that has started collecting changes, and their queue.
+pub struct Started {
+    watcher: Watcher,
+    rx: mpsc::Receiver<Vec<PathBuf>>,
+}
+
+/// Starts watching `root`. Changes queue up until [`spawn`] starts rebuilding, so an edit
+/// saved during the first build is not lost.
+pub fn start(root: &Path) -> Result<Started, String> {
+    let root = root.to_path_buf();
     let (tx, rx) = mpsc::channel::<Vec<PathBuf>>();
     let filter_root = root.clone();
     let handler = move |result: DebounceEventResult| {
-        let Ok(events) = result else { return };
+        // Lost events (an overflowing queue, a watcher error): rebuild everything.
+        let Ok(events) = result else {
+            let _ = tx.send(vec![filter_root.clone()]);
+            return;
+        };
+        if events.iter().any(|e| e.event.need_rescan()) {
+            let _ = tx.send(vec![filter_root.clone()]);
+            return;
+        }
         let paths: Vec<PathBuf> = events
             .into_iter()
             .filter(|e| changes_content(&e.event.kind))
@@ -73,10 +87,15 @@ pub fn spawn(req: Request, search_dir: PathBuf, shared: Arc<Shared>) -> Result<(
         }
     };
     let watcher = start_watcher(&root, handler)?;
+    Ok(Started { watcher, rx })
+}
+
+/// Starts the rebuild thread for changes seen by `started`.
+pub fn spawn(started: Started, req: Request, search_dir: PathBuf, shared: Arc<Shared>) -> Result<(), String> {
+    let Started { watcher, rx } = started;
     std::thread::Builder::new()
         .name("gazette-rebuild".into())
         .spawn(move || {
-            // Keeps the watcher alive as long as the rebuild loop runs.
             rebuild_loop(&req, &search_dir, &shared, &rx, watcher);
         })
         .map_err(|e| format!("cannot start the rebuild thread: {e}"))?;
