@@ -4,6 +4,7 @@
 use super::Shared;
 use super::snapshot::{Lookup, Snapshot, resolve};
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::markdown::escape_html;
 use axum::body::Body;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{FromRequestParts, Request, State};
@@ -195,14 +196,14 @@ pub fn overlay(diagnostics: &[Diagnostic]) -> String {
         });
         items.push_str(&format!("<li class=\"gz-{kind}\"><strong>{kind}</strong>"));
         if let Some(at) = at {
-            items.push_str(&format!(" <code>{}</code>", escape(&at)));
+            items.push_str(&format!(" <code>{}</code>", escape_html(&at)));
         }
-        items.push_str(&format!(": {}", escape(&d.message)));
+        items.push_str(&format!(": {}", escape_html(&d.message)));
         if let Some(src) = &d.source_line {
-            items.push_str(&format!("<pre>{}</pre>", escape(src)));
+            items.push_str(&format!("<pre>{}</pre>", escape_html(src)));
         }
         if let Some(h) = &d.hint {
-            items.push_str(&format!("<p>hint: {}</p>", escape(h)));
+            items.push_str(&format!("<p>hint: {}</p>", escape_html(h)));
         }
         items.push_str("</li>");
     }
@@ -214,21 +215,6 @@ background:rgba(20,20,20,.94);color:#fff;font:15px/1.5 ui-monospace,monospace;pa
         diagnostics.len(),
         if diagnostics.len() == 1 { "" } else { "s" }
     )
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// The media type of an output path, from its extension.

@@ -20,28 +20,17 @@ const POLL: Duration = Duration::from_millis(500);
 /// Folders under the site root that hold sources.
 const WATCHED: [&str; 4] = ["content", "themes", "templates", "static"];
 
-/// True for paths whose changes never trigger a rebuild: editor temp and backup files, and
-/// anything under output, build or cache folders.
+/// True for paths whose changes never trigger a rebuild: anything under output, build or
+/// cache folders at the root, and whatever the build itself skips (editor temp and backup
+/// files, hidden files and folders: [`crate::load::is_ignored_name`]).
 pub fn ignored(root: &Path, path: &Path) -> bool {
     let rel = path.strip_prefix(root).unwrap_or(path);
     // Only at the root: `content/public/notice.md` is content like any other.
     let first = rel.components().next().and_then(|c| c.as_os_str().to_str());
-    if matches!(first, Some("public" | "target" | ".git" | ".gazette" | "node_modules")) {
+    if matches!(first, Some("public" | "target" | "node_modules")) {
         return true;
     }
-    let Some(name) = rel.file_name().and_then(|n| n.to_str()) else { return true };
-    name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".swo")
-        || name.ends_with('~')
-        || name.ends_with(".bak")
-        || name.ends_with(".tmp")
-        || name.ends_with("___jb_tmp___")
-        || name.ends_with("___jb_old___")
-        || name == "4913"
-        || name.starts_with(".#")
-        || name == ".DS_Store"
-        || (name.starts_with('#') && name.ends_with('#'))
+    rel.components().any(|c| c.as_os_str().to_str().is_none_or(crate::load::is_ignored_name))
 }
 
 /// True for events that can change what a build reads: not reads themselves (the build
