@@ -38,20 +38,41 @@ pub fn section_has_feed(site: &Site, config: &Config, i: usize) -> bool {
     i > 0 && config.feed.sections && site.sections[i].listed.iter().any(|p| site.pages[*p].date.is_some())
 }
 
+/// One Atom feed to write: where, its head, and the pages it lists (newest first, cut to
+/// the configured length).
+#[derive(Debug, Clone)]
+pub struct Feed {
+    /// Output path.
+    pub path: String,
+    /// Feed title.
+    pub title: String,
+    /// The HTML page the feed belongs to.
+    pub alternate: String,
+    /// The feed's own URL (also its id).
+    pub self_url: String,
+    /// Page indexes, in feed order.
+    pub pages: Vec<usize>,
+}
+
 /// Every feed: output path → XML.
 pub fn feeds(site: &Site, config: &Config) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
+    feed_list(site, config).iter().map(|f| (f.path.clone(), atom(site, config, f))).collect()
+}
+
+/// Every feed of the site (site, sections with dated pages, taxonomy terms with feeds on).
+pub fn feed_list(site: &Site, config: &Config) -> Vec<Feed> {
+    let mut out = Vec::new();
     let origin = config.origin();
     let bp = config.base_path();
-    out.insert(
-        "atom.xml".into(),
-        atom(site, config, &config.title, &config.base_url, &format!("{origin}{bp}atom.xml"), &site.by_date),
-    );
+    let mut add = |path: String, title: String, alternate: &str, self_url: String, pages: &[usize]| {
+        let pages = newest_dated(site, config, pages);
+        out.push(Feed { path, title, alternate: alternate.to_string(), self_url, pages });
+    };
+    add("atom.xml".into(), config.title.clone(), &config.base_url, format!("{origin}{bp}atom.xml"), &site.by_date);
     for (i, s) in site.sections.iter().enumerate() {
         if section_has_feed(site, config, i) {
             let title = format!("{} · {}", s.title, config.title);
-            let self_url = format!("{}atom.xml", s.permalink);
-            out.insert(format!("{}atom.xml", s.path), atom(site, config, &title, &s.permalink, &self_url, &s.listed));
+            add(format!("{}atom.xml", s.path), title, &s.permalink, format!("{}atom.xml", s.permalink), &s.listed);
         }
     }
     for (t, tax) in site.taxonomies.iter().enumerate() {
@@ -62,18 +83,27 @@ pub fn feeds(site: &Site, config: &Config) -> BTreeMap<String, Vec<u8>> {
             let url = format!("{origin}{}", term_url(&bp, &tax.name, &term.slug));
             let title = format!("{} · {}", term.name, config.title);
             let self_url = format!("{url}atom.xml");
-            let xml = atom(site, config, &title, &url, &self_url, &term.pages);
-            out.insert(format!("{}/{}/atom.xml", tax.name, term.slug), xml);
+            add(format!("{}/{}/atom.xml", tax.name, term.slug), title, &url, self_url, &term.pages);
         }
     }
     out
 }
 
-/// An Atom 1.0 feed of the newest dated pages among `pages`.
-fn atom(site: &Site, config: &Config, title: &str, alternate: &str, self_url: &str, pages: &[usize]) -> Vec<u8> {
-    let mut dated: Vec<&Page> = pages.iter().map(|i| &site.pages[*i]).filter(|p| p.date.is_some()).collect();
-    dated.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.rel.cmp(&b.rel)));
+/// The newest dated pages among `pages`, as many as a feed holds.
+fn newest_dated(site: &Site, config: &Config, pages: &[usize]) -> Vec<usize> {
+    let mut dated: Vec<usize> = pages.iter().copied().filter(|i| site.pages[*i].date.is_some()).collect();
+    dated.sort_by(|a, b| {
+        let (pa, pb) = (&site.pages[*a], &site.pages[*b]);
+        pb.date.cmp(&pa.date).then_with(|| pa.rel.cmp(&pb.rel))
+    });
     dated.truncate(config.feed.limit);
+    dated
+}
+
+/// An Atom 1.0 feed.
+pub fn atom(site: &Site, config: &Config, feed: &Feed) -> Vec<u8> {
+    let dated: Vec<&Page> = feed.pages.iter().map(|i| &site.pages[*i]).collect();
+    let (title, alternate, self_url) = (&feed.title, &feed.alternate, &feed.self_url);
     let updated = dated
         .iter()
         .filter_map(|p| p.updated.max(p.date))

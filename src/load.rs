@@ -135,6 +135,23 @@ pub fn load_with(root: &Path, cache: Option<&BuildCache>) -> (Content, Vec<Diagn
     (content, diags)
 }
 
+/// Reads one Markdown file under `root/content` again (a patched rebuild of one edit),
+/// remembering it in `cache` as a full load would. `None` for anything a load would skip or
+/// could not read; the full build that follows reports it.
+pub fn read_one(root: &Path, path: &Path, cache: Option<&BuildCache>) -> Option<Source> {
+    let rel = path.strip_prefix(root.join(CONTENT_DIR)).ok()?;
+    let names: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    if names?.iter().any(|n| is_ignored_name(n)) || path.extension().and_then(|e| e.to_str()) != Some("md") {
+        return None;
+    }
+    let meta = std::fs::symlink_metadata(path).ok().filter(|m| m.is_file())?;
+    let src = read_source(root, path, display_path(&root.join(CONTENT_DIR), path)).ok()?;
+    if let Some(c) = cache {
+        c.keep_source(path.to_path_buf(), &meta, &src);
+    }
+    Some(src)
+}
+
 fn read_source(root: &Path, path: &Path, rel: String) -> Result<Source, Diagnostic> {
     let display = display_path(root, path);
     let bytes = std::fs::read(path)

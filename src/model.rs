@@ -149,6 +149,24 @@ pub struct Site {
     pub prev_next: Vec<(Option<usize>, Option<usize>)>,
     /// Related pages per page.
     pub related: Vec<Vec<usize>>,
+    /// What body links resolved against, kept so one body can be rendered again alone
+    /// ([`rebody`]).
+    pub links: Links,
+    /// The earliest publish or expiry date after "now": when it passes, which pages are
+    /// shown (or marked scheduled) changes, so a patched build is no longer valid.
+    pub next_due: Option<OffsetDateTime>,
+}
+
+/// The targets Markdown links resolve to: every published file's URL, and the files left
+/// out (unpublished, or with broken front matter) so links to them get their own message.
+#[derive(Debug, Clone, Default)]
+pub struct Links {
+    /// Source path (relative to `content/`) → URL.
+    pub urls: BTreeMap<String, String>,
+    /// Drafts, future and expired pages.
+    pub unpublished: BTreeSet<String>,
+    /// Files whose front matter did not parse.
+    pub broken: BTreeSet<String>,
 }
 
 impl Site {
@@ -200,10 +218,14 @@ pub fn build_with(
     let mut section_fms = Vec::new();
     let mut unpublished = BTreeSet::new();
     let mut broken = BTreeSet::new();
+    let mut next_due: Option<OffsetDateTime> = None;
     for (p, src) in parsed.into_iter().zip(&content.sources) {
         match p {
             Ok(Parsed::Page(d)) => {
                 let d = *d;
+                if let Some(due) = due_after(&d.fm, d.date, config, opts) {
+                    next_due = Some(next_due.map_or(due, |n| n.min(due)));
+                }
                 if visible(&d.fm, d.date, config, opts) {
                     page_drafts.push(d);
                 } else {
@@ -231,29 +253,14 @@ pub fn build_with(
 
     // 3. Bodies, in parallel. A body's HTML depends on its file, its place and what its links
     // can resolve to; with all of those equal, the cached rendering is the same.
-    let links = cache.map(|_| {
+    let links = Links { urls, unpublished, broken };
+    let link_key = cache.map(|_| {
         let md = (config.markdown.unsafe_html, config.markdown.smart_punctuation);
-        crate::cache::key(&(&urls, &unpublished, &broken, &base_path, md))
+        crate::cache::key(&(&links.urls, &links.unpublished, &links.broken, &base_path, md))
     });
-    let render_fresh = |src: &Source, body: &str, off: usize| {
-        let ctx = LinkContext {
-            source_rel: &src.rel,
-            display: &src.display,
-            full_text: &src.text,
-            body_offset: off,
-            bundle: src.bundle,
-            base_path: &base_path,
-            urls: &urls,
-            unpublished: &unpublished,
-            broken: &broken,
-            unsafe_html: config.markdown.unsafe_html,
-            smart_punctuation: config.markdown.smart_punctuation,
-        };
-        let (r, ds) = markdown::render(body, &ctx);
-        (Arc::new(r), ds)
-    };
+    let render_fresh = |src: &Source, body: &str, off: usize| render_body(src, body, off, &links, &base_path, config);
     let render_ctx = |src: &Source, body: &str, off: usize| {
-        let key = links.map(|l| crate::cache::key(&(l, &src.rel, &src.display, src.hash, off, src.bundle)));
+        let key = link_key.map(|l| crate::cache::key(&(l, &src.rel, &src.display, src.hash, off, src.bundle)));
         if let (Some(c), Some(k)) = (cache, key)
             && let Some(hit) = c.markdown(&src.rel, k)
         {
@@ -301,10 +308,73 @@ pub fn build_with(
     }
 
     // 4. Assets: bundle files go with their page; the rest keep their path.
-    let mut site = Site { pages, sections, ..Default::default() };
+    let mut site = Site { pages, sections, links, next_due, ..Default::default() };
     assign_assets(&mut site, content.assets);
     crate::structure::link_with(&mut site, config, cache);
     (site, diags)
+}
+
+/// Renders one body with its links resolved against `links`.
+fn render_body(
+    src: &Source,
+    body: &str,
+    off: usize,
+    links: &Links,
+    base_path: &str,
+    config: &Config,
+) -> (Arc<Rendered>, Vec<Diagnostic>) {
+    let ctx = LinkContext {
+        source_rel: &src.rel,
+        display: &src.display,
+        full_text: &src.text,
+        body_offset: off,
+        bundle: src.bundle,
+        base_path,
+        urls: &links.urls,
+        unpublished: &links.unpublished,
+        broken: &links.broken,
+        unsafe_html: config.markdown.unsafe_html,
+        smart_punctuation: config.markdown.smart_punctuation,
+    };
+    let (r, ds) = markdown::render(body, &ctx);
+    (Arc::new(r), ds)
+}
+
+/// Page `src` of `site` with a new body, when nothing but the body changed: same front
+/// matter, same place, no diagnostics. Returns its index and the page; `None` means the edit
+/// touches more than the body (or has problems to report) and needs a full build.
+pub fn rebody(site: &Site, config: &Config, opts: &BuildOptions, src: &Source) -> Option<(usize, Page)> {
+    let i = site.pages.binary_search_by(|p| p.rel.as_str().cmp(&src.rel)).ok()?;
+    let sections: BTreeSet<&str> = site.sections.iter().map(|s| s.key.as_str()).collect();
+    let Ok(Parsed::Page(d)) = parse(src, config, &sections, None) else { return None };
+    if !visible(&d.fm, d.date, config, opts) {
+        return None;
+    }
+    let base_path = config.base_path();
+    let (body, ds) = render_body(src, d.split_body, d.body_offset, &site.links, &base_path, config);
+    if !ds.is_empty() {
+        return None;
+    }
+    let mut page = finish_page(*d, body, config, opts, &base_path, &config.origin());
+    if !collect_terms(&mut page, &src.text, config).is_empty() {
+        return None;
+    }
+    page.assets = site.pages[i].assets.clone();
+    (outside_body(&page) == outside_body(&site.pages[i])).then_some((i, page))
+}
+
+/// Everything about a page that does not come from its body, for comparing two versions.
+fn outside_body(p: &Page) -> String {
+    let blank = Page {
+        body: Arc::default(),
+        summary_html: String::new(),
+        summary_text: String::new(),
+        has_more: false,
+        han_chars: 0,
+        reading_minutes: 0,
+        ..p.clone()
+    };
+    format!("{blank:?}")
 }
 
 enum Parsed<'a> {
@@ -391,6 +461,22 @@ fn stem_and_dir(src: &Source) -> (&str, &str) {
         let name = src.rel.rsplit('/').next().unwrap_or(&src.rel);
         (name.strip_suffix(".md").unwrap_or(name), file_dir)
     }
+}
+
+/// The first moment after "now" at which this page appears, stops being scheduled or
+/// expires. Drafts left out stay out whatever the date.
+fn due_after(
+    fm: &PageFrontMatter,
+    date: Option<OffsetDateTime>,
+    config: &Config,
+    opts: &BuildOptions,
+) -> Option<OffsetDateTime> {
+    if fm.draft && !opts.drafts {
+        return None;
+    }
+    let publish = fm.publish_date.map(|d| d.resolve(config.offset())).or(date);
+    let expiry = fm.expiry_date.map(|e| e.resolve(config.offset()));
+    [publish, expiry].into_iter().flatten().filter(|t| *t > opts.now).min()
 }
 
 fn visible(fm: &PageFrontMatter, date: Option<OffsetDateTime>, config: &Config, opts: &BuildOptions) -> bool {

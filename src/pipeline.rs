@@ -68,9 +68,10 @@ pub struct Report {
     /// The search index folder and the prepared index waiting beside it, installed by
     /// `build` once the output is in place.
     pub search: Option<(PathBuf, PathBuf)>,
-    /// The site model and config, kept for a search stage run afterwards
-    /// ([`search_in_memory`]); `None` when the config did not load.
-    pub model: Option<(Config, Site)>,
+    /// With a cache (`gazette serve`) and no errors: the site model, config, templates and
+    /// render state, for a search stage run afterwards ([`search_in_memory`]) and for
+    /// patching the next edit in ([`crate::patch`]).
+    pub last: Option<crate::patch::Last>,
 }
 
 /// The static search index of `site`, in memory, with its tantivy index prepared in a folder
@@ -136,7 +137,7 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
         let dir = req.memory_search_dir.clone().unwrap_or_else(|| req.root.join(&config.search.index_dir));
         search_stage(dir, &site, sink, timing)
     });
-    let (html, ds) = render::render_all(
+    let rendering = render::render_all(
         &site,
         &config,
         &tera,
@@ -146,7 +147,7 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
         req.cache.as_deref(),
     );
     lap("render", &mut t);
-    report.diagnostics.extend(ds);
+    report.diagnostics.extend(rendering.diagnostics);
     // Paths of the static search index files (already in staging), listed in the output
     // after assembly so collisions with pages are caught.
     let mut search_files = Vec::new();
@@ -155,8 +156,9 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
         report.search = stage.index;
         search_files = stage.files;
     }
+    let feed_list = feeds::feed_list(&site, &config);
     if !report.diagnostics.has_errors() {
-        let (out, ds) = assemble(&req.root, &site, &config, &theme, html);
+        let (out, ds) = assemble(&req.root, &site, &config, &theme, rendering.files, &feed_list);
         lap("assemble", &mut t);
         report.diagnostics.extend(ds);
         report.output = out;
@@ -167,7 +169,9 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
         }
     }
     report.millis = start.elapsed().as_millis();
-    report.model = Some((config, site));
+    if let Some(kept) = rendering.kept.filter(|_| !report.diagnostics.has_errors()) {
+        report.last = Some(crate::patch::Last::new(config, site, theme, tera, kept, feed_list));
+    }
     report
 }
 
@@ -273,6 +277,7 @@ fn assemble(
     config: &Config,
     theme: &theme::Theme,
     html: Vec<render::Rendered>,
+    feed_list: &[feeds::Feed],
 ) -> (Output, Vec<Diagnostic>) {
     let mut out = Output::default();
     let mut diags = Vec::new();
@@ -303,9 +308,10 @@ fn assemble(
         };
         add(&mut out, r.path, body, &r.origin);
     }
-    for (path, bytes) in
-        feeds::feeds(site, config).into_iter().chain(feeds::sitemaps(site, config, feeds::SITEMAP_LIMIT))
-    {
+    for feed in feed_list {
+        add(&mut out, feed.path.clone(), Body::Bytes(feeds::atom(site, config, feed)), "feeds");
+    }
+    for (path, bytes) in feeds::sitemaps(site, config, feeds::SITEMAP_LIMIT) {
         add(&mut out, path, Body::Bytes(bytes), "feeds");
     }
     add(&mut out, "robots.txt".into(), Body::Bytes(feeds::robots(config)), "robots.txt");

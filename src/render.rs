@@ -157,22 +157,41 @@ enum Job {
     Search,
 }
 
+/// What every job reads besides the site: page views and the `site` values.
+struct Prepared {
+    views: Vec<views::PageView>,
+    /// `site` with no nav entry active (index 0) and with entry i active (index i + 1).
+    site_values: Vec<Value>,
+    nav_urls: Vec<String>,
+    base_path: String,
+}
+
 /// Everything the jobs share.
 struct Shared<'a> {
     site: &'a Site,
     config: &'a Config,
     tera: &'a Tera,
     theme: &'a Theme,
-    views: &'a [views::PageView],
+    prep: &'a Prepared,
     /// Each page's view as a template value, made when a job first needs it.
     values: Vec<OnceLock<Value>>,
-    /// `site` with no nav entry active (index 0) and with entry i active (index i + 1).
-    site_values: Vec<Value>,
-    nav_urls: Vec<String>,
-    base_path: String,
     /// Set when building contexts only to fingerprint them: page views, the site value and
     /// page bodies are then stood in for by hashes of themselves (see [`Marks`]).
     marks: Option<Marks>,
+}
+
+/// What a `gazette serve` build keeps of its rendering, so that after a body-only edit
+/// [`rerender`] renders just the files that show the edited page.
+pub struct Kept {
+    prep: Prepared,
+    jobs: Vec<Job>,
+    /// For each page, the jobs (indexes into `jobs`) whose context holds its list view.
+    shown_in: Vec<Vec<u32>>,
+}
+
+thread_local! {
+    /// Pages whose views the job being fingerprinted on this thread asked for.
+    static SHOWN: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Stand-ins used when fingerprinting: a small value per page view, per site value, per
@@ -242,6 +261,16 @@ fn mark(h: u64) -> Value {
     Value::from(m)
 }
 
+/// What [`render_all`] made.
+pub struct Rendering {
+    /// The files.
+    pub files: Vec<Rendered>,
+    /// Template errors, each once.
+    pub diagnostics: Vec<Diagnostic>,
+    /// With a memo: what [`rerender`] needs.
+    pub kept: Option<Kept>,
+}
+
 /// Renders every HTML page. Returns output path → HTML.
 pub fn render_all(
     site: &Site,
@@ -251,7 +280,130 @@ pub fn render_all(
     drafts: bool,
     sink: Option<&Staging>,
     memo: Option<&crate::cache::BuildCache>,
-) -> (Vec<Rendered>, Vec<Diagnostic>) {
+) -> Rendering {
+    let prep = prepare(site, config, drafts);
+    let shared = Shared::new(site, config, tera, theme, &prep);
+    let jobs = jobs(site, config);
+    // With a memo (`gazette serve`), a job whose fingerprint is unchanged reuses its HTML.
+    let fingerprints = memo.map(|_| {
+        let value_key = |v: &Value| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            hash_value(v, &mut h);
+            h.finish()
+        };
+        let marks = Marks {
+            pages: prep
+                .views
+                .par_iter()
+                // Debug, not JSON: JSON writes NaN and both infinities as `null`.
+                .map(|v| mark(crate::cache::key(&format!("{v:?}"))))
+                .collect(),
+            site: prep.site_values.iter().map(|v| mark(value_key(v))).collect(),
+            bodies: site.pages.par_iter().map(|p| mark(crate::cache::key(&p.body.html))).collect(),
+        };
+        let sources: Vec<(&String, &String)> = theme.templates.iter().map(|(k, t)| (k, &t.text)).collect();
+        let inputs = crate::cache::key(&(sources, format!("{config:?}")));
+        let marked = Shared { marks: Some(marks), values: Vec::new(), ..Shared::new(site, config, tera, theme, &prep) };
+        (marked, inputs)
+    });
+    // Written into staging as soon as rendered, when building.
+    let finish = |mut r: Rendered| -> Result<Rendered, Diagnostic> {
+        if let Some(staging) = sink {
+            staging.write(&r.path, r.cached.as_deref().unwrap_or(&r.html))?;
+            r.html = Vec::new();
+            r.cached = None;
+            r.written = true;
+        }
+        Ok(r)
+    };
+    let results: Vec<(Result<Rendered, Diagnostic>, Vec<usize>)> = jobs
+        .par_iter()
+        .map(|j| {
+            let fp = fingerprints.as_ref().map(|(fs, inputs)| fs.fingerprint(j, *inputs));
+            let shown = fp.as_ref().map(|f| f.2.clone()).unwrap_or_default();
+            if let (Some(m), Some((path, key, _))) = (memo, &fp)
+                && let Some(html) = m.rendered(path, *key)
+            {
+                let origin = shared.origin(j);
+                let r = Rendered { path: path.clone(), html: Vec::new(), origin, written: false, cached: Some(html) };
+                return (finish(r), shown);
+            }
+            let r = shared.run(j).and_then(|mut r| {
+                if let (Some(m), Some((_, key, _))) = (memo, &fp) {
+                    // One copy, shared by the cache and the output.
+                    let html: std::sync::Arc<[u8]> = std::mem::take(&mut r.html).into();
+                    m.keep_rendered(&r.path, *key, html.clone());
+                    r.cached = Some(html);
+                }
+                finish(r)
+            });
+            (r, shown)
+        })
+        .collect();
+    if let Some(m) = memo {
+        m.retain_rendered(&results.iter().filter_map(|r| r.0.as_ref().ok()).map(|r| r.path.as_str()).collect());
+    }
+    let mut files = Vec::with_capacity(results.len());
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut shown_in: Vec<Vec<u32>> = vec![Vec::new(); site.pages.len()];
+    for (j, (r, shown)) in results.into_iter().enumerate() {
+        for p in shown {
+            if shown_in[p].last() != Some(&(j as u32)) {
+                shown_in[p].push(j as u32);
+            }
+        }
+        match r {
+            Ok(file) => files.push(file),
+            Err(d) => {
+                if !diagnostics.contains(&d) {
+                    diagnostics.push(d);
+                }
+            }
+        }
+    }
+    drop(shared);
+    drop(fingerprints);
+    let kept = memo.map(|_| Kept { prep, jobs, shown_in });
+    Rendering { files, diagnostics, kept }
+}
+
+/// Renders again, after the bodies of `pages` changed (and nothing else), each of those
+/// pages and every file that lists one whose list view (summary, reading time …) changed.
+/// `site` is the site of the build that made `kept`, with those pages replaced.
+pub fn rerender(
+    kept: &mut Kept,
+    site: &Site,
+    config: &Config,
+    tera: &Tera,
+    theme: &Theme,
+    pages: &[usize],
+) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
+    let mut todo = Vec::new();
+    for &i in pages {
+        let view = views::page_view(site, config, &kept.prep.base_path, &site.pages[i]);
+        if format!("{view:?}") != format!("{:?}", kept.prep.views[i]) {
+            todo.extend(kept.shown_in[i].iter().map(|j| *j as usize));
+        }
+        kept.prep.views[i] = view;
+        todo.extend(kept.jobs.iter().position(|j| matches!(j, Job::Page(p) if *p == i)));
+    }
+    todo.sort_unstable();
+    todo.dedup();
+    let shared = Shared::new(site, config, tera, theme, &kept.prep);
+    let results: Vec<Result<Rendered, Diagnostic>> = todo.par_iter().map(|j| shared.run(&kept.jobs[*j])).collect();
+    let mut files = Vec::with_capacity(results.len());
+    let mut diagnostics = Vec::new();
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    if diagnostics.is_empty() { Ok(files) } else { Err(diagnostics) }
+}
+
+/// Page views and `site` values for one render.
+fn prepare(site: &Site, config: &Config, drafts: bool) -> Prepared {
     let base_path = config.base_path();
     let nav = nav(site);
     let site_view = SiteView {
@@ -278,7 +430,6 @@ pub fn render_all(
         drafts,
     };
     let views = views::page_views(site, config);
-    let values = views.iter().map(|_| OnceLock::new()).collect();
     let site_values = (0..=site_view.nav.len())
         .map(|active| {
             let mut v = site_view.clone();
@@ -289,76 +440,7 @@ pub fn render_all(
         })
         .collect();
     let nav_urls = site_view.nav.iter().map(|n| n.url.clone()).collect();
-    let shared =
-        Shared { site, config, tera, theme, views: &views, values, site_values, nav_urls, base_path, marks: None };
-    let jobs = jobs(site, config);
-    // With a memo (`gazette serve`), a job whose fingerprint is unchanged reuses its HTML.
-    let fingerprints = memo.map(|_| {
-        let value_key = |v: &Value| {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            hash_value(v, &mut h);
-            h.finish()
-        };
-        let marks = Marks {
-            pages: views
-                .par_iter()
-                // Debug, not JSON: JSON writes NaN and both infinities as `null`.
-                .map(|v| mark(crate::cache::key(&format!("{v:?}"))))
-                .collect(),
-            site: shared.site_values.iter().map(|v| mark(value_key(v))).collect(),
-            bodies: site.pages.par_iter().map(|p| mark(crate::cache::key(&p.body.html))).collect(),
-        };
-        let sources: Vec<(&String, &String)> = theme.templates.iter().map(|(k, t)| (k, &t.text)).collect();
-        let inputs = crate::cache::key(&(sources, format!("{config:?}")));
-        (Shared { marks: Some(marks), values: Vec::new(), ..shared.clone_refs() }, inputs)
-    });
-    // Written into staging as soon as rendered, when building.
-    let finish = |mut r: Rendered| -> Result<Rendered, Diagnostic> {
-        if let Some(staging) = sink {
-            staging.write(&r.path, r.cached.as_deref().unwrap_or(&r.html))?;
-            r.html = Vec::new();
-            r.cached = None;
-            r.written = true;
-        }
-        Ok(r)
-    };
-    let results: Vec<Result<Rendered, Diagnostic>> = jobs
-        .par_iter()
-        .map(|j| {
-            let fp = fingerprints.as_ref().map(|(fs, inputs)| fs.fingerprint(j, *inputs));
-            if let (Some(m), Some((path, key))) = (memo, &fp)
-                && let Some(html) = m.rendered(path, *key)
-            {
-                let origin = shared.origin(j);
-                let r = Rendered { path: path.clone(), html: Vec::new(), origin, written: false, cached: Some(html) };
-                return finish(r);
-            }
-            let mut r = shared.run(j)?;
-            if let (Some(m), Some((_, key))) = (memo, &fp) {
-                // One copy, shared by the cache and the output.
-                let html: std::sync::Arc<[u8]> = std::mem::take(&mut r.html).into();
-                m.keep_rendered(&r.path, *key, html.clone());
-                r.cached = Some(html);
-            }
-            finish(r)
-        })
-        .collect();
-    if let Some(m) = memo {
-        m.retain_rendered(&results.iter().filter_map(|r| r.as_ref().ok()).map(|r| r.path.as_str()).collect());
-    }
-    let mut out = Vec::with_capacity(results.len());
-    let mut diags: Vec<Diagnostic> = Vec::new();
-    for r in results {
-        match r {
-            Ok(file) => out.push(file),
-            Err(d) => {
-                if !diags.contains(&d) {
-                    diags.push(d);
-                }
-            }
-        }
-    }
-    (out, diags)
+    Prepared { views, site_values, nav_urls, base_path }
 }
 
 fn nav(site: &Site) -> Vec<NavItem> {
@@ -459,20 +541,9 @@ struct TermView {
 }
 
 impl<'a> Shared<'a> {
-    /// The same references, with no values made yet and no marks.
-    fn clone_refs(&self) -> Shared<'a> {
-        Shared {
-            site: self.site,
-            config: self.config,
-            tera: self.tera,
-            theme: self.theme,
-            views: self.views,
-            values: Vec::new(),
-            site_values: self.site_values.clone(),
-            nav_urls: self.nav_urls.clone(),
-            base_path: self.base_path.clone(),
-            marks: None,
-        }
+    fn new(site: &'a Site, config: &'a Config, tera: &'a Tera, theme: &'a Theme, prep: &'a Prepared) -> Shared<'a> {
+        let values = prep.views.iter().map(|_| OnceLock::new()).collect();
+        Shared { site, config, tera, theme, prep, values, marks: None }
     }
 }
 
@@ -480,8 +551,11 @@ impl Shared<'_> {
     /// Page `i`'s view as a template value (its stand-in when fingerprinting).
     fn value(&self, i: usize) -> Value {
         match &self.marks {
-            Some(m) => m.pages[i].clone(),
-            None => self.values[i].get_or_init(|| Value::from_serializable(&self.views[i])).clone(),
+            Some(m) => {
+                SHOWN.with(|s| s.borrow_mut().push(i));
+                m.pages[i].clone()
+            }
+            None => self.values[i].get_or_init(|| Value::from_serializable(&self.prep.views[i])).clone(),
         }
     }
 
@@ -523,16 +597,20 @@ impl Shared<'_> {
     }
 
     /// A hash of everything `job` renders from (with [`Marks`] standing in for the large
-    /// parts), and its output path.
-    fn fingerprint(&self, job: &Job, templates: u64) -> (String, u64) {
+    /// parts), its output path and the pages whose views it shows.
+    fn fingerprint(&self, job: &Job, templates: u64) -> (String, u64, Vec<usize>) {
+        SHOWN.with(|s| s.borrow_mut().clear());
         let (path, template, ctx) = self.context(job);
+        let mut shown = SHOWN.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        shown.sort_unstable();
+        shown.dedup();
         let mut h = std::collections::hash_map::DefaultHasher::new();
         (templates, &template, &path).hash(&mut h);
         for (k, v) in &ctx.0 {
             k.hash(&mut h);
             hash_value(v, &mut h);
         }
-        (path, h.finish())
+        (path, h.finish(), shown)
     }
 
     /// Output path, template name and context of one job.
@@ -558,9 +636,10 @@ impl Shared<'_> {
             Job::Archive(..) => "archive",
             Job::Search => "search",
         };
-        let current_url = format!("{}{}", self.base_path, paths::encode_path(path.trim_end_matches("index.html")));
+        let current_url = format!("{}{}", self.prep.base_path, paths::encode_path(path.trim_end_matches("index.html")));
         // The most specific nav entry containing this page is the active one.
         let active = self
+            .prep
             .nav_urls
             .iter()
             .enumerate()
@@ -570,7 +649,7 @@ impl Shared<'_> {
             .unwrap_or(0);
         let site = match &self.marks {
             Some(m) => m.site[active].clone(),
-            None => self.site_values[active].clone(),
+            None => self.prep.site_values[active].clone(),
         };
         ctx.insert_value("site", site);
         ctx.insert("canonical", &format!("{}{current_url}", self.config.origin()));
@@ -581,7 +660,7 @@ impl Shared<'_> {
 
     fn home(&self, ctx: &mut Ctx) -> (String, String) {
         let site = self.site;
-        ctx.insert("section", &views::section_view(site, 0, Some(format!("{}atom.xml", self.base_path))));
+        ctx.insert("section", &views::section_view(site, 0, Some(format!("{}atom.xml", self.prep.base_path))));
         let latest: Vec<usize> = site.by_date.iter().take(10).copied().collect();
         ctx.insert_value("lead", latest.first().map(|i| self.value(*i)).unwrap_or_else(Value::none));
         ctx.insert_value("latest", self.list(&latest));
@@ -606,7 +685,7 @@ impl Shared<'_> {
             entry_url: String,
             script_url: String,
         }
-        let bp = &self.base_path;
+        let bp = &self.prep.base_path;
         ctx.insert(
             "search",
             &SearchView { entry_url: format!("{bp}search/entry.json"), script_url: format!("{bp}js/search-ui.js") },
@@ -668,13 +747,13 @@ impl Shared<'_> {
             url: String,
             terms: Vec<TermView>,
         }
-        let url = format!("{}{}/", self.base_path, tax.name);
+        let url = format!("{}{}/", self.prep.base_path, tax.name);
         ctx.insert("taxonomy", &ListView { name: tax.name.clone(), title: conf.display_title(), url, terms });
         (format!("{}/index.html", tax.name), "taxonomy_list.html".into())
     }
 
     fn term_view(&self, t: usize, term: &crate::model::Term) -> TermView {
-        let url = views::term_url(&self.base_path, &self.site.taxonomies[t].name, &term.slug);
+        let url = views::term_url(&self.prep.base_path, &self.site.taxonomies[t].name, &term.slug);
         TermView {
             name: term.name.clone(),
             feed_url: self.config.taxonomies[t].feed.then(|| format!("{url}atom.xml")),
@@ -699,7 +778,7 @@ impl Shared<'_> {
         let head = Head {
             name: tax.name.clone(),
             title: conf.display_title(),
-            url: format!("{}{}/", self.base_path, tax.name),
+            url: format!("{}{}/", self.prep.base_path, tax.name),
         };
         ctx.insert("taxonomy", &head);
         let per = conf.paginate_by.unwrap_or(self.config.paginate_by);
@@ -712,7 +791,7 @@ impl Shared<'_> {
 
     fn archive(&self, year: Option<i32>, month: Option<u8>, ctx: &mut Ctx) -> (String, String) {
         let index = archive_index(self.site);
-        let bp = &self.base_path;
+        let bp = &self.prep.base_path;
         let years: Vec<ArchiveYear> = index
             .iter()
             .map(|(y, ms)| ArchiveYear {

@@ -148,49 +148,49 @@ pub fn term_url(base_path: &str, taxonomy: &str, slug: &str) -> String {
 /// Builds the list view of every page, indexed like `site.pages`.
 pub fn page_views(site: &Site, config: &Config) -> Vec<PageView> {
     let base_path = config.base_path();
-    site.pages
-        .iter()
-        .map(|p| {
-            let section = site.section(&p.section);
-            let taxonomies: BTreeMap<String, Vec<TermRef>> =
-                config.taxonomies.iter().map(|t| (t.name.clone(), term_refs(p, &t.name, &base_path))).collect();
-            let get = |name: &str| taxonomies.get(name).cloned().unwrap_or_default();
-            PageView {
-                title: p.title.clone(),
-                kicker: p.fm.kicker.clone(),
-                subtitle: p.fm.subtitle.clone(),
-                url: p.url.clone(),
-                permalink: p.permalink.clone(),
-                path: p.rel.clone(),
-                section: Crumb {
-                    title: section.map(|s| s.title.clone()).unwrap_or_default(),
-                    url: section.map(|s| s.url.clone()).unwrap_or_else(|| base_path.clone()),
-                },
-                date: p.date.map(DateView::new),
-                updated: p.updated.map(DateView::new),
-                authors: p.fm.authors.clone(),
-                reporters: p.fm.reporters.clone(),
-                source: p.fm.source.clone(),
-                tags: get("tags"),
-                topics: get("topics"),
-                regions: get("regions"),
-                taxonomies,
-                summary: p.summary_html.clone(),
-                summary_text: p.summary_text.clone(),
-                has_more: p.has_more,
-                image: p.image.clone(),
-                image_alt: p.fm.image_alt.clone(),
-                reading_minutes: p.reading_minutes,
-                char_count: p.han_chars,
-                draft: p.draft,
-                scheduled: p.scheduled,
-                weight: p.fm.weight,
-                issue: p.fm.issue.as_ref().map(|t| t.0.clone()),
-                page_number: p.fm.page.as_ref().map(|t| t.0.clone()),
-                extra: p.fm.extra.clone(),
-            }
-        })
-        .collect()
+    site.pages.iter().map(|p| page_view(site, config, &base_path, p)).collect()
+}
+
+/// The list view of one page.
+pub fn page_view(site: &Site, config: &Config, base_path: &str, p: &Page) -> PageView {
+    let section = site.section(&p.section);
+    let taxonomies: BTreeMap<String, Vec<TermRef>> =
+        config.taxonomies.iter().map(|t| (t.name.clone(), term_refs(p, &t.name, base_path))).collect();
+    let get = |name: &str| taxonomies.get(name).cloned().unwrap_or_default();
+    PageView {
+        title: p.title.clone(),
+        kicker: p.fm.kicker.clone(),
+        subtitle: p.fm.subtitle.clone(),
+        url: p.url.clone(),
+        permalink: p.permalink.clone(),
+        path: p.rel.clone(),
+        section: Crumb {
+            title: section.map(|s| s.title.clone()).unwrap_or_default(),
+            url: section.map(|s| s.url.clone()).unwrap_or_else(|| base_path.to_string()),
+        },
+        date: p.date.map(DateView::new),
+        updated: p.updated.map(DateView::new),
+        authors: p.fm.authors.clone(),
+        reporters: p.fm.reporters.clone(),
+        source: p.fm.source.clone(),
+        tags: get("tags"),
+        topics: get("topics"),
+        regions: get("regions"),
+        taxonomies,
+        summary: p.summary_html.clone(),
+        summary_text: p.summary_text.clone(),
+        has_more: p.has_more,
+        image: p.image.clone(),
+        image_alt: p.fm.image_alt.clone(),
+        reading_minutes: p.reading_minutes,
+        char_count: p.han_chars,
+        draft: p.draft,
+        scheduled: p.scheduled,
+        weight: p.fm.weight,
+        issue: p.fm.issue.as_ref().map(|t| t.0.clone()),
+        page_number: p.fm.page.as_ref().map(|t| t.0.clone()),
+        extra: p.fm.extra.clone(),
+    }
 }
 
 /// Home › … › the section itself.

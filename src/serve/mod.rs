@@ -87,8 +87,9 @@ pub fn run(mut opts: Options) -> Result<(), String> {
     let (reload, _) = tokio::sync::broadcast::channel(16);
     let shared = Arc::new(Shared { snapshot: RwLock::new(Arc::new(Snapshot::default())), reload, addr });
     let watching = watch::start(&root)?;
-    rebuild(&opts.request, &search_dir, &shared, &[]);
-    watch::spawn(watching, opts.request.clone(), search_dir, shared.clone())?;
+    let mut session = Session::new(opts.request.clone(), search_dir);
+    session.rebuild(&shared, &[]);
+    watch::spawn(watching, session, shared.clone())?;
     println!("serving {} at {url} (Ctrl+C to stop)", root.display());
     if opts.open {
         open_browser(&url);
@@ -113,63 +114,102 @@ fn serve_index_dir(root: &std::path::Path) -> PathBuf {
     root.join(index_dir.with_file_name(format!("{name}-serve")))
 }
 
-/// Rebuilds the site into memory and swaps it in, in two steps: the pages first (open pages
-/// are told to reload, or to swap styles when only `.css` files changed), then the search
-/// index (pages showing search results are told to refresh). A failed build keeps the last
-/// good files and puts its diagnostics on top; the terminal gets them too.
-pub fn rebuild(req: &Request, search_dir: &std::path::Path, shared: &Shared, changed: &[PathBuf]) {
-    let previous = shared.current();
-    // "Now" moves on: a page whose publish or expiry date passes while serving changes.
-    let mut req = req.clone();
-    req.options.now = time::OffsetDateTime::now_utc();
-    let mut report = pipeline::generate(&req);
-    let text = report.diagnostics.render();
-    if !text.is_empty() {
-        eprint!("{text}");
-    }
-    let model = report.model.take();
-    if report.diagnostics.has_errors() {
-        eprintln!("build failed: serving the last good pages with the errors on top");
-        let diagnostics = report.diagnostics.sorted().into_iter().cloned().collect();
-        shared.swap(Snapshot { diagnostics, ..(*previous).clone() });
-        let _ = shared.reload.send("reload");
-        return;
-    }
-    eprintln!("built {} pages in {} ms", report.pages, report.millis);
-    let pages = Arc::new(report.output);
-    shared.swap(Snapshot { pages: pages.clone(), search: previous.search.clone(), diagnostics: Vec::new() });
-    let css_only = previous.diagnostics.is_empty()
-        && !changed.is_empty()
-        && changed.iter().all(|p| p.extension().is_some_and(|e| e == "css"));
-    let _ = shared.reload.send(if css_only { "css" } else { "reload" });
+/// The rebuild side of the server: the request it builds and what the last good build
+/// left for patching the next edit in.
+pub struct Session {
+    req: Request,
+    search_dir: PathBuf,
+    last: Option<crate::patch::Last>,
+}
 
-    let Some((config, site)) = model else { return };
-    let pipeline::SearchStage { files, index, mut diagnostics } =
-        pipeline::search_in_memory(search_dir, &config, &site);
-    let mut search = crate::output::Output::default();
-    for (path, body) in files {
-        if pages.files.contains_key(&path) {
-            diagnostics.push(crate::diagnostics::Diagnostic::error(format!(
-                "a page and the search index both produce `{path}`"
-            )));
-        } else if let Err(d) = search.add(path, body, "search index") {
-            diagnostics.push(d);
-        }
+impl Session {
+    /// A session for `req`, keeping its search index in `search_dir`.
+    pub fn new(req: Request, search_dir: PathBuf) -> Session {
+        Session { req, search_dir, last: None }
     }
-    if let Some((dir, tmp)) = index {
-        if diagnostics.is_empty() {
-            if let Err(e) = crate::search::index::install(&dir, &tmp) {
-                diagnostics.push(crate::diagnostics::Diagnostic::warning(e));
+
+    /// The site root.
+    pub fn root(&self) -> &std::path::Path {
+        &self.req.root
+    }
+
+    /// Rebuilds the site into memory and swaps it in, in two steps: the pages first (open
+    /// pages are told to reload, or to swap styles when only `.css` files changed), then the
+    /// search index (pages showing search results are told to refresh). An edit of article
+    /// bodies alone is patched into the last build ([`crate::patch`]); anything else is a
+    /// full build. A failed build keeps the last good files and puts its diagnostics on top;
+    /// the terminal gets them too.
+    pub fn rebuild(&mut self, shared: &Shared, changed: &[PathBuf]) {
+        let previous = shared.current();
+        // "Now" moves on: a page whose publish or expiry date passes while serving changes.
+        let mut req = self.req.clone();
+        req.options.now = time::OffsetDateTime::now_utc();
+        let start = std::time::Instant::now();
+        if let Some(last) = self.last.as_mut().filter(|_| previous.diagnostics.is_empty())
+            && let Some(p) =
+                crate::patch::patch(last, &req.root, &req.options, req.cache.as_deref(), changed, &previous.pages)
+        {
+            eprintln!("updated {} files in {} ms", p.files.len(), start.elapsed().as_millis());
+            let pages = Arc::new(p.output);
+            shared.swap(Snapshot { pages: pages.clone(), search: previous.search.clone(), diagnostics: Vec::new() });
+            let _ = shared.reload.send("reload");
+            self.refresh_search(shared, pages);
+            return;
+        }
+        self.last = None;
+        let mut report = pipeline::generate(&req);
+        let text = report.diagnostics.render();
+        if !text.is_empty() {
+            eprint!("{text}");
+        }
+        if report.diagnostics.has_errors() {
+            eprintln!("build failed: serving the last good pages with the errors on top");
+            let diagnostics = report.diagnostics.sorted().into_iter().cloned().collect();
+            shared.swap(Snapshot { diagnostics, ..(*previous).clone() });
+            let _ = shared.reload.send("reload");
+            return;
+        }
+        eprintln!("built {} pages in {} ms", report.pages, report.millis);
+        let pages = Arc::new(report.output);
+        shared.swap(Snapshot { pages: pages.clone(), search: previous.search.clone(), diagnostics: Vec::new() });
+        let css_only = previous.diagnostics.is_empty()
+            && !changed.is_empty()
+            && changed.iter().all(|p| p.extension().is_some_and(|e| e == "css"));
+        let _ = shared.reload.send(if css_only { "css" } else { "reload" });
+        self.last = report.last.take();
+        self.refresh_search(shared, pages);
+    }
+
+    /// Builds the search index of the last good build and swaps it in beside `pages`.
+    fn refresh_search(&self, shared: &Shared, pages: Arc<crate::output::Output>) {
+        let Some(last) = &self.last else { return };
+        let pipeline::SearchStage { files, index, mut diagnostics } =
+            pipeline::search_in_memory(&self.search_dir, &last.config, &last.site);
+        let mut search = crate::output::Output::default();
+        for (path, body) in files {
+            if pages.files.contains_key(&path) {
+                diagnostics.push(crate::diagnostics::Diagnostic::error(format!(
+                    "a page and the search index both produce `{path}`"
+                )));
+            } else if let Err(d) = search.add(path, body, "search index") {
+                diagnostics.push(d);
             }
-        } else {
-            crate::search::index::discard(&tmp);
         }
+        if let Some((dir, tmp)) = index {
+            if diagnostics.is_empty() {
+                if let Err(e) = crate::search::index::install(&dir, &tmp) {
+                    diagnostics.push(crate::diagnostics::Diagnostic::warning(e));
+                }
+            } else {
+                crate::search::index::discard(&tmp);
+            }
+        }
+        for d in &diagnostics {
+            eprint!("{d}");
+        }
+        shared.swap(Snapshot { pages, search: Arc::new(search), diagnostics });
+        let _ = shared.reload.send("search");
     }
-    for d in &diagnostics {
-        eprint!("{d}");
-    }
-    shared.swap(Snapshot { pages, search: Arc::new(search), diagnostics });
-    let _ = shared.reload.send("search");
 }
 
 fn open_browser(url: &str) {

@@ -2,8 +2,7 @@
 //! temp files, output and cache folders never count) and coalesced, so a burst such as a
 //! `git checkout` of hundreds of files costs one or two rebuilds.
 
-use super::{Shared, rebuild};
-use crate::pipeline::Request;
+use super::{Session, Shared};
 use notify::RecursiveMode;
 use notify::event::{EventKind, MetadataKind, ModifyKind};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_opt};
@@ -80,12 +79,12 @@ pub fn start(root: &Path) -> Result<Started, String> {
 }
 
 /// Starts the rebuild thread for changes seen by `started`.
-pub fn spawn(started: Started, req: Request, search_dir: PathBuf, shared: Arc<Shared>) -> Result<(), String> {
+pub fn spawn(started: Started, session: Session, shared: Arc<Shared>) -> Result<(), String> {
     let Started { watcher, rx } = started;
     std::thread::Builder::new()
         .name("gazette-rebuild".into())
         .spawn(move || {
-            rebuild_loop(&req, &search_dir, &shared, &rx, watcher);
+            rebuild_loop(session, &shared, &rx, watcher);
         })
         .map_err(|e| format!("cannot start the rebuild thread: {e}"))?;
     Ok(())
@@ -149,23 +148,17 @@ fn watch_all(root: &Path, mut watch: impl FnMut(&Path, RecursiveMode) -> notify:
 
 /// Rebuilds after each change; changes that arrive during a rebuild are folded into the next.
 /// Owns the watcher: a source folder created (or replaced) after the start is watched anew.
-fn rebuild_loop(
-    req: &Request,
-    search_dir: &Path,
-    shared: &Shared,
-    rx: &mpsc::Receiver<Vec<PathBuf>>,
-    mut watcher: Watcher,
-) {
+fn rebuild_loop(mut session: Session, shared: &Shared, rx: &mpsc::Receiver<Vec<PathBuf>>, mut watcher: Watcher) {
     while let Ok(mut paths) = rx.recv() {
         while let Ok(more) = rx.try_recv() {
             paths.extend(more);
         }
-        for p in paths.iter().filter(|p| p.parent() == Some(req.root.as_path()) && p.is_dir()) {
+        for p in paths.iter().filter(|p| p.parent() == Some(session.root()) && p.is_dir()) {
             if let Err(e) = watcher.watch(p) {
                 eprintln!("warning: cannot watch {}: {e}", p.display());
             }
         }
-        rebuild(req, search_dir, shared, &paths);
+        session.rebuild(shared, &paths);
     }
 }
 

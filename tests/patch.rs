@@ -1,0 +1,167 @@
+//! Patching body-only edits into the last build (`gazette serve`): a patch must give exactly
+//! the files a full build of the same tree gives, touch only what shows the edited body, and
+//! refuse every edit it cannot patch so the full build runs instead.
+
+mod common;
+
+use gazette::cache::BuildCache;
+use gazette::output::Output;
+use gazette::patch::{self, Last};
+use gazette::{Request, generate};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+const CONFIG: &str = "title: 测试站\nbase_url: https://example.org/\npaginate_by: 3\n";
+
+fn article(title: &str, date: &str, tags: &str, body: &str) -> String {
+    format!("---\ntitle: {title}\ndate: {date}\ntags: [{tags}]\n---\n{body}\n")
+}
+
+/// Two sections, shared tags, pagination, a draft and a page scheduled after "now".
+fn site() -> common::Site {
+    let mut site = common::Site::empty()
+        .file("gazette.yaml", CONFIG)
+        .file("content/_index.md", "---\ntitle: 首页\n---\n")
+        .file("content/news/_index.md", "---\ntitle: 新闻\n---\n")
+        .file("content/kb/_index.md", "---\ntitle: 知识库\n---\n");
+    for n in 1..=8 {
+        let tags = if n % 2 == 0 { "工会, 就业" } else { "工会" };
+        let body = format!("第{n}篇的导语，户外劳动者服务站点开放。\n\n<!-- more -->\n\n第{n}篇的正文。");
+        site = site.file(
+            &format!("content/news/2024-05-{:02}-a{n}.md", n + 10),
+            &article(&format!("新闻{n}"), &format!("2024-05-{:02}", n + 10), tags, &body),
+        );
+    }
+    site.file(
+        "content/kb/hotline.md",
+        &article("12351热线", "2024-04-01", "工会", "职工服务热线。见[新闻](@/news/2024-05-11-a1.md)。"),
+    )
+    .file("content/news/2024-05-30-draft.md", "---\ntitle: 草稿\ndate: 2024-05-30\ndraft: true\n---\n草稿正文。\n")
+}
+
+fn request(site: &common::Site) -> Request {
+    let mut r = site.request();
+    r.options.drafts = true;
+    r
+}
+
+/// A first build the way `gazette serve` makes it: with a cache, keeping its state.
+fn first_build(site: &common::Site) -> (Last, Output) {
+    let mut r = request(site);
+    r.cache = Some(Arc::new(BuildCache::default()));
+    let mut report = generate(&r);
+    assert!(report.diagnostics.is_empty(), "{}", report.diagnostics.render());
+    (report.last.take().expect("a serve build keeps its state"), report.output)
+}
+
+fn try_patch(site: &common::Site, last: &mut Last, out: &Output, changed: &[&str]) -> Option<patch::Patched> {
+    let paths: Vec<PathBuf> = changed.iter().map(|rel| site.path(rel)).collect();
+    patch::patch(last, site.root(), &request(site).options, None, &paths, out)
+}
+
+/// Every file of `out` equals the same file of a fresh full build, and no file is missing.
+fn assert_same_as_full_build(site: &common::Site, out: &Output) {
+    let fresh = generate(&request(site));
+    assert!(fresh.diagnostics.is_empty(), "{}", fresh.diagnostics.render());
+    let paths: Vec<&String> = out.files.keys().collect();
+    assert_eq!(paths, fresh.output.files.keys().collect::<Vec<_>>(), "same files");
+    for path in paths {
+        let (a, b) = (out.read(path).unwrap().unwrap(), fresh.output.read(path).unwrap().unwrap());
+        assert!(a == b, "{path} differs from a full build:\n{}", String::from_utf8_lossy(&a));
+    }
+}
+
+fn edit(site: &common::Site, rel: &str, from: &str, to: &str) {
+    let text = std::fs::read_to_string(site.path(rel)).unwrap();
+    assert!(text.contains(from), "{rel} has {from}");
+    std::fs::write(site.path(rel), text.replace(from, to)).unwrap();
+}
+
+#[test]
+fn an_edit_that_lists_do_not_show_renders_the_page_and_its_feeds_only() {
+    let site = site();
+    let (mut last, out) = first_build(&site);
+    // Below the summary, and the same number of characters: the list view is unchanged.
+    edit(&site, "content/news/2024-05-13-a3.md", "第3篇的正文。", "第3篇的全文。");
+    let p = try_patch(&site, &mut last, &out, &["content/news/2024-05-13-a3.md"]).expect("patched");
+    let html: Vec<&String> = p.files.iter().filter(|f| !f.ends_with("atom.xml")).collect();
+    assert_eq!(html, ["news/a3/index.html"], "the lists show the same summary");
+    assert!(p.files.contains(&"atom.xml".to_string()) && p.files.contains(&"news/atom.xml".to_string()));
+    assert!(String::from_utf8(p.output.read("news/a3/index.html").unwrap().unwrap()).unwrap().contains("第3篇的全文"));
+    assert_same_as_full_build(&site, &p.output);
+
+    // Patches chain: the next edit starts from the patched state.
+    edit(&site, "content/news/2024-05-13-a3.md", "第3篇的全文", "第3篇的全文，加了一句：新闻");
+    let p2 = try_patch(&site, &mut last, &p.output, &["content/news/2024-05-13-a3.md"]).expect("patched again");
+    assert_same_as_full_build(&site, &p2.output);
+}
+
+#[test]
+fn a_new_summary_renders_every_list_that_shows_it() {
+    let site = site();
+    let (mut last, out) = first_build(&site);
+    edit(&site, "content/news/2024-05-14-a4.md", "第4篇的导语", "第4篇改过的导语");
+    let p = try_patch(&site, &mut last, &out, &["content/news/2024-05-14-a4.md"]).expect("patched");
+    for listed in ["index.html", "news/page/2/index.html", "tags/就业/index.html", "archives/2024/05/index.html"] {
+        assert!(p.files.iter().any(|f| f == listed), "{listed} shows the summary: {:?}", p.files);
+    }
+    // Pages linking to it as previous/next or related show its view too.
+    assert!(p.files.len() > 6, "{:?}", p.files);
+    assert_same_as_full_build(&site, &p.output);
+}
+
+#[test]
+fn several_bodies_in_one_change_are_patched_together() {
+    let site = site();
+    let (mut last, out) = first_build(&site);
+    edit(&site, "content/news/2024-05-11-a1.md", "第1篇的导语", "第1篇新的导语");
+    edit(&site, "content/kb/hotline.md", "职工服务热线。", "职工服务热线，全天接听。");
+    let changed = ["content/news/2024-05-11-a1.md", "content/kb/hotline.md", "content/news/2024-05-11-a1.md"];
+    let p = try_patch(&site, &mut last, &out, &changed).expect("patched");
+    assert_eq!(p.pages.len(), 2);
+    assert_same_as_full_build(&site, &p.output);
+}
+
+#[test]
+fn edits_beyond_the_body_are_left_to_a_full_build() {
+    let cases: [(&str, &str, &str); 6] = [
+        ("content/news/2024-05-12-a2.md", "title: 新闻2", "title: 新闻二"),
+        ("content/news/2024-05-12-a2.md", "tags: [工会, 就业]", "tags: [工会]"),
+        ("content/news/2024-05-12-a2.md", "第2篇的正文。", "见[不存在](@/news/nope.md)。"),
+        ("content/news/2024-05-12-a2.md", "---\ntitle", "---\ntitle: [\ntitle"),
+        ("content/news/2024-05-30-draft.md", "draft: true", "draft: false"),
+        ("content/news/_index.md", "title: 新闻", "title: 新闻频道"),
+    ];
+    for (rel, from, to) in cases {
+        let site = site();
+        let (mut last, out) = first_build(&site);
+        edit(&site, rel, from, to);
+        assert!(try_patch(&site, &mut last, &out, &[rel]).is_none(), "{rel}: {from} → {to} needs a full build");
+    }
+    let site = site();
+    let (mut last, out) = first_build(&site);
+    std::fs::remove_file(site.path("content/news/2024-05-12-a2.md")).unwrap();
+    assert!(try_patch(&site, &mut last, &out, &["content/news/2024-05-12-a2.md"]).is_none(), "deleted");
+    let site = site.file("content/news/2024-05-31-new.md", &article("新文章", "2024-05-31", "工会", "新的。"));
+    assert!(try_patch(&site, &mut last, &out, &["content/news/2024-05-31-new.md"]).is_none(), "created");
+    assert!(try_patch(&site, &mut last, &out, &["gazette.yaml"]).is_none(), "config");
+    assert!(try_patch(&site, &mut last, &out, &[""]).is_none(), "a rescan of the root");
+}
+
+#[test]
+fn a_publish_date_passing_since_the_last_build_needs_a_full_build() {
+    // Scheduled for a day after the tests' "now"; shown with --future, marked scheduled.
+    let site = site().file("content/news/2026-06-02-later.md", &article("预告", "2026-06-02", "工会", "明天发布。"));
+    let mut r = request(&site);
+    r.options.future = true;
+    r.cache = Some(Arc::new(BuildCache::default()));
+    let mut report = generate(&r);
+    let mut last = report.last.take().unwrap();
+    assert_eq!(last.site.next_due, Some(time::macros::datetime!(2026-06-02 00:00 +08:00)));
+    edit(&site, "content/news/2024-05-11-a1.md", "第1篇的正文。", "改。");
+    let changed = [site.path("content/news/2024-05-11-a1.md")];
+    let mut later = r.options.clone();
+    later.now += time::Duration::days(2);
+    assert!(patch::patch(&mut last, site.root(), &later, None, &changed, &report.output).is_none());
+    assert!(patch::patch(&mut last, site.root(), &r.options, None, &changed, &report.output).is_some());
+}
