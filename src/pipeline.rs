@@ -81,7 +81,7 @@ pub fn search_in_memory(dir: &Path, config: &Config, site: &Site) -> SearchStage
     if !config.search.enabled {
         return SearchStage::default();
     }
-    search_stage(dir.to_path_buf(), site, None, false)
+    search_stage(dir.to_path_buf(), site, None, false, true)
 }
 
 /// Runs every stage but writing.
@@ -135,7 +135,7 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
         && !report.diagnostics.has_errors();
     let search = searching.then(|| {
         let dir = req.memory_search_dir.clone().unwrap_or_else(|| req.root.join(&config.search.index_dir));
-        search_stage(dir, &site, sink, timing)
+        search_stage(dir, &site, sink, timing, false)
     });
     let rendering = render::render_all(
         &site,
@@ -185,18 +185,26 @@ pub struct SearchStage {
     pub index: Option<(PathBuf, PathBuf)>,
     /// Problems.
     pub diagnostics: Vec<Diagnostic>,
+    /// When asked to keep it: the export's state and documents, to update the export in
+    /// place after a body-only edit ([`crate::search::live`]).
+    pub kept: Option<(crate::search::export::State, Vec<crate::search::index::SearchDoc>)>,
 }
 
 /// Writes the tantivy index beside its cache folder and exports the static index into
-/// `sink`.
-fn search_stage(dir: PathBuf, site: &model::Site, sink: Option<&Staging>, timing: bool) -> SearchStage {
+/// `sink`; with `keep`, keeps the export's state.
+fn search_stage(dir: PathBuf, site: &model::Site, sink: Option<&Staging>, timing: bool, keep: bool) -> SearchStage {
     let t = Instant::now();
     let mut out = SearchStage::default();
     let docs = crate::search::index::documents(site);
     match crate::search::index::prepare(&dir, &docs) {
         Ok(tmp) => {
-            match crate::search::export::export(&tmp, &docs) {
-                Ok(files) => write_search_files(files, sink, &mut out),
+            match crate::search::export::export_state(&tmp, &docs) {
+                Ok((files, state)) => {
+                    write_search_files(files, sink, &mut out);
+                    if keep {
+                        out.kept = Some((state, docs));
+                    }
+                }
                 Err(e) => out.diagnostics.push(Diagnostic::error(e)),
             }
             out.index = Some((dir, tmp));
@@ -211,10 +219,10 @@ fn search_stage(dir: PathBuf, site: &model::Site, sink: Option<&Staging>, timing
 
 /// Writes the exported files into staging in parallel (13,000 small files at 10,000
 /// articles took a quarter of a second one by one); without staging they stay in memory.
-fn write_search_files(files: Vec<(String, Vec<u8>)>, sink: Option<&Staging>, out: &mut SearchStage) {
+fn write_search_files(files: crate::search::export::Files, sink: Option<&Staging>, out: &mut SearchStage) {
     use rayon::prelude::*;
     let Some(sink) = sink else {
-        out.files.extend(files.into_iter().map(|(path, bytes)| (path, Body::Bytes(bytes))));
+        out.files.extend(files.into_iter().map(|(path, bytes)| (path, Body::Shared(bytes))));
         return;
     };
     let failed: Vec<Diagnostic> = files.par_iter().filter_map(|(path, bytes)| sink.write(path, bytes).err()).collect();

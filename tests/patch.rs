@@ -169,3 +169,53 @@ fn a_publish_date_passing_since_the_last_build_needs_a_full_build() {
     assert!(patch::patch(&mut last, site.root(), &later, None, &changed, &report.output).is_none());
     assert!(patch::patch(&mut last, site.root(), &r.options, None, &changed, &report.output).is_some());
 }
+
+/// Exported search files, sorted by path.
+fn search_files(files: gazette::search::export::Files) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = files.into_iter().map(|(p, b)| (p, b.to_vec())).collect();
+    v.sort();
+    v
+}
+
+/// A fresh index and export of `site`'s documents, in a new folder.
+fn fresh_export(site: &gazette::model::Site) -> Vec<(String, Vec<u8>)> {
+    use gazette::search::{export, index};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let docs = index::documents(site);
+    index::write(&dir.path().join("index"), &docs).expect("index");
+    search_files(export::export(&dir.path().join("index"), &docs).expect("export"))
+}
+
+#[test]
+fn the_search_index_updated_in_place_equals_a_fresh_one() {
+    use gazette::search::{export, index, live::Live};
+    let site = site();
+    let (mut last, out) = first_build(&site);
+    let dir = site.path(".gazette/index-serve");
+    let docs = index::documents(&last.site);
+    index::write(&dir, &docs).expect("index");
+    let (files, state) = export::export_state(&dir, &docs).expect("export");
+    assert_eq!(search_files(files), fresh_export(&last.site));
+    let mut live = Live::open(&dir, docs, state).expect("open");
+
+    // New words (and a Han character no other article has), words gone from the whole site,
+    // a longer body, then a second edit of the same article and one of another.
+    let rel = "content/news/2024-05-15-a5.md";
+    let edits = [
+        (rel, "户外劳动者服务站点开放。", "新增鼹鼠一词，another word 2031。"),
+        (rel, "第5篇的正文。", "第5篇的正文，写得更长一些：职工、工匠、技能培训、安全生产。"),
+        ("content/kb/hotline.md", "职工服务热线。", "热线。"),
+    ];
+    let mut out = out;
+    for (rel, from, to) in edits {
+        edit(&site, rel, from, to);
+        let p = try_patch(&site, &mut last, &out, &[rel]).expect("patched");
+        let files = live.update(&last.site).expect("bodies only").expect("updated");
+        assert_eq!(search_files(files), fresh_export(&last.site), "after editing {rel}");
+        out = p.output;
+    }
+    // A changed title is more than a body: the caller exports from scratch.
+    edit(&site, rel, "title: 新闻5", "title: 新闻五");
+    let (fresh, _) = first_build(&site);
+    assert!(live.update(&fresh.site).is_none());
+}

@@ -55,7 +55,7 @@
 
 use super::index::{SearchDoc, open};
 use crate::paths::is_han;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -141,64 +141,281 @@ fn varint(out: &mut Vec<u8>, mut v: u64) {
 }
 
 /// Reads the tantivy index in `dir` and returns the files to write, as (output path, bytes).
-pub fn export(dir: &Path, docs: &[SearchDoc]) -> Result<Vec<(String, Vec<u8>)>, String> {
+pub fn export(dir: &Path, docs: &[SearchDoc]) -> Result<Files, String> {
+    Ok(export_state(dir, docs)?.0)
+}
+
+/// [`export`], also returning what [`State::update`] needs to export again after a few
+/// documents changed (`gazette serve`).
+pub fn export_state(dir: &Path, docs: &[SearchDoc]) -> Result<(Files, State), String> {
     let err = |e: tantivy::TantivyError| format!("cannot export the search index: {e}");
     let (index, f) = open(dir).map_err(err)?;
     let reader = index.reader().map_err(err)?;
     let searcher = reader.searcher();
     let fields: [Field; 3] = [f.title, f.body, f.tags];
-    let n: u64 = searcher.segment_readers().iter().map(|s| u64::from(s.max_doc())).sum();
-    if n != docs.len() as u64 {
-        return Err(format!("the search index holds {n} documents but the site has {}", docs.len()));
-    }
-    let segs =
-        searcher.segment_readers().iter().map(|seg| Segment::load(seg, &fields)).collect::<Result<Vec<_>, _>>()?;
-    check_numbers(&segs, docs.len())?;
+    let segs = load_segments(&searcher, &fields, docs.len())?;
+    let n = docs.len() as u64;
     let mut tokens = [0u64; 3];
     for seg in &segs {
         for (fi, inv) in seg.inverted.iter().enumerate() {
             tokens[fi] += inv.total_num_tokens();
         }
     }
-    let (shards, shard_files) = shards(&segs, n)?;
-    let mut files = shard_files;
-    let ranges = ranges(&shards, &mut files);
+    let (terms, chars) = encode_all(&segs, n)?;
+    let char_keys = chars.iter().map(|(c, docs)| (*c, char_key(*c, docs, n))).collect();
+    let mut state = State {
+        n,
+        tokens,
+        terms,
+        chars,
+        char_keys,
+        fragments: docs.iter().map(|d| (d.num, fragment(d).into())).collect(),
+        shards: HashMap::new(),
+    };
+    let files = state.files(docs);
+    Ok((files, state))
+}
 
-    for d in docs {
-        files.push((format!("search/f/{}.json", d.num), fragment(d)));
+/// The tokens of a document's title, body and tags, as the index splits them.
+fn doc_terms(d: &SearchDoc) -> [Vec<String>; 3] {
+    use super::tokenize::tokenize;
+    [tokenize(&d.title), tokenize(&d.body), d.tags.iter().flat_map(|t| tokenize(t)).collect()]
+}
+
+/// The segments of `searcher`, checked to hold each doc number below `count` exactly once
+/// among their live documents.
+fn load_segments(searcher: &tantivy::Searcher, fields: &[Field; 3], count: usize) -> Result<Vec<Segment>, String> {
+    let segs =
+        searcher.segment_readers().iter().map(|seg| Segment::load(seg, fields)).collect::<Result<Vec<_>, _>>()?;
+    let alive: u64 = searcher.segment_readers().iter().map(|s| u64::from(s.num_docs())).sum();
+    if alive != count as u64 {
+        return Err(format!("the search index holds {alive} documents but the site has {count}"));
     }
-    let facets = gzip(&facets(docs));
-    let facets_name = format!("facets.{:016x}.json", fnv1a(&facets));
-    files.push((format!("search/{facets_name}"), facets));
+    check_numbers(&segs, count)?;
+    Ok(segs)
+}
 
-    let avg: Vec<f64> = tokens.iter().map(|t| if n == 0 { 0.0 } else { *t as f64 / n as f64 }).collect();
-    let entry = serde_json::json!({
-        "version": VERSION,
-        "docs": n,
-        "fields": FIELDS,
-        "tokens": tokens,
-        "avg_len": avg,
-        "k1": 1.2,
-        "b": 0.75,
-        "title_boost": super::query::TITLE_BOOST,
-        "ranges": ranges,
-        "fragment": "f/{num}.json",
-        "facets": facets_name,
-    });
-    files.push(("search/entry.json".to_string(), to_json(&entry)));
-    Ok(files)
+/// Per Han character and field, the docs holding a 1–2 character term with it.
+type CharSets = BTreeMap<char, [Vec<u32>; 3]>;
+
+/// One term (or character key) in shard format, with a hash of its bytes: shards whose terms
+/// all hash the same as before are not compressed again.
+#[derive(Debug, Clone)]
+pub struct Encoded {
+    term: String,
+    hash: u64,
+    bytes: Vec<u8>,
+}
+
+impl Encoded {
+    fn new(term: String, bytes: Vec<u8>) -> Encoded {
+        Encoded { term, hash: crate::cache::key(&bytes), bytes }
+    }
+}
+
+/// What an export keeps to be updated in place: every encoded term, the character keys and
+/// the sets behind them, the fragments and the compressed shards by content.
+pub struct State {
+    n: u64,
+    tokens: [u64; 3],
+    /// Real terms, in byte order.
+    terms: Vec<Encoded>,
+    chars: CharSets,
+    /// The character keys (they sort before every real term).
+    char_keys: BTreeMap<char, Encoded>,
+    fragments: BTreeMap<u64, Arc<[u8]>>,
+    /// Compressed shards by [`shard_key`]: file name and bytes.
+    shards: HashMap<u64, (String, Arc<[u8]>)>,
+}
+
+impl std::fmt::Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("State").field("docs", &self.n).field("terms", &self.terms.len()).finish_non_exhaustive()
+    }
+}
+
+impl State {
+    /// Exports again after the documents in `changed` (old, new; same numbers) were deleted
+    /// and added again in the index `searcher` reads: only the terms either version holds
+    /// are read and encoded, only the character keys of their characters rebuilt, and only
+    /// shards whose terms changed compressed. `docs` are all documents, new versions included.
+    pub fn update(
+        &mut self,
+        searcher: &tantivy::Searcher,
+        fields: [Field; 3],
+        changed: &[(&SearchDoc, &SearchDoc)],
+        docs: &[SearchDoc],
+    ) -> Result<Files, String> {
+        let segs = load_segments(searcher, &fields, docs.len())?;
+        let n = self.n;
+        let mut touched: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        for (old, new) in changed {
+            let (before, after) = (doc_terms(old), doc_terms(new));
+            for fi in 0..3 {
+                self.tokens[fi] = self.tokens[fi] + after[fi].len() as u64 - before[fi].len() as u64;
+                self.update_chars(new.num as u32, fi, &before[fi], &after[fi]);
+            }
+            touched.extend(before.into_iter().chain(after).flatten());
+            self.fragments.insert(new.num, fragment(new).into());
+        }
+        let mut scratch = Scratch::default();
+        let mut fresh = Vec::with_capacity(touched.len());
+        for term in &touched {
+            let mut infos = Vec::with_capacity(segs.len() * 3);
+            for seg in &segs {
+                for (fi, inv) in seg.inverted.iter().enumerate() {
+                    let t = tantivy::Term::from_field_text(fields[fi], term);
+                    infos.push(inv.get_term_info(&t).map_err(|e| format!("cannot read the term dictionary: {e}"))?);
+                }
+            }
+            fresh.push((term, encode_one(&segs, term, &infos, n, &mut scratch, None)?));
+        }
+        // Merge the fresh encodings into the sorted list: replaced, added or gone.
+        let old = std::mem::take(&mut self.terms);
+        let mut fresh = fresh.into_iter().peekable();
+        for e in old {
+            while fresh.peek().is_some_and(|(t, _)| t.as_str() < e.term.as_str()) {
+                if let Some((_, Some(added))) = fresh.next() {
+                    self.terms.push(added);
+                }
+            }
+            match fresh.peek() {
+                Some((t, _)) if t.as_str() == e.term.as_str() => {
+                    if let Some((_, Some(replaced))) = fresh.next() {
+                        self.terms.push(replaced);
+                    }
+                }
+                _ => self.terms.push(e),
+            }
+        }
+        self.terms.extend(fresh.filter_map(|(_, e)| e));
+        Ok(self.files(docs))
+    }
+
+    /// Puts doc `num` into or out of field `fi`'s set of each character its short terms held
+    /// before or hold now, and encodes those character keys again.
+    fn update_chars(&mut self, num: u32, fi: usize, before: &[String], after: &[String]) {
+        let han = |terms: &[String]| -> std::collections::BTreeSet<char> {
+            terms.iter().filter(|t| t.chars().count() <= 2).flat_map(|t| t.chars().filter(|c| is_han(*c))).collect()
+        };
+        let (was, is) = (han(before), han(after));
+        for c in was.union(&is) {
+            let sets = self.chars.entry(*c).or_default();
+            let set = &mut sets[fi];
+            match (set.binary_search(&num), is.contains(c)) {
+                (Ok(at), false) => {
+                    set.remove(at);
+                }
+                (Err(at), true) => set.insert(at, num),
+                _ => {}
+            }
+            if sets.iter().all(Vec::is_empty) {
+                self.chars.remove(c);
+                self.char_keys.remove(c);
+            } else {
+                self.char_keys.insert(*c, char_key(*c, sets, self.n));
+            }
+        }
+    }
+
+    /// Every file of the export: shards (compressing only those not made before), range
+    /// files, fragments, facets and the entry.
+    fn files(&mut self, docs: &[SearchDoc]) -> Files {
+        let all: Vec<&Encoded> = self.char_keys.values().chain(&self.terms).collect();
+        let cuts = partition(all.iter().map(|e| e.bytes.len()));
+        let keys: Vec<u64> = cuts.iter().map(|r| shard_key(&all[r.clone()])).collect();
+        let missing: Vec<usize> = (0..cuts.len()).filter(|i| !self.shards.contains_key(&keys[*i])).collect();
+        let made: Vec<(u64, Arc<[u8]>)> = {
+            use rayon::prelude::*;
+            missing.par_iter().map(|i| (keys[*i], gzip(&shard_bytes(&all[cuts[*i].clone()])).into())).collect()
+        };
+        for (key, gz) in made {
+            let name = format!("s/{:016x}.bin", fnv1a(&gz));
+            self.shards.insert(key, (name, gz));
+        }
+        let mut files = Files::new();
+        let mut shards = Vec::with_capacity(cuts.len());
+        for (r, key) in cuts.iter().zip(&keys) {
+            if let Some((name, gz)) = self.shards.get(key) {
+                shards.push((all[r.start].term.clone(), name.clone()));
+                files.push((format!("search/{name}"), gz.clone()));
+            }
+        }
+        let current: std::collections::HashSet<u64> = keys.into_iter().collect();
+        self.shards.retain(|k, _| current.contains(k));
+        let ranges = ranges(&shards, &mut files);
+        for (num, bytes) in &self.fragments {
+            files.push((format!("search/f/{num}.json"), bytes.clone()));
+        }
+        let facets = gzip(&facets(docs));
+        let facets_name = format!("facets.{:016x}.json", fnv1a(&facets));
+        files.push((format!("search/{facets_name}"), facets.into()));
+        let n = self.n;
+        let avg: Vec<f64> = self.tokens.iter().map(|t| if n == 0 { 0.0 } else { *t as f64 / n as f64 }).collect();
+        let entry = serde_json::json!({
+            "version": VERSION,
+            "docs": n,
+            "fields": FIELDS,
+            "tokens": self.tokens,
+            "avg_len": avg,
+            "k1": 1.2,
+            "b": 0.75,
+            "title_boost": super::query::TITLE_BOOST,
+            "ranges": ranges,
+            "fragment": "f/{num}.json",
+            "facets": facets_name,
+        });
+        files.push(("search/entry.json".to_string(), to_json(&entry).into()));
+        files
+    }
+}
+
+/// Cuts a sequence of encoded terms (given by their lengths) into shards of about
+/// [`SHARD_BYTES`]: a term goes into a new shard when it would overflow the current one,
+/// unless that shard is under a quarter full — a long posting list then joins it rather than
+/// leave a near-empty shard behind.
+fn partition(lens: impl Iterator<Item = usize>) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let (mut start, mut raw, mut end) = (0, 0, 0);
+    for (i, len) in lens.enumerate() {
+        if i > start && raw + len > SHARD_BYTES && raw >= SHARD_BYTES / 4 {
+            out.push(start..i);
+            (start, raw) = (i, 0);
+        }
+        raw += len;
+        end = i + 1;
+    }
+    if end > start {
+        out.push(start..end);
+    }
+    out
+}
+
+/// A key of a shard's contents: the hashes of its terms, in order.
+fn shard_key(terms: &[&Encoded]) -> u64 {
+    crate::cache::key(&terms.iter().map(|e| e.hash).collect::<Vec<_>>())
+}
+
+/// A shard's raw bytes: magic, term count, terms.
+fn shard_bytes(terms: &[&Encoded]) -> Vec<u8> {
+    let mut bytes = b"GZS1".to_vec();
+    varint(&mut bytes, terms.len() as u64);
+    for e in terms {
+        bytes.extend_from_slice(&e.bytes);
+    }
+    bytes
 }
 
 /// Groups the shard list into range files (pushed onto `files`); returns the entry's list of
 /// `[first_term, range_file]`.
-fn ranges(shards: &[(String, String)], files: &mut Vec<(String, Vec<u8>)>) -> Vec<(String, String)> {
+fn ranges(shards: &[(String, String)], files: &mut Files) -> Vec<(String, String)> {
     let per = (shards.len() as f64).sqrt().ceil().max(1.0) as usize;
     let mut out = Vec::new();
     for group in shards.chunks(per) {
         let gz = gzip(&to_json(&group));
         let name = format!("r/{:016x}.bin", fnv1a(&gz));
         out.push((group[0].0.clone(), name.clone()));
-        files.push((format!("search/{name}"), gz));
+        files.push((format!("search/{name}"), gz.into()));
     }
     out
 }
@@ -240,7 +457,7 @@ fn to_json(v: &impl serde::Serialize) -> Vec<u8> {
 }
 
 /// Output files as (path under the output folder, bytes).
-type Files = Vec<(String, Vec<u8>)>;
+pub type Files = Vec<(String, Arc<[u8]>)>;
 /// A term range `[lo, hi)`; `None` is open.
 type Bounds<'a> = (Option<&'a [u8]>, Option<&'a [u8]>);
 
@@ -249,6 +466,8 @@ struct Segment {
     inverted: Vec<Arc<InvertedIndexReader>>,
     norms: Vec<FieldNormReader>,
     num_of: Vec<u32>,
+    /// Which doc ids are live, when some were deleted (an index updated in place).
+    alive: Option<tantivy::fastfield::AliveBitSet>,
 }
 
 impl Segment {
@@ -262,14 +481,17 @@ impl Segment {
             inverted.push(seg.inverted_index(field).map_err(err)?);
             norms.push(seg.get_fieldnorms_reader(field).map_err(err)?);
         }
-        Ok(Segment { inverted, norms, num_of })
+        Ok(Segment { inverted, norms, num_of, alive: seg.alive_bitset().cloned() })
     }
 }
 
 /// Every doc number below `count` appears exactly once across the segments.
 fn check_numbers(segs: &[Segment], count: usize) -> Result<(), String> {
     let mut seen = vec![false; count];
-    for &num in segs.iter().flat_map(|s| &s.num_of) {
+    let live = segs.iter().flat_map(|s| {
+        s.num_of.iter().enumerate().filter(|(d, _)| s.alive.as_ref().is_none_or(|a| a.is_alive(*d as u32))).map(|x| x.1)
+    });
+    for &num in live {
         match seen.get_mut(num as usize) {
             Some(s) if !*s => *s = true,
             _ => return Err(format!("the search index has a bad or repeated doc number {num}")),
@@ -278,14 +500,15 @@ fn check_numbers(segs: &[Segment], count: usize) -> Result<(), String> {
     Ok(())
 }
 
-/// Term ranges exported in parallel. More ranges than cores, so a range full of long posting
+/// Term ranges encoded in parallel. More ranges than cores, so a range full of long posting
 /// lists does not leave the other core idle at the end.
 const PARTS: usize = 16;
 
-/// What one term range produced: its shards in order and, for character keys, the docs of
-/// its 1–2 character Han terms per character and field.
+/// What one term range produced: its encoded terms in order and, for character keys, the
+/// docs of its 1–2 character Han terms per character and field.
+#[derive(Default)]
 struct Part {
-    sink: TermSink,
+    terms: Vec<Encoded>,
     chars: BTreeMap<char, [CharDocs; 3]>,
 }
 
@@ -346,10 +569,9 @@ impl CharDocs {
     }
 }
 
-/// Exports every term: the dictionary is cut into [`PARTS`] ranges at evenly spaced terms,
-/// exported in parallel, and the character keys, collected on the way, go first. Only term
-/// order decides the cut, so the bytes do not depend on how tantivy split its segments.
-fn shards(segs: &[Segment], n: u64) -> Result<(Vec<(String, String)>, Files), String> {
+/// Encodes every term: the dictionary is cut into [`PARTS`] ranges at evenly spaced terms,
+/// encoded in parallel; the character keys' doc sets are collected on the way.
+fn encode_all(segs: &[Segment], n: u64) -> Result<(Vec<Encoded>, CharSets), String> {
     use rayon::prelude::*;
     let mut keys = Vec::new();
     merged_terms(segs, None, None, |key, _| {
@@ -362,10 +584,9 @@ fn shards(segs: &[Segment], n: u64) -> Result<(Vec<(String, String)>, Files), St
         .map(|i| (i.checked_sub(1).map(|j| cuts[j].as_slice()), cuts.get(i).map(Vec::as_slice)))
         .collect();
     let parts: Vec<Part> =
-        ranges.into_par_iter().map(|(lo, hi)| export_range(segs, lo, hi, n)).collect::<Result<_, _>>()?;
-
+        ranges.into_par_iter().map(|(lo, hi)| encode_range(segs, lo, hi, n)).collect::<Result<_, _>>()?;
     let mut chars: BTreeMap<char, [CharDocs; 3]> = BTreeMap::new();
-    let mut sinks = Vec::new();
+    let mut terms = Vec::new();
     for part in parts {
         for (c, per_field) in part.chars {
             let slot = chars.entry(c).or_default();
@@ -373,149 +594,94 @@ fn shards(segs: &[Segment], n: u64) -> Result<(Vec<(String, String)>, Files), St
                 all.union(docs, n);
             }
         }
-        sinks.push(part.sink);
+        terms.extend(part.terms);
     }
-    let entries: Vec<TermEntry> = chars.into_iter().collect::<Vec<_>>().into_par_iter().map(char_key).collect();
-    let mut sink = TermSink::default();
-    for e in &entries {
-        sink.push(e, n);
-    }
-    let mut out = sink.finish();
-    for part in sinks {
-        out.shards.extend(part.shards);
-        out.files.extend(part.files);
-    }
-    Ok((out.shards, out.files))
+    let chars = chars.into_iter().collect::<Vec<_>>().into_par_iter().map(|(c, f)| (c, f.map(CharDocs::into_sorted)));
+    Ok((terms, chars.collect::<Vec<_>>().into_iter().collect()))
 }
 
-/// The character key of `c` from the docs of its terms.
-fn char_key((c, per_field): (char, [CharDocs; 3])) -> TermEntry {
+/// The character key of `c`: per field, the docs of the 1–2 character terms holding it.
+fn char_key(c: char, per_field: &[Vec<u32>; 3], n: u64) -> Encoded {
     let mut e = TermEntry { term: format!("{CHAR_KEY}{c}"), ..Default::default() };
-    for (slot, set) in e.fields.iter_mut().zip(per_field) {
-        let docs = set.into_sorted();
+    for (slot, docs) in e.fields.iter_mut().zip(per_field) {
         if !docs.is_empty() {
-            *slot = Some(FieldPostings { docs, ..Default::default() });
+            *slot = Some(FieldPostings { docs: docs.clone(), ..Default::default() });
         }
     }
-    e
+    let mut bytes = Vec::new();
+    encode_term(&mut bytes, &e, n);
+    Encoded::new(e.term, bytes)
 }
 
-/// Exports the terms in `[lo, hi)`. Postings are encoded straight from tantivy's, through
-/// buffers reused from term to term: a vector per posting was a tenth of the export's time.
-fn export_range(segs: &[Segment], lo: Option<&[u8]>, hi: Option<&[u8]>, n: u64) -> Result<Part, String> {
-    let mut part = Part { sink: TermSink::default(), chars: BTreeMap::new() };
-    let mut list = Vec::new();
-    let mut flat = Vec::new();
-    let mut docs = Vec::new();
-    let mut norms = Vec::new();
-    let mut buf = Vec::new();
+/// Buffers reused from term to term: a vector per posting was a tenth of the export's time.
+#[derive(Default)]
+struct Scratch {
+    list: Vec<(u32, u8, usize, usize)>,
+    flat: Vec<u32>,
+    docs: Vec<u32>,
+    norms: Vec<u8>,
+}
+
+/// Encodes the terms in `[lo, hi)`, straight from tantivy's postings.
+fn encode_range(segs: &[Segment], lo: Option<&[u8]>, hi: Option<&[u8]>, n: u64) -> Result<Part, String> {
+    let mut part = Part::default();
+    let mut scratch = Scratch::default();
     merged_terms(segs, lo, hi, |key, infos| {
         let term =
             std::str::from_utf8(key).map_err(|_| "the search index holds a term that is not UTF-8".to_string())?;
-        // A single Han character as a query matches every 1–2 character term holding it.
-        let mut han: Vec<char> = Vec::new();
-        if term.chars().count() <= 2 {
-            han = term.chars().filter(|c| is_han(*c)).collect();
-            han.dedup();
+        if let Some(e) = encode_one(segs, term, infos, n, &mut scratch, Some(&mut part.chars))? {
+            part.terms.push(e);
         }
-        buf.clear();
-        let mask_at = encode_head(&mut buf, term);
-        for fi in 0..3 {
-            list.clear();
-            flat.clear();
-            for (seg, info) in segs.iter().zip(infos.iter().skip(fi).step_by(3)) {
-                if let Some(info) = info {
-                    read_postings(seg, fi, info, &mut list, &mut flat)?;
-                }
-            }
-            if list.is_empty() {
-                continue;
-            }
-            list.sort_unstable_by_key(|p| p.0);
-            docs.clear();
-            norms.clear();
-            docs.extend(list.iter().map(|p| p.0));
-            norms.extend(list.iter().map(|p| p.1));
-            let positions = list.iter().map(|&(_, _, from, len)| &flat[from..from + len]);
-            buf[mask_at] |= 1 << fi;
-            encode_field(&mut buf, n, &docs, Some((idf(docs.len() as u64, n), &norms, positions)));
-            for c in &han {
-                part.chars.entry(*c).or_default()[fi].add(&docs, n);
-            }
-        }
-        part.sink.push_encoded(term, &buf);
         Ok(())
     })?;
-    part.sink = part.sink.finish();
     Ok(part)
 }
 
-/// Cuts encoded terms into shards of about [`SHARD_BYTES`] as they arrive. Finished shards
-/// are compressed in parallel batches: gzip was the largest single cost of the
-/// search stage, and the other core sat idle.
-#[derive(Default)]
-struct TermSink {
-    files: Vec<(String, Vec<u8>)>,
-    shards: Vec<(String, String)>,
-    pending: Vec<(String, Vec<u8>)>,
-    raw: Vec<u8>,
-    count: u64,
-    first: String,
-}
-
-/// Shards compressed together; bounds the raw bytes held at once (~0.5 MB).
-const BATCH: usize = 64;
-
-impl TermSink {
-    fn push(&mut self, e: &TermEntry, n: u64) {
-        let mut buf = Vec::new();
-        encode_term(&mut buf, e, n);
-        self.push_encoded(&e.term, &buf);
+/// Encodes one term from its term info in each (segment, field) (index `segment * 3 +
+/// field`), skipping deleted documents; `None` when no live document has it. With `chars`,
+/// adds the term's docs to the sets of the Han characters of a 1–2 character term.
+fn encode_one(
+    segs: &[Segment],
+    term: &str,
+    infos: &[Option<TermInfo>],
+    n: u64,
+    s: &mut Scratch,
+    mut chars: Option<&mut BTreeMap<char, [CharDocs; 3]>>,
+) -> Result<Option<Encoded>, String> {
+    // A single Han character as a query matches every 1–2 character term holding it.
+    let mut han: Vec<char> = Vec::new();
+    if chars.is_some() && term.chars().count() <= 2 {
+        han = term.chars().filter(|c| is_han(*c)).collect();
+        han.dedup();
     }
-
-    fn push_encoded(&mut self, term: &str, buf: &[u8]) {
-        // A shard under a quarter full takes the next term even when that overflows it, so a
-        // long posting list does not leave a near-empty shard behind it.
-        if self.count > 0 && self.raw.len() + buf.len() > SHARD_BYTES && self.raw.len() >= SHARD_BYTES / 4 {
-            self.flush();
+    let mut buf = Vec::new();
+    let mask_at = encode_head(&mut buf, term);
+    for fi in 0..3 {
+        s.list.clear();
+        s.flat.clear();
+        for (seg, info) in segs.iter().zip(infos.iter().skip(fi).step_by(3)) {
+            if let Some(info) = info {
+                read_postings(seg, fi, info, &mut s.list, &mut s.flat)?;
+            }
         }
-        if self.count == 0 {
-            self.first = term.to_string();
+        if s.list.is_empty() {
+            continue;
         }
-        self.raw.extend_from_slice(buf);
-        self.count += 1;
-    }
-
-    fn flush(&mut self) {
-        if self.count == 0 {
-            return;
-        }
-        let mut bytes = b"GZS1".to_vec();
-        varint(&mut bytes, self.count);
-        bytes.append(&mut self.raw);
-        self.pending.push((std::mem::take(&mut self.first), bytes));
-        self.count = 0;
-        if self.pending.len() >= BATCH {
-            self.compress();
+        s.list.sort_unstable_by_key(|p| p.0);
+        s.docs.clear();
+        s.norms.clear();
+        s.docs.extend(s.list.iter().map(|p| p.0));
+        s.norms.extend(s.list.iter().map(|p| p.1));
+        let positions = s.list.iter().map(|&(_, _, from, len)| &s.flat[from..from + len]);
+        buf[mask_at] |= 1 << fi;
+        encode_field(&mut buf, n, &s.docs, Some((idf(s.docs.len() as u64, n), &s.norms, positions)));
+        if let Some(chars) = chars.as_deref_mut() {
+            for c in &han {
+                chars.entry(*c).or_default()[fi].add(&s.docs, n);
+            }
         }
     }
-
-    fn compress(&mut self) {
-        use rayon::prelude::*;
-        let done: Vec<(String, Vec<u8>)> =
-            std::mem::take(&mut self.pending).into_par_iter().map(|(first, raw)| (first, gzip(&raw))).collect();
-        for (first, gz) in done {
-            let name = format!("s/{:016x}.bin", fnv1a(&gz));
-            self.shards.push((first, name.clone()));
-            self.files.push((format!("search/{name}"), gz));
-        }
-    }
-
-    fn finish(mut self) -> Self {
-        self.flush();
-        self.compress();
-        self
-    }
+    Ok((buf[mask_at] != 0).then(|| Encoded::new(term.to_string(), buf)))
 }
 
 /// Calls `f` for every term in `[lo, hi)` of the three fields of every segment, in byte
@@ -578,6 +744,10 @@ fn read_postings(
         .map_err(|e| format!("cannot read postings: {e}"))?;
     let mut doc = postings.doc();
     while doc != TERMINATED {
+        if seg.alive.as_ref().is_some_and(|a| !a.is_alive(doc)) {
+            doc = postings.advance();
+            continue;
+        }
         let from = flat.len();
         postings.append_positions_with_offset(0, flat);
         out.push((seg.num_of[doc as usize], seg.norms[fi].fieldnorm_id(doc), from, flat.len() - from));

@@ -171,22 +171,27 @@ fn fill(dir: &Path, docs: &[SearchDoc]) -> tantivy::Result<()> {
     // read any number of segments) and 30 MB of arena per thread.
     let mut writer: IndexWriter = index.writer_with_num_threads(2, 60_000_000)?;
     for d in docs {
-        let mut document = doc!(
-            f.num => d.num,
-            f.url => d.url.as_str(),
-            f.title => d.title.as_str(),
-            f.body => d.body.as_str(),
-            f.section => d.section.as_str(),
-            f.date => d.date,
-        );
-        for t in &d.tags {
-            document.add_text(f.tags, t);
-        }
-        writer.add_document(document)?;
+        writer.add_document(document(&f, d))?;
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
     Ok(())
+}
+
+/// The tantivy document of `d`.
+pub fn document(f: &Fields, d: &SearchDoc) -> TantivyDocument {
+    let mut document = doc!(
+        f.num => d.num,
+        f.url => d.url.as_str(),
+        f.title => d.title.as_str(),
+        f.body => d.body.as_str(),
+        f.section => d.section.as_str(),
+        f.date => d.date,
+    );
+    for t in &d.tags {
+        document.add_text(f.tags, t);
+    }
+    document
 }
 
 /// Opens the index in `dir`.

@@ -3,5 +3,6 @@
 
 pub mod export;
 pub mod index;
+pub mod live;
 pub mod query;
 pub mod tokenize;

@@ -120,12 +120,14 @@ pub struct Session {
     req: Request,
     search_dir: PathBuf,
     last: Option<crate::patch::Last>,
+    /// The search index of the last good build, open for in-place updates.
+    search: Option<crate::search::live::Live>,
 }
 
 impl Session {
     /// A session for `req`, keeping its search index in `search_dir`.
     pub fn new(req: Request, search_dir: PathBuf) -> Session {
-        Session { req, search_dir, last: None }
+        Session { req, search_dir, last: None, search: None }
     }
 
     /// The site root.
@@ -153,7 +155,7 @@ impl Session {
             let pages = Arc::new(p.output);
             shared.swap(Snapshot { pages: pages.clone(), search: previous.search.clone(), diagnostics: Vec::new() });
             let _ = shared.reload.send("reload");
-            self.refresh_search(shared, pages);
+            self.update_search(shared, pages);
             return;
         }
         self.last = None;
@@ -180,11 +182,58 @@ impl Session {
         self.refresh_search(shared, pages);
     }
 
+    /// Updates the search index in place after a patch; exports from scratch when that
+    /// cannot be done.
+    fn update_search(&mut self, shared: &Shared, pages: Arc<crate::output::Output>) {
+        let (Some(live), Some(last)) = (self.search.as_mut(), &self.last) else {
+            return self.refresh_search(shared, pages);
+        };
+        let start = std::time::Instant::now();
+        match live.update(&last.site) {
+            Some(Ok(files)) => {
+                let files = files.into_iter().map(|(path, bytes)| (path, crate::output::Body::Shared(bytes)));
+                self.swap_search(shared, pages, files.collect(), Vec::new());
+                eprintln!("updated the search index in {} ms", start.elapsed().as_millis());
+            }
+            Some(Err(e)) => {
+                eprintln!("warning: {e}; building the search index again");
+                self.refresh_search(shared, pages);
+            }
+            None => self.refresh_search(shared, pages),
+        }
+    }
+
     /// Builds the search index of the last good build and swaps it in beside `pages`.
-    fn refresh_search(&self, shared: &Shared, pages: Arc<crate::output::Output>) {
+    fn refresh_search(&mut self, shared: &Shared, pages: Arc<crate::output::Output>) {
+        // The open index is about to be replaced.
+        self.search = None;
         let Some(last) = &self.last else { return };
-        let pipeline::SearchStage { files, index, mut diagnostics } =
+        let pipeline::SearchStage { files, index, mut diagnostics, kept } =
             pipeline::search_in_memory(&self.search_dir, &last.config, &last.site);
+        if let Some((dir, tmp)) = index {
+            if diagnostics.is_empty() {
+                if let Err(e) = crate::search::index::install(&dir, &tmp) {
+                    diagnostics.push(crate::diagnostics::Diagnostic::warning(e));
+                } else if let Some((state, docs)) = kept {
+                    match crate::search::live::Live::open(&dir, docs, state) {
+                        Ok(live) => self.search = Some(live),
+                        Err(e) => eprintln!("warning: {e}; each edit will rebuild the search index"),
+                    }
+                }
+            } else {
+                crate::search::index::discard(&tmp);
+            }
+        }
+        self.swap_search(shared, pages, files, diagnostics);
+    }
+
+    fn swap_search(
+        &self,
+        shared: &Shared,
+        pages: Arc<crate::output::Output>,
+        files: Vec<(String, crate::output::Body)>,
+        mut diagnostics: Vec<crate::diagnostics::Diagnostic>,
+    ) {
         let mut search = crate::output::Output::default();
         for (path, body) in files {
             if pages.files.contains_key(&path) {
@@ -193,15 +242,6 @@ impl Session {
                 )));
             } else if let Err(d) = search.add(path, body, "search index") {
                 diagnostics.push(d);
-            }
-        }
-        if let Some((dir, tmp)) = index {
-            if diagnostics.is_empty() {
-                if let Err(e) = crate::search::index::install(&dir, &tmp) {
-                    diagnostics.push(crate::diagnostics::Diagnostic::warning(e));
-                }
-            } else {
-                crate::search::index::discard(&tmp);
             }
         }
         for d in &diagnostics {
