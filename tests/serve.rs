@@ -316,6 +316,13 @@ fn after_edits_the_served_site_equals_a_clean_build() {
     )
     .expect("retag");
     s.wait_for("/news/third/", "the new tag", |r| r.body.contains("安全生产"));
+    // Last, a body-only edit: patched into the pages, the search index updated in place.
+    std::fs::write(
+        site.path("content/news/2024-05-23-third.md"),
+        "---\ntitle: 第三篇\ndate: 2024-05-23\ntags: [安全生产]\n---\n第三篇改过的正文，鼹鼠。\n",
+    )
+    .expect("body edit");
+    s.wait_for("/news/third/", "the body edit", |r| r.body.contains("鼹鼠"));
 
     let out = site.path("clean");
     let built = site.run(&["build", "--drafts", "--base-url", &s.url(), "--output", out.to_str().expect("utf-8")]);
