@@ -298,6 +298,33 @@ fn a_failed_first_build_still_serves_the_errors_and_a_fix_clears_them() {
 }
 
 #[test]
+fn a_checkout_of_300_articles_costs_at_most_two_rebuilds() {
+    let site = site();
+    let s = Server::start(site.root());
+    let (status, socket) = s.websocket(s.url().trim_end_matches('/'));
+    let mut socket = socket.unwrap_or_else(|| panic!("live reload: {status}"));
+    // As fast as `git checkout` writes them.
+    for n in 0..300 {
+        let text = article(&format!("检出{n}"), &format!("第{n}篇检出的文章。"));
+        std::fs::write(site.path(&format!("content/news/2024-06-01-c{n}.md")), text).expect("write");
+    }
+    s.wait_for("/news/c299/", "the last article", |r| r.status == 200);
+    s.wait_for("/news/c0/", "the first article", |r| r.status == 200);
+    // Every rebuild sends one "reload"; count them until the server has been quiet for 3 s.
+    socket.set_read_timeout(Some(Duration::from_secs(3))).expect("timeout");
+    let mut reloads = 0;
+    let mut frame = [0u8; 8];
+    while socket.read_exact(&mut frame).is_ok() {
+        match &frame {
+            b"\x81\x06reload" => reloads += 1,
+            b"\x81\x06search" => {}
+            other => panic!("unexpected frame {other:?}"),
+        }
+    }
+    assert!((1..=2).contains(&reloads), "{reloads} rebuilds for one checkout");
+}
+
+#[test]
 fn after_edits_the_served_site_equals_a_clean_build() {
     let site = site();
     let s = Server::start(site.root());

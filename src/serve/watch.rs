@@ -11,8 +11,13 @@ use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Duration;
 
-/// Quiet time before a burst of events counts as one change.
-const DEBOUNCE: Duration = Duration::from_millis(30);
+/// Quiet time on one path before its events count as one change.
+const DEBOUNCE: Duration = Duration::from_millis(10);
+/// Quiet time across all paths before a rebuild starts: the debouncer hands a burst such as a
+/// checkout over in many small batches as its files go quiet one by one.
+const SETTLE: Duration = Duration::from_millis(20);
+/// Longest a rebuild waits for a burst to end.
+const SETTLE_MAX: Duration = Duration::from_millis(1000);
 /// Poll interval when the system watcher is unavailable.
 const POLL: Duration = Duration::from_millis(500);
 
@@ -150,7 +155,9 @@ fn watch_all(root: &Path, mut watch: impl FnMut(&Path, RecursiveMode) -> notify:
 /// Owns the watcher: a source folder created (or replaced) after the start is watched anew.
 fn rebuild_loop(mut session: Session, shared: &Shared, rx: &mpsc::Receiver<Vec<PathBuf>>, mut watcher: Watcher) {
     while let Ok(mut paths) = rx.recv() {
-        while let Ok(more) = rx.try_recv() {
+        let deadline = std::time::Instant::now() + SETTLE_MAX;
+        while let Ok(more) = rx.recv_timeout(SETTLE.min(deadline.saturating_duration_since(std::time::Instant::now())))
+        {
             paths.extend(more);
         }
         for p in paths.iter().filter(|p| p.parent() == Some(session.root()) && p.is_dir()) {
