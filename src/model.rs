@@ -359,6 +359,9 @@ pub fn rebody(site: &Site, config: &Config, opts: &BuildOptions, src: &Source) -
     if !collect_terms(&mut page, &src.text, config).is_empty() {
         return None;
     }
+    // Set after the model from the section tree (a folder without `_index.md`, or `section:`),
+    // which depends only on the path and front matter compared below.
+    page.section = site.pages[i].section.clone();
     page.assets = site.pages[i].assets.clone();
     (outside_body(&page) == outside_body(&site.pages[i])).then_some((i, page))
 }

@@ -36,6 +36,14 @@ fn site() -> common::Site {
         "content/kb/hotline.md",
         &article("12351热线", "2024-04-01", "工会", "职工服务热线。见[新闻](@/news/2024-05-11-a1.md)。"),
     )
+    .file(
+        "content/news/2024/2024-05-02-deeper.md",
+        &article("文件夹里的", "2024-05-02", "工会", "没有 _index.md 的文件夹。"),
+    )
+    .file(
+        "content/misc/2024-05-03-moved.md",
+        "---\ntitle: 指定栏目\ndate: 2024-05-03\nsection: kb\n---\n用 section 指定栏目。\n",
+    )
     .file("content/news/2024-05-30-draft.md", "---\ntitle: 草稿\ndate: 2024-05-30\ndraft: true\n---\n草稿正文。\n")
 }
 
@@ -123,6 +131,24 @@ fn several_bodies_in_one_change_are_patched_together() {
     let changed = ["content/news/2024-05-11-a1.md", "content/kb/hotline.md", "content/news/2024-05-11-a1.md"];
     let p = try_patch(&site, &mut last, &out, &changed).expect("patched");
     assert_eq!(p.pages.len(), 2);
+    assert_same_as_full_build(&site, &p.output);
+}
+
+#[test]
+fn pages_whose_section_is_not_their_folder_are_patched_too() {
+    let site = site();
+    let (mut last, out) = first_build(&site);
+    edit(
+        &site,
+        "content/news/2024/2024-05-02-deeper.md",
+        "没有 _index.md 的文件夹。",
+        "改过：没有 _index.md 的文件夹。",
+    );
+    let p = try_patch(&site, &mut last, &out, &["content/news/2024/2024-05-02-deeper.md"])
+        .expect("a folder without _index.md");
+    assert_same_as_full_build(&site, &p.output);
+    edit(&site, "content/misc/2024-05-03-moved.md", "用 section 指定栏目。", "改过：用 section 指定栏目。");
+    let p = try_patch(&site, &mut last, &p.output, &["content/misc/2024-05-03-moved.md"]).expect("`section:`");
     assert_same_as_full_build(&site, &p.output);
 }
 

@@ -179,7 +179,14 @@ pub fn export_state(dir: &Path, docs: &[SearchDoc]) -> Result<(Files, State), St
 /// The tokens of a document's title, body and tags, as the index splits them.
 fn doc_terms(d: &SearchDoc) -> [Vec<String>; 3] {
     use super::tokenize::tokenize;
-    [tokenize(&d.title), tokenize(&d.body), d.tags.iter().flat_map(|t| tokenize(t)).collect()]
+    // tantivy drops tokens longer than it can store; they count in neither the postings nor
+    // the token totals.
+    let kept = |ts: Vec<String>| ts.into_iter().filter(|t| t.len() <= tantivy::tokenizer::MAX_TOKEN_LEN);
+    [
+        kept(tokenize(&d.title)).collect(),
+        kept(tokenize(&d.body)).collect(),
+        d.tags.iter().flat_map(|t| kept(tokenize(t))).collect(),
+    ]
 }
 
 /// The segments of `searcher`, checked to hold each doc number below `count` exactly once

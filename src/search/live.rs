@@ -35,6 +35,13 @@ impl Live {
         Ok(Live { writer, reader, fields, docs, state })
     }
 
+    /// Stops writing, waiting for background merges, so the folder can be replaced.
+    pub fn close(self) {
+        if let Err(e) = self.writer.wait_merging_threads() {
+            eprintln!("warning: the search index was still merging: {e}");
+        }
+    }
+
     /// The index folder's documents and the export updated to `site`, whose pages differ from
     /// the last export's at most in their bodies. `None` when more than bodies changed: the
     /// caller exports from scratch.

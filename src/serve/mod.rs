@@ -205,8 +205,10 @@ impl Session {
 
     /// Builds the search index of the last good build and swaps it in beside `pages`.
     fn refresh_search(&mut self, shared: &Shared, pages: Arc<crate::output::Output>) {
-        // The open index is about to be replaced.
-        self.search = None;
+        // The open index is about to be replaced: its merges must not write into it then.
+        if let Some(live) = self.search.take() {
+            live.close();
+        }
         let Some(last) = &self.last else { return };
         let pipeline::SearchStage { files, index, mut diagnostics, kept } =
             pipeline::search_in_memory(&self.search_dir, &last.config, &last.site);
