@@ -369,7 +369,8 @@ pub fn render_all(
 
 /// Renders again, after the bodies of `pages` changed (and nothing else), each of those
 /// pages and every file that lists one whose list view (summary, reading time …) changed.
-/// `site` is the site of the build that made `kept`, with those pages replaced.
+/// `site` is the site of the build that made `kept`, with those pages replaced. An error
+/// (the first) means the caller should run a full build, which reports them all.
 pub fn rerender(
     kept: &mut Kept,
     site: &Site,
@@ -377,7 +378,7 @@ pub fn rerender(
     tera: &Tera,
     theme: &Theme,
     pages: &[usize],
-) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
+) -> Result<Vec<Rendered>, Diagnostic> {
     let mut todo = Vec::new();
     for &i in pages {
         let view = views::page_view(site, config, &kept.prep.base_path, &site.pages[i]);
@@ -390,16 +391,7 @@ pub fn rerender(
     todo.sort_unstable();
     todo.dedup();
     let shared = Shared::new(site, config, tera, theme, &kept.prep);
-    let results: Vec<Result<Rendered, Diagnostic>> = todo.par_iter().map(|j| shared.run(&kept.jobs[*j])).collect();
-    let mut files = Vec::with_capacity(results.len());
-    let mut diagnostics = Vec::new();
-    for r in results {
-        match r {
-            Ok(f) => files.push(f),
-            Err(d) => diagnostics.push(d),
-        }
-    }
-    if diagnostics.is_empty() { Ok(files) } else { Err(diagnostics) }
+    todo.par_iter().map(|j| shared.run(&kept.jobs[*j])).collect()
 }
 
 /// Page views and `site` values for one render.
