@@ -228,8 +228,15 @@ impl Config {
                     .at_source(locate("base_url"), text)
                     .hint("for example `base_url: https://example.org/` or `https://example.org/bulletin/`"),
             );
-        } else if !self.base_url.ends_with('/') {
-            self.base_url.push('/');
+        } else {
+            if !self.base_url.ends_with('/') {
+                self.base_url.push('/');
+            }
+            // Page URLs are `base_path` + an encoded path: a base path written in Chinese
+            // (`https://example.org/劳动/`) is encoded the same way, so every link, feed and
+            // sitemap URL is plain ASCII; one written already encoded stays as it is.
+            let encoded = crate::paths::encode_path(&crate::paths::decode_path(&self.base_path()));
+            self.base_url = format!("{}{encoded}", self.origin());
         }
         if parse_offset(&self.timezone).is_none() {
             errors.push(
@@ -322,6 +329,9 @@ mod tests {
         assert_eq!(c.base_path(), "/bulletin/");
         assert_eq!(c.origin(), "https://example.org");
         assert_eq!(config("http://a.b").base_path(), "/");
+        let chinese = config("https://example.org/劳动 资讯/");
+        assert_eq!(chinese.base_path(), "/%E5%8A%B3%E5%8A%A8%20%E8%B5%84%E8%AE%AF/");
+        assert_eq!(config("https://example.org/%E5%8A%B3%E5%8A%A8/").base_path(), "/%E5%8A%B3%E5%8A%A8/");
     }
 
     #[test]

@@ -4,90 +4,22 @@
 //   cargo build --release && npm ci && node --test tests/browser/
 //
 // GAZETTE_BROWSER_SITE=<dir> uses an already built sample site instead of building one;
-// GAZETTE_CHROMIUM=<path> picks another browser binary (default /usr/bin/chromium).
+// GAZETTE_CHROMIUM=<path> picks another browser binary (see tests/support/browser.mjs).
 // Without chromium the tests are skipped with a message, unless CI is set: then they fail.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { launch, serveStatic as serve, skipBrowser } from '../support/browser.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const chromiumPath = process.env.GAZETTE_CHROMIUM || '/usr/bin/chromium';
-const haveChromium = existsSync(chromiumPath);
-const inCI = Boolean(process.env.CI) && process.env.CI !== 'false' && process.env.CI !== '0';
-const skip = !haveChromium && !inCI ? `no browser at ${chromiumPath} (apt-get install chromium); set CI=true to require it` : false;
+const skip = skipBrowser;
 if (skip) console.log(`skipping the browser tests: ${skip}`);
-
-const LAUNCH_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/json',
-  '.xml': 'application/xml',
-  '.svg': 'image/svg+xml',
-  '.txt': 'text/plain; charset=utf-8',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.webp': 'image/webp',
-  // Gzip'd shards are sent as plain bytes with no Content-Encoding: the client decodes them.
-  '.bin': 'application/octet-stream',
-  '.gz': 'application/octet-stream',
-};
-
-/** A static server for `root` mounted at `prefix` (e.g. `/bulletin/`) on 127.0.0.1, port 0. */
-async function serve(root, prefix = '/') {
-  const server = createServer(async (req, res) => {
-    try {
-      const { pathname } = new URL(req.url, 'http://127.0.0.1');
-      if (!pathname.startsWith(prefix)) return send(res, 404, 'text/plain', 'not found');
-      const rel = decodeURIComponent(pathname.slice(prefix.length));
-      let file = resolve(root, `.${sep}${rel}`);
-      if (file !== root && !file.startsWith(root + sep)) return send(res, 403, 'text/plain', 'forbidden');
-      let info = await stat(file).catch(() => null);
-      if (info?.isDirectory()) {
-        if (!pathname.endsWith('/')) {
-          res.writeHead(301, { Location: `${pathname}/` });
-          return res.end();
-        }
-        file = join(file, 'index.html');
-        info = await stat(file).catch(() => null);
-      }
-      if (!info?.isFile()) {
-        const page = await readFile(join(root, '404.html')).catch(() => 'not found');
-        return send(res, 404, TYPES['.html'], page);
-      }
-      send(res, 200, TYPES[extname(file)] ?? 'application/octet-stream', await readFile(file));
-    } catch (err) {
-      send(res, 500, 'text/plain', String(err));
-    }
-  });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  return { server, origin, url: (path = '') => `${origin}${prefix}${path}` };
-}
-
-function send(res, status, type, body) {
-  res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
-  res.end(body);
-}
 
 function gazette() {
   const bin = join(repo, 'target', 'release', 'gazette');
@@ -139,7 +71,6 @@ let fixture;
 
 before(async () => {
   if (skip) return;
-  const { chromium } = await import('playwright-core');
   work = await mkdtemp(join(tmpdir(), 'gazette-browser-'));
   let sampleDir = process.env.GAZETTE_BROWSER_SITE;
   if (!sampleDir) {
@@ -151,7 +82,7 @@ before(async () => {
   await writeFixture(fixtureSrc);
   build(fixtureSrc, join(work, 'fixture'));
   fixture = await serve(join(work, 'fixture'), '/bulletin/');
-  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: LAUNCH_ARGS });
+  browser = await launch();
 });
 
 after(async () => {

@@ -9,12 +9,10 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { launch, skipBrowser } from '../support/browser.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const chromiumPath = process.env.GAZETTE_CHROMIUM || '/usr/bin/chromium';
-const inCI = Boolean(process.env.CI) && process.env.CI !== 'false' && process.env.CI !== '0';
-const skip = !existsSync(chromiumPath) && !inCI ? `no browser at ${chromiumPath}` : false;
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
+const skip = skipBrowser;
 const DEADLINE = 20_000;
 
 const article = (title, body) => `---\ntitle: ${title}\ndate: 2024-05-20\ntags: [工会]\n---\n\n${body}\n`;
@@ -55,8 +53,7 @@ before(async () => {
       }
     });
   });
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: LAUNCH_ARGS });
+  browser = await launch();
 });
 
 after(async () => {

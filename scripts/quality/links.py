@@ -1,0 +1,131 @@
+"""Links gate: every local href/src/srcset in the built site reaches a file in the output.
+
+Checks HTML pages (links, images, scripts, styles, canonical and og:image URLs, fragments
+against the ids of their target page), stylesheets (`url(…)`), feeds and the sitemap (their
+links back into the site) and robots.txt. Root-relative and same-origin links must stay under
+the base path, so a site built for a sub-path does not link out of it.
+
+    python links.py PUBLIC_DIR BASE_URL SITE_ROOT
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from built_site import Findings, Site, main_args
+
+# Attributes that hold one URL, per element.
+URL_ATTRS = {
+    "a": ["href"],
+    "area": ["href"],
+    "link": ["href"],
+    "img": ["src"],
+    "script": ["src"],
+    "iframe": ["src"],
+    "embed": ["src"],
+    "audio": ["src"],
+    "video": ["src", "poster"],
+    "source": ["src"],
+    "track": ["src"],
+    "input": ["src"],
+    "form": ["action"],
+    "object": ["data"],
+}
+META_URLS = {"og:image", "og:url", "og:audio", "og:video", "twitter:image"}
+CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
+
+
+def srcset_urls(value: str) -> list[str]:
+    return [c.strip().split()[0] for c in value.split(",") if c.strip()]
+
+
+def page_links(site: Site, file: Path) -> list[str]:
+    doc = site.doc(file)
+    urls: list[str] = []
+    for el in doc.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for attr in URL_ATTRS.get(el.tag, []):
+            if el.get(attr) is not None:
+                urls.append(el.get(attr))
+        if el.get("srcset"):
+            urls.extend(srcset_urls(el.get("srcset")))
+        if el.tag == "meta" and (el.get("property") or el.get("name")) in META_URLS and el.get("content"):
+            urls.append(el.get("content"))
+        if el.tag == "style" and el.text:
+            urls.extend(m.group(2) for m in CSS_URL.finditer(el.text))
+        if el.get("style"):
+            urls.extend(m.group(2) for m in CSS_URL.finditer(el.get("style")))
+    return urls
+
+
+def xml_links(file: Path) -> list[str]:
+    root = ET.parse(file).getroot()
+    urls = []
+    for el in root.iter():
+        tag = el.tag.rsplit("}", 1)[-1]
+        if tag == "link" and el.get("href"):
+            urls.append(el.get("href"))
+        elif tag == "loc" and el.text:
+            urls.append(el.text.strip())
+    return urls
+
+
+def check(site: Site, findings: Findings, where: str, base: str, url: str) -> bool:
+    """Checks one link; returns True when it was local (and so counted)."""
+    if not url.strip():
+        findings.fail(f"{where}: an empty link")
+        return True
+    if not site.is_local(url):
+        return False
+    if url.startswith("#") and len(url) == 1:
+        findings.fail(f"{where}: href=\"#\" goes nowhere")
+        return True
+    target, fragment, problem = site.resolve(url, base)
+    if problem:
+        findings.fail(f"{where}: {url} → {problem}")
+    elif fragment and target.suffix == ".html" and fragment not in site.ids(target):
+        findings.fail(f"{where}: {url} → no id \"{fragment}\" on {site.rel(target)}")
+    return True
+
+
+def main(argv: list[str]) -> int:
+    public, base_url, _root = main_args(argv)
+    site = Site(public, base_url)
+    findings = Findings(f"links ({site.base_path})")
+    count = 0
+    for file in site.html_files:
+        base = site.url_of(file)
+        base_el = site.doc(file).find(".//base")
+        if base_el is not None and base_el.get("href"):
+            base = base_el.get("href")
+        for url in page_links(site, file):
+            count += check(site, findings, site.name(file), base, url)
+    for file in sorted(public.rglob("*.css")):
+        base = site.url_of(file)
+        for m in CSS_URL.finditer(file.read_text(encoding="utf-8")):
+            count += check(site, findings, site.rel(file), base, m.group(2))
+    for file in sorted(public.rglob("*.xml")):
+        try:
+            urls = xml_links(file)
+        except ET.ParseError as e:
+            findings.fail(f"{site.rel(file)}: not well-formed XML: {e}")
+            continue
+        for url in urls:
+            if not site.is_local(url):
+                findings.fail(f"{site.rel(file)}: {url} is not on the site's origin {site.origin}")
+                continue
+            count += check(site, findings, site.rel(file), site.url_of(file), url)
+    robots = public / "robots.txt"
+    if robots.is_file():
+        for line in robots.read_text(encoding="utf-8").splitlines():
+            if line.lower().startswith("sitemap:"):
+                count += check(site, findings, "robots.txt", site.base_url, line.split(":", 1)[1].strip())
+    return findings.finish(f"{count} local links in {len(site.html_files)} pages, stylesheets, feeds and the sitemap")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
