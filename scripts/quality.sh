@@ -14,6 +14,9 @@
 #   links    every local href/src/srcset/url() reaches a file, at the root and at the sub-path
 #   smoke    chromium: home → article → tag → search 技能培训 → first result, at both
 #            builds, with no console message and no failed request; screenshots
+#   gates-can-fail  breaks a copy of the output six ways (unclosed tag, image without alt,
+#            malformed feed date, broken link, page missing from the sitemap, missing
+#            script) and requires the matching gate to fail naming the page
 # Exit status 1 when any gate found something, 2 when a tool is missing.
 #
 # Needs java, xmllint (libxml2-utils), chromium, node and python3; `.ci/run` installs them.
@@ -21,6 +24,7 @@
 # `npm ci` when node_modules lacks a package. Reports and screenshots go to .quality/
 # (git-ignored): report/<gate>.txt, screenshots/<build>-<page>-<width>.png.
 set -uo pipefail
+export PYTHONDONTWRITEBYTECODE=1
 repo=$(cd "$(dirname "$0")/.." && pwd)
 root=$repo
 while [ $# -gt 0 ]; do
@@ -105,6 +109,7 @@ gate links "$py" links.py "$work/root" "$base" "$root"
 gate links-subpath "$py" links.py "$work/sub" "$sub" "$root"
 gate smoke node smoke.mjs "$work/root" "$base_prefix" "$work/pages-root.json" "$out/screenshots" root
 gate smoke-subpath node smoke.mjs "$work/sub" "$sub_prefix" "$work/pages-sub.json" "$out/screenshots" subpath
+gate gates-can-fail "$py" breakage.py "$work/root" "$base" "$root" "$work/drafts" "$work/pages-root.json" "$vnu"
 
 echo "== quality gates"
 printf '%s\n' "${results[@]}"

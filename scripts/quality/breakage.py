@@ -1,0 +1,124 @@
+"""Proves the gates can fail: breaks a copy of the built site one way at a time, runs the gate
+that should catch it, and fails unless that gate exits 1 naming the broken page or feed.
+
+A gate that passes anything would pass the real site too, so this runs with the gates.
+
+    python breakage.py PUBLIC_DIR BASE_URL SITE_ROOT DRAFTS_DIR PAGES_JSON VNU_JAR
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+from built_site import Findings, Site
+
+HERE = Path(__file__).parent
+
+
+def insert_into_main(file: Path, markup: str) -> None:
+    """Puts `markup` at the start of the page's <main> element."""
+    text = file.read_text(encoding="utf-8")
+    new = re.sub(r"(<main\b[^>]*>)", lambda m: m.group(1) + markup, text, count=1)
+    assert new != text, f"no <main> in {file}"
+    file.write_text(new, encoding="utf-8")
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 7:
+        sys.exit(f"usage: {argv[0]} PUBLIC_DIR BASE_URL SITE_ROOT DRAFTS_DIR PAGES_JSON VNU_JAR")
+    public, base_url, root, drafts, pages_json, vnu = map(str, argv[1:])
+    picks = json.loads(Path(pages_json).read_text(encoding="utf-8"))
+    article_path = picks["pages"]["article"]
+    site = Site(Path(public), base_url)
+    article_file, _, problem = site.resolve(quote(unquote(site.base_path) + article_path), base_url)
+    assert not problem, problem
+    article_rel = site.rel(article_file)
+    prefix = unquote(site.base_path)
+    py, node = sys.executable, "node"
+
+    def feed_date(out: Path) -> str:
+        feed = out / "atom.xml"
+        text = feed.read_text(encoding="utf-8")
+        feed.write_text(re.sub(r"<updated>[^<]*</updated>", "<updated>2024-05-20 08:00</updated>", text, count=1))
+        return "atom.xml"
+
+    def one_page(out: Path) -> Path:
+        """A pages list with only the article, so axe runs on one page."""
+        path = out.parent / "pages-article.json"
+        path.write_text(json.dumps({"query": picks["query"], "pages": {"article": article_path}}), encoding="utf-8")
+        return path
+
+    cases = [
+        (
+            "an unclosed <div> in an article",
+            lambda out: insert_into_main(out / article_rel, "<div><p>未闭合"),
+            lambda out: [py, "html_valid.py", str(out), vnu],
+            article_rel,
+        ),
+        (
+            "an image without alt text in an article",
+            lambda out: insert_into_main(out / article_rel, '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'),
+            lambda out: [node, "axe.mjs", str(out), prefix, str(one_page(out))],
+            f"{prefix}{article_path}",
+        ),
+        (
+            "a malformed date in the site's feed",
+            feed_date,
+            lambda out: [py, "feeds.py", str(out), base_url, root],
+            "atom.xml",
+        ),
+        (
+            "a link to a missing page in an article",
+            lambda out: insert_into_main(out / article_rel, '<a href="../no-such-article/">断链</a>'),
+            lambda out: [py, "links.py", str(out), base_url, root],
+            f"{prefix}{article_path}",
+        ),
+        (
+            "an article left out of the sitemap",
+            lambda out: (out / "sitemap.xml").write_text(
+                re.sub(
+                    r"<url><loc>[^<]*" + re.escape(quote(article_path, safe="/")) + r"</loc>.*?</url>\s*",
+                    "",
+                    (out / "sitemap.xml").read_text(encoding="utf-8"),
+                ),
+                encoding="utf-8",
+            ),
+            lambda out: [py, "sitemap.py", str(out), base_url, root, drafts],
+            f"{prefix}{article_path}",
+        ),
+        (
+            "the search client missing",
+            lambda out: (out / "js" / "search.js").unlink(),
+            lambda out: [node, "smoke.mjs", str(out), prefix, pages_json, str(out.parent / "shots")],
+            "search.js",
+        ),
+    ]
+
+    findings = Findings("gates-can-fail")
+    for what, breaks, command, name in cases:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "public"
+            shutil.copytree(public, out)
+            breaks(out)
+            run = subprocess.run(command(out), cwd=HERE, capture_output=True, text=True)
+            gate = Path(command(out)[1]).stem
+            said = run.stdout + run.stderr
+            if run.returncode != 1:
+                findings.fail(f"{what}: {gate} exited {run.returncode}, not 1:\n{said}")
+            elif name not in said:
+                findings.fail(f"{what}: {gate} failed without naming {name}:\n{said}")
+            else:
+                first = next((line for line in said.splitlines() if "FAIL" in line and name in line), "")
+                print(f"gates-can-fail: {what} → {first.strip()[:220]}")
+    return findings.finish(f"{len(cases)} breakages, each caught by its gate naming the page")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
