@@ -234,8 +234,8 @@ impl Config {
             }
             // Page URLs are `base_path` + an encoded path: a base path written in Chinese
             // (`https://example.org/劳动/`) is encoded the same way, so every link, feed and
-            // sitemap URL is plain ASCII; one written already encoded stays as it is.
-            let encoded = crate::paths::encode_path(&crate::paths::decode_path(&self.base_path()));
+            // sitemap URL is plain ASCII; escapes already written (`%E5…`, `%2F`) stay as they are.
+            let encoded = crate::paths::encode_written_path(&self.base_path());
             self.base_url = format!("{}{encoded}", self.origin());
         }
         if parse_offset(&self.timezone).is_none() {
@@ -332,6 +332,7 @@ mod tests {
         let chinese = config("https://example.org/劳动 资讯/");
         assert_eq!(chinese.base_path(), "/%E5%8A%B3%E5%8A%A8%20%E8%B5%84%E8%AE%AF/");
         assert_eq!(config("https://example.org/%E5%8A%B3%E5%8A%A8/").base_path(), "/%E5%8A%B3%E5%8A%A8/");
+        assert_eq!(config("https://example.org/a%2Fb/劳动/").base_path(), "/a%2Fb/%E5%8A%B3%E5%8A%A8/");
     }
 
     #[test]

@@ -145,8 +145,10 @@ fn entry(x: &mut String, p: &Page, config: &Config) {
     for (name, _) in p.terms.get("tags").into_iter().flatten() {
         let _ = writeln!(x, "    <category term=\"{}\"/>", xml_escape(name));
     }
-    let _ = writeln!(x, "    <summary type=\"html\">{}</summary>", xml_escape(&p.summary_html));
-    let content = absolutize(&p.body.html, &config.origin());
+    let origin = config.origin();
+    let summary = absolutize(&p.summary_html, &p.permalink, &origin);
+    let _ = writeln!(x, "    <summary type=\"html\">{}</summary>", xml_escape(&summary));
+    let content = absolutize(&p.body.html, &p.permalink, &origin);
     let _ = writeln!(
         x,
         "    <content type=\"html\" xml:base=\"{}\">{}</content>",
@@ -156,9 +158,66 @@ fn entry(x: &mut String, p: &Page, config: &Config) {
     x.push_str("  </entry>\n");
 }
 
-/// Feed readers resolve relative links inconsistently; make root-relative `href`/`src` absolute.
-fn absolutize(html: &str, origin: &str) -> String {
-    html.replace("href=\"/", &format!("href=\"{origin}/")).replace("src=\"/", &format!("src=\"{origin}/"))
+/// Feed readers resolve relative links inconsistently (many ignore `xml:base`), so every
+/// `href` and `src` in an entry's HTML is made absolute against the page's own URL:
+/// root-relative (`/kb/x/`), relative (`chart.svg`, `../y/`) and fragments (`#fn-1`) alike.
+fn absolutize(html: &str, permalink: &str, origin: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some((start, len)) = next_url_attr(rest) {
+        let value_at = start + len;
+        let Some(end) = rest[value_at..].find('"') else { break };
+        out.push_str(&rest[..value_at]);
+        out.push_str(&absolute_url(&rest[value_at..value_at + end], permalink, origin));
+        rest = &rest[value_at + end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The next ` href="` or ` src="` in `html`: (offset, length of the match).
+fn next_url_attr(html: &str) -> Option<(usize, usize)> {
+    let href = html.find(" href=\"").map(|i| (i, 7));
+    let src = html.find(" src=\"").map(|i| (i, 6));
+    match (href, src) {
+        (Some(a), Some(b)) => Some(if a.0 < b.0 { a } else { b }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// `value` (an attribute as written in HTML) resolved against `permalink`, as a browser would.
+fn absolute_url(value: &str, permalink: &str, origin: &str) -> String {
+    let scheme = value.split_once(':').map(|(s, _)| s);
+    let has_scheme =
+        scheme.is_some_and(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)));
+    if has_scheme || value.starts_with("//") {
+        return value.to_string();
+    }
+    if value.starts_with('/') {
+        return format!("{origin}{value}");
+    }
+    if value.is_empty() || value.starts_with('#') || value.starts_with('?') {
+        return format!("{permalink}{value}");
+    }
+    let page_dir = &permalink[origin.len()..=permalink.rfind('/').unwrap_or(permalink.len() - 1)];
+    let (path, suffix) = value.find(['?', '#']).map_or((value, ""), |i| value.split_at(i));
+    // Dot segments are resolved the way browsers do: `..` stops at the root.
+    let mut segments: Vec<&str> = Vec::new();
+    let joined = format!("{page_dir}{path}");
+    let mut parts = joined.split('/').peekable();
+    let mut dir = false;
+    while let Some(seg) = parts.next() {
+        dir = parts.peek().is_none() && matches!(seg, "" | "." | "..");
+        match seg {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            s => segments.push(s),
+        }
+    }
+    let slash = if dir && !segments.is_empty() { "/" } else { "" };
+    format!("{origin}/{}{slash}{suffix}", segments.join("/"))
 }
 
 /// Every canonical HTML URL of the site with its last-modified date, sorted.
@@ -267,4 +326,35 @@ pub fn alias_path(alias: &str) -> Option<String> {
         return None;
     }
     if norm.ends_with(".html") || norm.ends_with(".htm") { Some(norm) } else { Some(format!("{norm}/index.html")) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = "https://example.org/news/x/";
+    const ORIGIN: &str = "https://example.org";
+
+    #[test]
+    fn feed_html_links_become_absolute_against_the_page() {
+        let cases = [
+            ("chart.svg", "https://example.org/news/x/chart.svg"),
+            ("#fn-1", "https://example.org/news/x/#fn-1"),
+            ("../y/?a=1#b", "https://example.org/news/y/?a=1#b"),
+            ("../../../../z/", "https://example.org/z/"),
+            ("..", "https://example.org/news/"),
+            ("/kb/a/", "https://example.org/kb/a/"),
+            ("https://other.org/a", "https://other.org/a"),
+            ("mailto:a@b.c", "mailto:a@b.c"),
+            ("//cdn.example/x.png", "//cdn.example/x.png"),
+        ];
+        for (value, want) in cases {
+            assert_eq!(absolute_url(value, PAGE, ORIGIN), want, "{value}");
+        }
+        let html = r##"<p><a href="#fn-1">1</a> <img src="chart.svg" alt="图"> <a href="/kb/">知识库</a></p>"##;
+        assert_eq!(
+            absolutize(html, PAGE, ORIGIN),
+            r##"<p><a href="https://example.org/news/x/#fn-1">1</a> <img src="https://example.org/news/x/chart.svg" alt="图"> <a href="https://example.org/kb/">知识库</a></p>"##
+        );
+    }
 }

@@ -30,6 +30,13 @@ pub fn encode_path(path: &str) -> String {
     utf8_percent_encode(path, PATH).to_string()
 }
 
+/// Percent-encodes what a URL path written by a person may hold raw (Chinese, spaces),
+/// keeping the escapes already in it: for `base_url`, which may be written either way.
+pub fn encode_written_path(path: &str) -> String {
+    const WRITTEN: &AsciiSet = &PATH.remove(b'%');
+    utf8_percent_encode(path, WRITTEN).to_string()
+}
+
 /// Decodes percent escapes; invalid UTF-8 is replaced rather than rejected.
 pub fn decode_path(path: &str) -> String {
     percent_decode_str(path).decode_utf8_lossy().into_owned()

@@ -416,7 +416,8 @@ fn prepare(site: &Site, config: &Config, drafts: bool) -> Prepared {
                 url: format!("{base_path}{}/", t.name),
             })
             .collect(),
-        archives_url: config.archives.then(|| format!("{base_path}archives/")),
+        // No archive pages are written for a site without dated pages: no link to them either.
+        archives_url: (config.archives && !site.by_date.is_empty()).then(|| format!("{base_path}archives/")),
         search_url: config.search.enabled.then(|| format!("{base_path}search/")),
         extra: &config.extra,
         drafts,

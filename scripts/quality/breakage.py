@@ -3,7 +3,7 @@ that should catch it, and fails unless that gate exits 1 naming the broken page 
 
 A gate that passes anything would pass the real site too, so this runs with the gates.
 
-    python breakage.py PUBLIC_DIR BASE_URL SITE_ROOT DRAFTS_DIR PAGES_JSON VNU_JAR
+    python breakage.py PUBLIC_DIR BASE_URL SITE_ROOT DRAFTS_DIR PAGES_JSON VNU_JAR SUB_DIR SUB_BASE_URL
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ def insert_into_main(file: Path, markup: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 7:
-        sys.exit(f"usage: {argv[0]} PUBLIC_DIR BASE_URL SITE_ROOT DRAFTS_DIR PAGES_JSON VNU_JAR")
-    public, base_url, root, drafts, pages_json, vnu = map(str, argv[1:])
+    if len(argv) != 9:
+        sys.exit(f"usage: {argv[0]} PUBLIC_DIR BASE_URL SITE_ROOT DRAFTS_DIR PAGES_JSON VNU_JAR SUB_DIR SUB_BASE_URL")
+    public, base_url, root, drafts, pages_json, vnu, sub, sub_base = map(str, argv[1:])
     picks = json.loads(Path(pages_json).read_text(encoding="utf-8"))
     article_path = picks["pages"]["article"]
     site = Site(Path(public), base_url)
@@ -42,6 +42,12 @@ def main(argv: list[str]) -> int:
     article_rel = site.rel(article_file)
     prefix = unquote(site.base_path)
     py, node = sys.executable, "node"
+    # A draft's page, from the --drafts build: the first page that build has and this lacks.
+    built = {site.rel(f) for f in site.html_files}
+    drafts_site = Site(Path(drafts), base_url)
+    extra = [f for f in drafts_site.html_files if drafts_site.rel(f) not in built and drafts_site.meta(f, "og:type") == "article"]
+    draft_dir = drafts_site.rel(extra[0].parent) if extra else None
+    draft_source = "draft"
 
     def feed_date(out: Path) -> str:
         feed = out / "atom.xml"
@@ -72,7 +78,7 @@ def main(argv: list[str]) -> int:
             "a malformed date in the site's feed",
             feed_date,
             lambda out: [py, "feeds.py", str(out), base_url, root],
-            "atom.xml",
+            "atom.xml:",
         ),
         (
             "a link to a missing page in an article",
@@ -94,6 +100,19 @@ def main(argv: list[str]) -> int:
             f"{prefix}{article_path}",
         ),
         (
+            "a draft in the output",
+            lambda out: shutil.copytree(Path(drafts) / draft_dir, out / draft_dir),
+            lambda out: [py, "sitemap.py", str(out), base_url, root, drafts],
+            draft_source,
+        ),
+        (
+            "a root-relative link that leaves the sub-path",
+            lambda out: insert_into_main(out / article_rel, f'<a href="/{quote(article_path)}">出界</a>'),
+            lambda out: [py, "links.py", str(out), sub_base, root],
+            "outside the site's base path",
+            sub,
+        ),
+        (
             "the search client missing",
             lambda out: (out / "js" / "search.js").unlink(),
             lambda out: [node, "smoke.mjs", str(out), prefix, pages_json, str(out.parent / "shots")],
@@ -101,11 +120,14 @@ def main(argv: list[str]) -> int:
         ),
     ]
 
+    if draft_dir is None:
+        cases = [c for c in cases if c[0] != "a draft in the output"]
+        print("gates-can-fail: the site has no draft; that breakage is skipped")
     findings = Findings("gates-can-fail")
-    for what, breaks, command, name in cases:
+    for what, breaks, command, name, *source in cases:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "public"
-            shutil.copytree(public, out)
+            shutil.copytree(source[0] if source else public, out)
             breaks(out)
             run = subprocess.run(command(out), cwd=HERE, capture_output=True, text=True)
             gate = Path(command(out)[1]).stem

@@ -10,10 +10,19 @@ import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import lxml.html
 import yaml
+
+
+# What Gazette leaves unescaped in a URL path (src/paths.rs): everything else is encoded.
+PATH_SAFE = "/!$&'()*+,-.:;=@_~"
+
+
+def encode_path(path: str) -> str:
+    """A URL path encoded the way Gazette encodes page paths; existing escapes are kept."""
+    return quote(path, safe=PATH_SAFE + "%")
 
 
 def config_base_url(root: Path) -> str:
@@ -40,8 +49,11 @@ class Site:
         if not self.base_url.endswith("/"):
             self.base_url += "/"
         parts = urlsplit(self.base_url)
+        self.scheme, self.host = parts.scheme, parts.netloc
         self.origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
-        self.base_path = parts.path or "/"
+        # Gazette writes the base path percent-encoded (`/劳动/` → `/%E5%8A%B3%E5%8A%A8/`).
+        self.base_path = encode_path(parts.path or "/")
+        self.base_url = self.origin + self.base_path
 
     @cached_property
     def html_files(self) -> list[Path]:
@@ -62,16 +74,22 @@ class Site:
 
     def name(self, file: Path) -> str:
         """How a finding names a page: its URL path and its file."""
-        return f"{urlsplit(self.url_of(file)).path} ({self.rel(file)})"
+        return f"{unquote(urlsplit(self.url_of(file)).path)} ({self.rel(file)})"
 
     def is_local(self, url: str) -> bool:
-        """True for links into this site: relative, root-relative, or on the site's origin."""
-        parts = urlsplit(url)
-        if parts.scheme in ("mailto", "tel", "javascript", "data"):
+        """True for links into this site: relative, root-relative, or to the site's host
+        (over http, https or protocol-relative: `wrong_scheme` tells those apart)."""
+        parts = urlsplit(url.strip())
+        if parts.scheme and parts.scheme not in ("http", "https"):
             return False
-        if parts.scheme or parts.netloc:
-            return bool(self.origin) and f"{parts.scheme}://{parts.netloc}" == self.origin
+        if parts.netloc:
+            return parts.netloc == self.host
         return True
+
+    def wrong_scheme(self, url: str) -> bool:
+        """A link to the site's own host over another scheme (http on an https site)."""
+        parts = urlsplit(url.strip())
+        return bool(parts.netloc) and bool(parts.scheme) and parts.scheme != self.scheme
 
     def resolve(self, url: str, base: str) -> tuple[Path | None, str, str]:
         """Resolves a local `url` found on a page whose absolute URL is `base`.
@@ -156,7 +174,7 @@ def main_args(argv: list[str]) -> tuple[Path, str, Path]:
 
 
 if __name__ == "__main__":
-    # `python built_site.py SITE_ROOT` prints the site's base_url and its decoded path, the
+    # `python built_site.py SITE_ROOT` prints the site's base_url and its decoded path (tab-separated), the
     # prefix a static server mounts the output at.
-    url = config_base_url(Path(sys.argv[1]))
-    print(url, unquote(urlsplit(url if url.endswith("/") else url + "/").path or "/"))
+    site = Site(Path("."), config_base_url(Path(sys.argv[1])))
+    print(site.base_url, unquote(site.base_path), sep="\t")

@@ -2,10 +2,12 @@
 
 For each `*.xml` whose root is an Atom <feed>: feedparser parses it with bozo == 0; every
 date is RFC 3339; the self link is the feed's own URL and the alternate link a page of the
-site; entries carry absolute links to pages of the site whose <h1> is the entry's title, and
-absolute links in their content. The number of entries is checked against the pages
+site; entries carry absolute links (as written, not resolved by feedparser) to pages of the
+site whose <h1> is the entry's title, and only absolute links in their summary and content,
+since many readers ignore xml:base. The number of entries is checked against the pages
 themselves: a feed whose alternate page is P lists the newest min(feed.limit, N) of the N
-dated articles that live under P or link to P from their list of terms (tags, topics…).
+dated articles (og:type article with a published time) that live under P's path, or, when
+none does (a term page), that P and its `rel="next"` pages link to from <main>.
 
     python feeds.py PUBLIC_DIR BASE_URL SITE_ROOT
 """
@@ -38,32 +40,44 @@ def is_absolute(url: str) -> bool:
 
 
 class Articles:
-    """The dated articles of the built site: URL path, publication time, term links."""
+    """The dated articles of the built site (URL path → publication time), and which of them
+    a listing page (home, section or term page, with its `rel="next"` pages) covers."""
 
     def __init__(self, site: Site) -> None:
         self.site = site
-        self.by_path: dict[str, tuple[datetime, set[str]]] = {}
+        self.by_path: dict[str, datetime] = {}
         for file in site.html_files:
-            if site.meta(file, "og:type") != "article":
-                continue
             published = site.meta(file, "article:published_time")
-            if not published:
-                continue
-            terms = {
-                self.path(a.get("href"), site.url_of(file))
-                for dl in site.doc(file).find_class("terms")
-                for a in dl.iter("a")
-                if a.get("href")
-            }
-            self.by_path[self.path(site.url_of(file), "")] = (datetime.fromisoformat(published), terms)
+            if site.meta(file, "og:type") == "article" and published:
+                self.by_path[self.path(site.url_of(file), "")] = datetime.fromisoformat(published)
 
     def path(self, url: str, base: str) -> str:
         return unquote(urlsplit(urljoin(base, url)).path)
 
-    def scope(self, listing: str) -> list[str]:
-        """Articles a feed whose alternate page is `listing` should draw from, newest first."""
-        found = [p for p, (_, terms) in self.by_path.items() if p.startswith(listing) or listing in terms]
-        return sorted(found, key=lambda p: self.by_path[p][0], reverse=True)
+    def linked_from(self, listing: Path) -> set[str]:
+        """Dated articles the <main> of a listing and its following pages link to."""
+        found: set[str] = set()
+        page: Path | None = listing
+        while page is not None:
+            doc = self.site.doc(page)
+            base = self.site.url_of(page)
+            for main in doc.iter("main"):
+                found |= {self.path(a.get("href"), base) for a in main.iter("a") if a.get("href")}
+            nxt = next((lk.get("href") for lk in doc.iter("link") if lk.get("rel") == "next"), None)
+            page = None
+            if nxt:
+                target, _, problem = self.site.resolve(nxt, base)
+                page = None if problem else target
+        return found & self.by_path.keys()
+
+    def scope(self, listing: Path) -> list[str]:
+        """Articles a feed whose alternate page is `listing` draws from, newest first: the
+        site's feed all of them, a section's those under its path, a term's those its pages
+        list."""
+        path = self.path(self.site.url_of(listing), "")
+        under = [p for p in self.by_path if p.startswith(path)]
+        found = under if under else self.linked_from(listing)
+        return sorted(found, key=lambda p: self.by_path[p], reverse=True)
 
 
 def check_dates(findings: Findings, name: str, root) -> None:
@@ -80,23 +94,32 @@ def check_dates(findings: Findings, name: str, root) -> None:
                 findings.fail(f"{name}: <{el.tag[len(ATOM):]}> {value!r} is not an RFC 3339 date")
 
 
+def raw_link(el, rel: str) -> str:
+    """The href of an Atom element's <link rel=…> exactly as written (rel defaults to alternate)."""
+    for link in el.findall(f"{ATOM}link"):
+        if (link.get("rel") or "alternate") == rel:
+            return link.get("href") or ""
+    return ""
+
+
 def check_feed(site: Site, articles: Articles, limit: int, findings: Findings, file: Path, raw: bytes) -> int:
     name = site.rel(file)
-    parsed = feedparser.parse(raw, response_headers={"content-location": site.url_of(file), "content-type": "application/atom+xml"})
+    # Relative links are left as written, so the checks below see what a reader gets.
+    parsed = feedparser.parse(raw, response_headers={"content-type": "application/atom+xml"}, resolve_relative_uris=False)
     if parsed.bozo:
         findings.fail(f"{name}: feedparser: {parsed.bozo_exception}")
         return 0
     if parsed.version != "atom10":
         findings.fail(f"{name}: read as {parsed.version!r}, not Atom 1.0")
-    feed = parsed.feed
-    if not feed.get("title"):
+    if not parsed.feed.get("title"):
         findings.fail(f"{name}: the feed has no title")
-    if not feed.get("updated_parsed"):
+    if not parsed.feed.get("updated_parsed"):
         findings.fail(f"{name}: the feed has no readable <updated>")
-    links = {link.get("rel"): link.get("href", "") for link in feed.get("links", [])}
-    if links.get("self") != site.url_of(file) and unquote(links.get("self", "")) != unquote(site.url_of(file)):
-        findings.fail(f"{name}: self link {links.get('self')!r} is not the feed's URL {site.url_of(file)}")
-    alternate = links.get("alternate", "")
+    xml = ET.fromstring(raw)
+    self_link = raw_link(xml, "self")
+    if unquote(self_link) != unquote(site.url_of(file)):
+        findings.fail(f"{name}: self link {self_link!r} is not the feed's URL {site.url_of(file)}")
+    alternate = raw_link(xml, "alternate")
     if not is_absolute(alternate):
         findings.fail(f"{name}: alternate link {alternate!r} is not absolute")
         return 0
@@ -105,11 +128,15 @@ def check_feed(site: Site, articles: Articles, limit: int, findings: Findings, f
         findings.fail(f"{name}: alternate link {alternate} → {problem}")
         return 0
 
+    entries = xml.findall(f"{ATOM}entry")
+    if len(entries) != len(parsed.entries):
+        findings.fail(f"{name}: feedparser read {len(parsed.entries)} of its {len(entries)} entries")
+        return 0
     seen = set()
     previous = None
-    for i, entry in enumerate(parsed.entries, 1):
+    for i, (el, entry) in enumerate(zip(entries, parsed.entries), 1):
         where = f"{name} entry {i} ({entry.get('title', '?')})"
-        link = entry.get("link", "")
+        link = raw_link(el, "alternate")
         if not is_absolute(link):
             findings.fail(f"{where}: link {link!r} is not absolute")
             continue
@@ -125,32 +152,32 @@ def check_feed(site: Site, articles: Articles, limit: int, findings: Findings, f
         h1 = text(site.doc(page).find(".//h1"))
         if " ".join(entry.get("title", "").split()) != h1:
             findings.fail(f"{where}: title {entry.get('title')!r} differs from the page's <h1> {h1!r} ({site.rel(page)})")
-        for content in entry.get("content", []) + [entry.get("summary_detail", {})]:
-            if content.get("type") != "text/html" or not content.get("value", "").strip():
+        for part in el.findall(f"{ATOM}content") + el.findall(f"{ATOM}summary"):
+            if part.get("type") != "html" or not (part.text or "").strip():
                 continue
-            body = lxml.html.fragment_fromstring(content["value"], create_parent="div")
-            for el, attr, url, _ in body.iterlinks():
-                if not is_absolute(url):
-                    findings.fail(f"{where}: <{el.tag} {attr}> {url!r} in the content is not absolute")
+            body = lxml.html.fragment_fromstring(part.text, create_parent="div")
+            for tag, attr, url, _ in body.iterlinks():
+                if not is_absolute(url) and not url.startswith("mailto:"):
+                    findings.fail(f"{where}: <{tag.tag} {attr}=\"{url}\"> in its {part.tag[len(ATOM):]} is not absolute")
         published = entry.get("published_parsed") or entry.get("updated_parsed")
         if previous and published and published > previous:
             findings.fail(f"{where}: newer than the entry before it (entries go newest first)")
         previous = published or previous
 
-    scope = articles.scope(unquote(urlsplit(site.url_of(listing)).path))
+    scope = articles.scope(listing)
     expected = min(limit, len(scope))
     if len(parsed.entries) != expected:
         findings.fail(
             f"{name}: {len(parsed.entries)} entries, expected {expected} "
-            f"(feed.limit {limit}, {len(scope)} dated articles under or tagged {site.name(listing)})"
+            f"(feed.limit {limit}, {len(scope)} dated articles under or listed by {site.name(listing)})"
         )
-    listed = {unquote(urlsplit(e.get("link", "")).path) for e in parsed.entries}
+    listed = {unquote(urlsplit(raw_link(el, "alternate")).path) for el in entries}
     for path in sorted(listed - set(scope)):
-        findings.fail(f"{name}: entry {path} is not an article under or tagged {site.name(listing)}")
+        findings.fail(f"{name}: entry {path} is not an article under or listed by {site.name(listing)}")
     dated = articles.by_path
-    kept = [dated[p][0] for p in listed if p in dated]
+    kept = [dated[p] for p in listed if p in dated]
     left = [p for p in scope if p not in listed]
-    if kept and left and dated[left[0]][0] > min(kept):
+    if kept and left and dated[left[0]] > min(kept):
         findings.fail(f"{name}: leaves out {left[0]}, newer than an entry it lists (a feed keeps the newest)")
     return len(parsed.entries)
 

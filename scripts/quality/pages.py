@@ -3,13 +3,15 @@
 Paths are relative to the base URL, so one list serves a build at the domain root and one at
 a sub-path. The picks follow the links a reader would follow:
   home      the home page
-  article   the first dated article the home page links to that has tags
+  article   the first dated article the home page links to, preferring one with tags and
+            an image
   section   the nearest section above that article (the longest path it links to above it)
   tag       that article's first tag (rel="tag")
   archive   the archive page the home page links to, and its first year page
   search    the search form's action, with ?q=技能培训
   kb        the longest undated article (knowledge-base entry)
   404       a path that is not in the output
+A kind the site does not have is left out (and named on stderr); the gates check the rest.
 
     python pages.py PUBLIC_DIR BASE_URL
 """
@@ -45,33 +47,55 @@ def main(argv: list[str]) -> int:
     def dated(file: Path) -> bool:
         return site.meta(file, "og:type") == "article" and bool(site.meta(file, "article:published_time"))
 
+    def links_on(page: Path) -> list[str]:
+        return list(dict.fromkeys(rel(a.get("href"), page) for a in site.doc(page).iter("a") if a.get("href")))
+
     picks: dict[str, str] = {"home": ""}
-    links = [rel(a.get("href"), home) for a in site.doc(home).iter("a") if a.get("href")]
-    for path in links:
-        target = file_of(path)
-        if target and dated(target) and site.doc(target).xpath('//a[@rel="tag"]'):
-            picks["article"] = path
-            article = target
-            break
+    skipped: list[str] = []
+    links = links_on(home)
+    candidates = [(p, f) for p in links if (f := file_of(p)) and dated(f)]
+    tagged = [c for c in candidates if site.doc(c[1]).xpath('//a[@rel="tag"]')]
+    # One with tags and a figure checks more of the article template.
+    with_image = [c for c in tagged if site.doc(c[1]).xpath("//main//img")]
+    article = None
+    if with_image or tagged or candidates:
+        picks["article"], article = (with_image or tagged or candidates)[0]
     else:
-        sys.exit("pages: the home page links to no dated article with tags")
-    own = [rel(a.get("href"), article) for a in site.doc(article).iter("a") if a.get("href")]
-    above = [p for p in own if p and picks["article"].startswith(p) and p != picks["article"]]
-    picks["section"] = max(above, key=len)
-    picks["tag"] = rel(site.doc(article).xpath('//a[@rel="tag"]')[0].get("href"), article)
-    archive = next(p for p in links if p.startswith("archives/"))
-    picks["archive"] = archive
-    archive_file = file_of(archive)
-    years = [rel(a.get("href"), archive_file) for a in site.doc(archive_file).iter("a") if a.get("href")]
-    picks["archive-year"] = next(p for p in years if p.startswith(archive) and p != archive)
-    form = site.doc(home).xpath('//form[@role="search"]')[0]
-    picks["search"] = rel(form.get("action"), home) + "?q=" + quote(QUERY)
-    undated = [
-        f for f in site.html_files if site.meta(f, "og:type") == "article" and not dated(f)
-    ]
-    kb = max(undated, key=lambda f: (f.stat().st_size, site.rel(f)))
-    picks["kb"] = rel(site.url_of(kb), kb)
+        skipped.append("article (the home page links to no dated article)")
+    if article is not None:
+        own = links_on(article)
+        above = [p for p in own if p and picks["article"].startswith(p) and p != picks["article"]]
+        if above:
+            picks["section"] = max(above, key=len)
+        else:
+            skipped.append("section (the article links to no page above it)")
+        tags = site.doc(article).xpath('//a[@rel="tag"]')
+        if tags:
+            picks["tag"] = rel(tags[0].get("href"), article)
+        else:
+            skipped.append("tag (no article with tags)")
+    archive = next((p for p in links if p.startswith("archives/")), None)
+    if archive and (archive_file := file_of(archive)):
+        picks["archive"] = archive
+        years = [p for p in links_on(archive_file) if p.startswith(archive) and p != archive]
+        if years:
+            picks["archive-year"] = years[0]
+    else:
+        skipped.append("archive (the home page links to no archives/ page)")
+    forms = site.doc(home).xpath('//form[@role="search"]')
+    if forms and forms[0].get("action"):
+        picks["search"] = rel(forms[0].get("action"), home) + "?q=" + quote(QUERY)
+    else:
+        skipped.append("search (no search form on the home page)")
+    undated = [f for f in site.html_files if site.meta(f, "og:type") == "article" and not dated(f)]
+    if undated:
+        kb = max(undated, key=lambda f: (f.stat().st_size, site.rel(f)))
+        picks["kb"] = rel(site.url_of(kb), kb)
+    else:
+        skipped.append("kb (no undated article)")
     picks["404"] = "gazette-quality/no-such-page/"
+    for s in skipped:
+        print(f"pages: skipped {s}", file=sys.stderr)
     print(json.dumps({"query": QUERY, "pages": picks}, ensure_ascii=False, indent=2))
     return 0
 
