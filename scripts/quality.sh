@@ -10,14 +10,16 @@
 #   axe      axe-core in chromium, 9 kinds of page × light/dark × 375/1280 px: 0 serious/critical
 #   feeds    every Atom feed through feedparser: bozo 0, RFC 3339 dates, entry counts, absolute
 #            links, titles equal to the pages' <h1>
-#   sitemap  xmllint against scripts/quality/sitemap.xsd; lists every public page, no draft
+#   metadata extruct: canonical links, Open Graph (og:url, og:title = <h1>), JSON-LD parses
+#   sitemap  xmllint against scripts/quality/sitemap.xsd; lists every public page, and no
+#            draft is in the output, the sitemap or a feed
 #   links    every local href/src/srcset/url() reaches a file, at the root and at the sub-path
 #   smoke    chromium: home → article → tag → search 技能培训 → first result, at both
 #            builds, with no console message and no failed request; screenshots
-#   gates-can-fail  breaks a copy of the output eight ways (unclosed tag, image without alt,
-#            malformed feed date, broken link, page missing from the sitemap, a draft in
-#            the output, a link leaving the sub-path, missing script) and requires the
-#            matching gate to fail naming the page
+#   gates-can-fail  breaks a copy of the output nine ways (unclosed tag, image without alt,
+#            malformed feed date, wrong canonical link, broken link, page missing from the
+#            sitemap, a draft in the output, a link leaving the sub-path, missing script)
+#            and requires the matching gate to fail naming the page
 # Exit status 1 when any gate found something, 2 when a tool is missing.
 #
 # Needs java, xmllint (libxml2-utils), chromium, node and python3; `.ci/run` installs them.
@@ -107,6 +109,7 @@ gate pages sh -c '"$1" pages.py "$2" "$3" >"$4" && "$1" pages.py "$5" "$6" >"$7"
 gate html "$py" html_valid.py "$work/root" "$vnu"
 gate axe node axe.mjs "$work/root" "$base_prefix" "$work/pages-root.json"
 gate feeds "$py" feeds.py "$work/root" "$base" "$root"
+gate metadata "$py" metadata.py "$work/root" "$base" "$root"
 gate sitemap "$py" sitemap.py "$work/root" "$base" "$root" "$work/drafts"
 gate links "$py" links.py "$work/root" "$base" "$root"
 gate links-subpath "$py" links.py "$work/sub" "$sub" "$root"

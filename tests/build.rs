@@ -277,3 +277,43 @@ fn links_to_a_page_with_bad_front_matter_are_not_reported_again() {
     assert_eq!(r.diagnostics.error_count(), 1, "{msgs:?}");
     assert!(msgs[0].contains("content/news/a.md:2:"), "{msgs:?}");
 }
+
+#[test]
+fn feed_html_carries_only_absolute_links() {
+    // Many feed readers ignore xml:base: a bundle image, a relative link and a footnote must
+    // reach the reader as absolute URLs.
+    let site = Site::new()
+        .page("news/_index.md", "title: 新闻", "")
+        .page(
+            "news/2024-05-20-bundle/index.md",
+            "title: 图文",
+            "见[另一篇](../other/)与脚注[^1]。\n\n![附图](chart.svg)\n\n[^1]: 注释。",
+        )
+        .bytes("content/news/2024-05-20-bundle/chart.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>")
+        .page("news/2024-05-21-other.md", "title: 另一篇", "正文。");
+    site.build_clean();
+    let atom = site.read("news/atom.xml");
+    assert!(atom.contains("src=&quot;https://example.org/news/bundle/chart.svg&quot;"), "{atom}");
+    assert!(atom.contains("href=&quot;https://example.org/news/other/&quot;"), "{atom}");
+    assert!(atom.contains("href=&quot;https://example.org/news/bundle/#1&quot;"), "{atom}");
+    for (i, _) in atom.match_indices("href=&quot;").chain(atom.match_indices("src=&quot;")) {
+        let value = &atom[i..];
+        let value = &value[value.find("&quot;").map_or(0, |q| q + 6)..];
+        assert!(value.starts_with("https://"), "a relative link in the feed: {}", &value[..40.min(value.len())]);
+    }
+}
+
+#[test]
+fn an_empty_taxonomy_page_is_noindex_and_a_site_without_dates_links_no_archives() {
+    let site = Site::new()
+        .file("gazette.yaml", "title: 知识库\nbase_url: https://example.org/\ntaxonomies:\n  - name: tags\n")
+        .page("kb/_index.md", "title: 知识库\nsort_by: weight", "")
+        .page("kb/a.md", "title: 条目\nweight: 1", "正文。");
+    site.build_clean();
+    assert!(site.read("tags/index.html").contains("<meta name=\"robots\" content=\"noindex\">"));
+    assert!(!site.read("sitemap.xml").contains("/tags/"));
+    assert!(!site.exists("archives/index.html"));
+    let home = site.html("index.html");
+    let hrefs = attrs(&home, "a[href]", "href");
+    assert!(!hrefs.iter().any(|h| h.contains("archives")), "{hrefs:?}");
+}

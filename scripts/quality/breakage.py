@@ -81,6 +81,15 @@ def main(argv: list[str]) -> int:
             "atom.xml:",
         ),
         (
+            "a canonical link to another page",
+            lambda out: (out / article_rel).write_text(
+                re.sub(r'<link rel="canonical" href="[^"]*">', f'<link rel="canonical" href="{base_url}">', (out / article_rel).read_text(encoding="utf-8")),
+                encoding="utf-8",
+            ),
+            lambda out: [py, "metadata.py", str(out), base_url, root],
+            f"{prefix}{article_path}",
+        ),
+        (
             "a link to a missing page in an article",
             lambda out: insert_into_main(out / article_rel, '<a href="../no-such-article/">断链</a>'),
             lambda out: [py, "links.py", str(out), base_url, root],
