@@ -125,14 +125,24 @@ fn main() -> ExitCode {
             let req = site.request(output);
             let report = gazette::build(&req);
             finish(&report.diagnostics, || {
-                format!(
+                let built = format!(
                     "built {} pages in {} sections: {} files in {} ({} ms)",
                     report.pages,
                     report.sections,
                     report.output.files.len() + 1,
                     req.output_dir().display(),
                     report.millis
-                )
+                );
+                match &report.next_due {
+                    Some(due) => format!(
+                        "{built}\nnext scheduled change: {} is {} at {} (written to {}; build again then)",
+                        due.source,
+                        if due.publishes { "published" } else { "taken down" },
+                        gazette::views::rfc3339(due.at),
+                        gazette::pipeline::NEXT_DUE_FILE
+                    ),
+                    None => built,
+                }
             })
         }
         Command::Check { site } => {

@@ -153,8 +153,20 @@ pub struct Site {
     /// ([`rebody`]).
     pub links: Links,
     /// The earliest publish or expiry date after "now": when it passes, which pages are
-    /// shown (or marked scheduled) changes, so a patched build is no longer valid.
-    pub next_due: Option<OffsetDateTime>,
+    /// shown (or marked scheduled) changes, so a patched build is no longer valid, and a
+    /// published site should be built again (`gazette build` reports it).
+    pub next_due: Option<Due>,
+}
+
+/// A page whose visibility changes at a known instant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Due {
+    /// When.
+    pub at: OffsetDateTime,
+    /// The source file (`content/…`).
+    pub source: String,
+    /// True when the page is published then; false when it expires then.
+    pub publishes: bool,
 }
 
 /// The targets Markdown links resolve to: every published file's URL, and the files left
@@ -218,13 +230,17 @@ pub fn build_with(
     let mut section_fms = Vec::new();
     let mut unpublished = BTreeSet::new();
     let mut broken = BTreeSet::new();
-    let mut next_due: Option<OffsetDateTime> = None;
+    let mut next_due: Option<Due> = None;
     for (p, src) in parsed.into_iter().zip(&content.sources) {
         match p {
             Ok(Parsed::Page(d)) => {
                 let d = *d;
                 if let Some(due) = due_after(&d.fm, d.date, config, opts) {
-                    next_due = Some(next_due.map_or(due, |n| n.min(due)));
+                    let due = Due { at: due.0, source: d.src.display.clone(), publishes: due.1 };
+                    // Earliest first; ties go to the first file in source order (deterministic).
+                    if next_due.as_ref().is_none_or(|n| due.at < n.at) {
+                        next_due = Some(due);
+                    }
                 }
                 if visible(&d.fm, d.date, config, opts) {
                     page_drafts.push(d);
@@ -468,18 +484,20 @@ fn stem_and_dir(src: &Source) -> (&str, &str) {
 
 /// The first moment after "now" at which this page appears, stops being scheduled or
 /// expires. Drafts left out stay out whatever the date.
+/// The page's next change after "now": (instant, true when it is published then, false
+/// when it expires then).
 fn due_after(
     fm: &PageFrontMatter,
     date: Option<OffsetDateTime>,
     config: &Config,
     opts: &BuildOptions,
-) -> Option<OffsetDateTime> {
+) -> Option<(OffsetDateTime, bool)> {
     if fm.draft && !opts.drafts {
         return None;
     }
-    let publish = fm.publish_date.map(|d| d.resolve(config.offset())).or(date);
-    let expiry = fm.expiry_date.map(|e| e.resolve(config.offset()));
-    [publish, expiry].into_iter().flatten().filter(|t| *t > opts.now).min()
+    let publish = fm.publish_date.map(|d| d.resolve(config.offset())).or(date).map(|t| (t, true));
+    let expiry = fm.expiry_date.map(|e| (e.resolve(config.offset()), false));
+    [publish, expiry].into_iter().flatten().filter(|(t, _)| *t > opts.now).min()
 }
 
 fn visible(fm: &PageFrontMatter, date: Option<OffsetDateTime>, config: &Config, opts: &BuildOptions) -> bool {

@@ -64,7 +64,7 @@ pub fn patch(
     changed: &[PathBuf],
     previous: &Output,
 ) -> Option<Patched> {
-    if changed.is_empty() || last.site.next_due.is_some_and(|due| due <= opts.now) {
+    if changed.is_empty() || last.site.next_due.as_ref().is_some_and(|due| due.at <= opts.now) {
         return None;
     }
     let unique: BTreeSet<&PathBuf> = changed.iter().collect();

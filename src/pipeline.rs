@@ -72,6 +72,8 @@ pub struct Report {
     /// render state, for a search stage run afterwards ([`search_in_memory`]) and for
     /// patching the next edit in ([`crate::patch`]).
     pub last: Option<crate::patch::Last>,
+    /// The next scheduled publish or expiry after "now", if any page has one.
+    pub next_due: Option<model::Due>,
 }
 
 /// The static search index of `site`, in memory, with its tantivy index prepared in a folder
@@ -122,6 +124,7 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
     report.diagnostics.extend(ds);
     report.pages = site.pages.len();
     report.sections = site.sections.len();
+    report.next_due = site.next_due.clone();
 
     let Some(tera) = tera else {
         report.millis = start.elapsed().as_millis();
@@ -274,7 +277,32 @@ pub fn build(req: &Request) -> Report {
     {
         report.diagnostics.push(Diagnostic::error(e).hint("delete the folder and build again"));
     }
+    if let Err(e) = write_next_due(&req.root, report.next_due.as_ref()) {
+        report.diagnostics.push(Diagnostic::warning(e));
+    }
     report
+}
+
+/// Where `gazette build` leaves the instant of the next scheduled change, for cron.
+pub const NEXT_DUE_FILE: &str = ".gazette/next-due";
+
+/// Writes the next scheduled publish or expiry as one RFC 3339 line to [`NEXT_DUE_FILE`]
+/// (so a cron job can time the next rebuild), or removes the file when nothing is scheduled.
+fn write_next_due(root: &Path, due: Option<&model::Due>) -> Result<(), String> {
+    let file = root.join(NEXT_DUE_FILE);
+    let Some(due) = due else {
+        return match std::fs::remove_file(&file) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(format!("cannot remove {NEXT_DUE_FILE}: {e}")),
+            _ => Ok(()),
+        };
+    };
+    let write = || -> std::io::Result<()> {
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(&file, format!("{}\n", crate::views::rfc3339(due.at)))
+    };
+    write().map_err(|e| format!("cannot write {NEXT_DUE_FILE}: {e}"))
 }
 
 /// Puts rendered pages, feeds, static files and assets into one [`Output`], reporting

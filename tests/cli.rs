@@ -116,6 +116,43 @@ fn build_on_a_good_site_exits_zero_and_reports_counts() {
 }
 
 #[test]
+fn build_reports_the_next_scheduled_change_and_writes_it_for_cron() {
+    // Far-future instants, so the test holds whatever day it runs.
+    let site = good_site()
+        .page("news/2099-01-01-later.md", "title: 定时\nexpiry_date: 2099-06-01", "稍后发布。")
+        .page("news/2098-05-01-sooner.md", "title: 更早\npublish_date: 2098-05-01T08:30:00+08:00", "先发布。")
+        .page("news/2024-01-01-ends.md", "title: 到期\nexpiry_date: 2097-12-31T23:00:00+08:00", "会下线。");
+    let r = site.run(&["build"]);
+    ok(&r);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", r.stdout);
+    assert_eq!(
+        lines[1],
+        "next scheduled change: content/news/2024-01-01-ends.md is taken down at 2097-12-31T23:00:00+08:00 \
+         (written to .gazette/next-due; build again then)"
+    );
+    let due = std::fs::read_to_string(site.path(".gazette/next-due")).expect("next-due written");
+    assert_eq!(due, "2097-12-31T23:00:00+08:00\n");
+
+    // Without the expiring page the scheduled publish is next; without any, the file goes.
+    std::fs::remove_file(site.path("content/news/2024-01-01-ends.md")).expect("remove");
+    let r = site.run(&["build"]);
+    ok(&r);
+    assert!(
+        r.stdout.contains("content/news/2098-05-01-sooner.md is published at 2098-05-01T08:30:00+08:00"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(std::fs::read_to_string(site.path(".gazette/next-due")).expect("read"), "2098-05-01T08:30:00+08:00\n");
+    std::fs::remove_file(site.path("content/news/2098-05-01-sooner.md")).expect("remove");
+    std::fs::remove_file(site.path("content/news/2099-01-01-later.md")).expect("remove");
+    let r = site.run(&["build"]);
+    ok(&r);
+    assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
+    assert!(!site.path(".gazette/next-due").exists());
+}
+
+#[test]
 fn three_broken_articles_give_three_located_errors_exit_one_and_keep_the_old_output() {
     let site = good_site();
     ok(&site.run(&["build"]));
