@@ -3,8 +3,8 @@
 #
 #   bash scripts/quality.sh [--root SITE_DIR]
 #
-# Three builds of the site (default: this repository): at its base_url, at a sub-path
-# (https://example.org/质量/bulletin/) and with drafts. Then every gate runs, even after one
+# Four builds of the site (default: this repository): at its base_url, at a sub-path
+# (https://example.org/质量/bulletin/), with drafts, and at a fixed build time. Then every gate runs, even after one
 # has failed, and each finding names the page it was found on:
 #   html     the Nu HTML Checker (vnu.jar) over every HTML, CSS and SVG file: 0 errors
 #   axe      axe-core in chromium, 9 kinds of page × light/dark × 375/1280 px: 0 serious/critical
@@ -13,12 +13,15 @@
 #   metadata extruct: canonical links, Open Graph (og:url, og:title = <h1>), JSON-LD parses
 #   sitemap  xmllint against scripts/quality/sitemap.xsd; lists every public page, and no
 #            draft is in the output, the sitemap or a feed
+#   news-sitemap  a fourth build at a fixed SOURCE_DATE_EPOCH: news-sitemap.xml validates
+#            (news-sitemap.xsd) and lists exactly the articles of the last news_sitemap.days
 #   links    every local href/src/srcset/url() reaches a file, at the root and at the sub-path
 #   smoke    chromium: home → article → tag → search 技能培训 → first result, at both
 #            builds, with no console message and no failed request; screenshots
-#   gates-can-fail  breaks a copy of the output nine ways (unclosed tag, image without alt,
+#   gates-can-fail  breaks a copy of the output ten ways (unclosed tag, image without alt,
 #            malformed feed date, wrong canonical link, broken link, page missing from the
-#            sitemap, a draft in the output, a link leaving the sub-path, missing script)
+#            sitemap, a draft in the output, an old article in the news sitemap, a link
+#            leaving the sub-path, missing script)
 #            and requires the matching gate to fail naming the page
 # Exit status 1 when any gate found something, 2 when a tool is missing.
 #
@@ -81,6 +84,10 @@ sub_prefix=/质量/bulletin/
 "$gazette" build --root "$root" --output "$work/root" || { echo "quality.sh: the site does not build"; exit 1; }
 "$gazette" build --root "$root" --output "$work/sub" --base-url "$sub" || exit 1
 "$gazette" build --root "$root" --output "$work/drafts" --drafts >/dev/null || exit 1
+# The news sitemap lists articles of the last days before the build time: build once more at
+# half a day after the newest article, so that window holds something to check.
+news_epoch=$(cd "$quality" && "$py" news_sitemap.py --epoch "$work/root" "$base") || exit 1
+SOURCE_DATE_EPOCH=$news_epoch "$gazette" build --root "$root" --output "$work/news" >/dev/null || exit 1
 
 mkdir -p "$out/report"
 rm -rf "$out/screenshots"
@@ -111,12 +118,13 @@ gate axe node axe.mjs "$work/root" "$base_prefix" "$work/pages-root.json"
 gate feeds "$py" feeds.py "$work/root" "$base" "$root"
 gate metadata "$py" metadata.py "$work/root" "$base" "$root"
 gate sitemap "$py" sitemap.py "$work/root" "$base" "$root" "$work/drafts"
+gate news-sitemap "$py" news_sitemap.py "$work/news" "$base" "$root" "$news_epoch"
 gate links "$py" links.py "$work/root" "$base" "$root"
 gate links-subpath "$py" links.py "$work/sub" "$sub" "$root"
 gate smoke node smoke.mjs "$work/root" "$base_prefix" "$work/pages-root.json" "$out/screenshots" root
 gate smoke-subpath node smoke.mjs "$work/sub" "$sub_prefix" "$work/pages-sub.json" "$out/screenshots" subpath
 gate gates-can-fail "$py" breakage.py "$work/root" "$base" "$root" "$work/drafts" "$work/pages-root.json" "$vnu" \
-  "$work/sub" "$sub"
+  "$work/sub" "$sub" "$work/news" "$news_epoch"
 
 echo "== quality gates"
 printf '%s\n' "${results[@]}"

@@ -55,6 +55,12 @@ pub struct Config {
     /// Search options.
     #[serde(default)]
     pub search: SearchConfig,
+    /// Who publishes the site: schema.org `publisher` and the news sitemap's publication.
+    #[serde(default)]
+    pub publisher: PublisherConfig,
+    /// The Google News sitemap (`news-sitemap.xml`).
+    #[serde(default)]
+    pub news_sitemap: NewsSitemapConfig,
     /// Free-form data passed to templates as `site.extra`.
     #[serde(default)]
     pub extra: serde_yaml::Value,
@@ -140,6 +146,44 @@ impl Default for FeedConfig {
     fn default() -> Self {
         FeedConfig { limit: default_feed_limit(), sections: true }
     }
+}
+
+/// The publisher named in structured data and the news sitemap.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublisherConfig {
+    /// Publication name; the site title when unset.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Logo: a path in the site (`images/logo.svg`) or an absolute URL.
+    #[serde(default)]
+    pub logo: Option<String>,
+}
+
+/// Google News sitemap options.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewsSitemapConfig {
+    /// Write `news-sitemap.xml` (and name it in robots.txt).
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+    /// Articles published this many days before the build time are listed (Google News
+    /// reads two days).
+    #[serde(default = "default_news_days")]
+    pub days: u32,
+    /// Publication language code; `language` lowercased (`zh-cn`) when unset.
+    #[serde(default)]
+    pub language: Option<String>,
+}
+
+impl Default for NewsSitemapConfig {
+    fn default() -> Self {
+        NewsSitemapConfig { enabled: true, days: default_news_days(), language: None }
+    }
+}
+
+fn default_news_days() -> u32 {
+    2
 }
 
 /// Search options.
@@ -277,6 +321,20 @@ impl Config {
     pub fn origin(&self) -> String {
         let base_path = self.base_path();
         self.base_url[..self.base_url.len() - base_path.len()].to_string()
+    }
+
+    /// The publisher's name: `publisher.name`, else the site title.
+    pub fn publisher_name(&self) -> &str {
+        self.publisher.name.as_deref().unwrap_or(&self.title)
+    }
+
+    /// The publisher's logo as an absolute URL, when configured.
+    pub fn publisher_logo(&self) -> Option<String> {
+        let logo = self.publisher.logo.as_deref()?.trim();
+        if logo.starts_with("http://") || logo.starts_with("https://") {
+            return Some(logo.to_string());
+        }
+        Some(format!("{}{}", self.base_url, crate::paths::encode_path(logo.trim_start_matches('/'))))
     }
 
     /// Looks up a taxonomy by name.

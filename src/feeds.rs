@@ -11,6 +11,7 @@ use crate::paths;
 use crate::views::{pager_url, rfc3339, term_url, total_pages};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use time::OffsetDateTime;
 
 /// Largest number of URLs in one sitemap file (the protocol's limit).
 pub const SITEMAP_LIMIT: usize = 50_000;
@@ -302,9 +303,52 @@ fn urlset(urls: &[(String, Option<String>)]) -> Vec<u8> {
     x.into_bytes()
 }
 
-/// `robots.txt` pointing at the sitemap.
+/// `robots.txt` pointing at the sitemap, and at the news sitemap when there is one.
 pub fn robots(config: &Config) -> Vec<u8> {
-    format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", config.base_url).into_bytes()
+    let mut x = format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", config.base_url);
+    if config.news_sitemap.enabled {
+        let _ = writeln!(x, "Sitemap: {}{NEWS_SITEMAP}", config.base_url);
+    }
+    x.into_bytes()
+}
+
+/// File name of the Google News sitemap.
+pub const NEWS_SITEMAP: &str = "news-sitemap.xml";
+
+/// Google News reads at most this many URLs from one news sitemap.
+const NEWS_LIMIT: usize = 1000;
+
+/// The Google News sitemap: dated articles published within `news_sitemap.days` before
+/// `now` (the build time), newest first, with the publication's name and language. It is
+/// written even when no article is that recent, so robots.txt never names a missing file.
+pub fn news_sitemap(site: &Site, config: &Config, now: OffsetDateTime) -> Vec<u8> {
+    let since = now - time::Duration::days(i64::from(config.news_sitemap.days));
+    let mut recent: Vec<&Page> = site
+        .pages
+        .iter()
+        .filter(|p| !p.draft && !p.scheduled && p.date.is_some_and(|d| d > since && d <= now))
+        .collect();
+    recent.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.rel.cmp(&b.rel)));
+    recent.truncate(NEWS_LIMIT);
+    let language = config.news_sitemap.language.clone().unwrap_or_else(|| config.language.to_lowercase());
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
+         xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n",
+    );
+    for p in recent {
+        let _ = writeln!(x, "  <url>\n    <loc>{}</loc>\n    <news:news>", xml_escape(&p.permalink));
+        let _ = writeln!(
+            x,
+            "      <news:publication><news:name>{}</news:name><news:language>{}</news:language></news:publication>",
+            xml_escape(config.publisher_name()),
+            xml_escape(&language)
+        );
+        let date = p.date.map(rfc3339).unwrap_or_default();
+        let _ = writeln!(x, "      <news:publication_date>{date}</news:publication_date>");
+        let _ = writeln!(x, "      <news:title>{}</news:title>\n    </news:news>\n  </url>", xml_escape(&p.title));
+    }
+    x.push_str("</urlset>\n");
+    x.into_bytes()
 }
 
 /// A tiny HTML page that sends the browser (and search engines, via canonical) to `target`.

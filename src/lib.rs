@@ -24,6 +24,7 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod structure;
+pub mod structured;
 pub mod theme;
 pub mod views;
 pub mod yaml;

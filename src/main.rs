@@ -105,16 +105,34 @@ struct SiteArgs {
 }
 
 impl SiteArgs {
-    fn request(&self, output: Option<PathBuf>) -> Request {
-        Request {
+    fn request(&self, output: Option<PathBuf>) -> Result<Request, String> {
+        let mut options = BuildOptions { drafts: self.drafts, future: self.future, ..BuildOptions::default() };
+        if let Some(now) = source_date_epoch()? {
+            options.now = now;
+        }
+        Ok(Request {
             root: self.root.clone(),
             output,
             overrides: Overrides { base_url: self.base_url.clone() },
-            options: BuildOptions { drafts: self.drafts, future: self.future, ..BuildOptions::default() },
+            options,
             memory_search_dir: None,
             cache: None,
-        }
+        })
     }
+}
+
+/// The build time from `SOURCE_DATE_EPOCH` (seconds since 1970, the reproducible-builds
+/// convention), when set: publish and expiry dates and the news sitemap's window are measured
+/// from it, so a build can be repeated byte for byte later.
+fn source_date_epoch() -> Result<Option<time::OffsetDateTime>, String> {
+    let Ok(value) = std::env::var("SOURCE_DATE_EPOCH") else { return Ok(None) };
+    value
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
+        .map(Some)
+        .ok_or_else(|| format!("SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01, found `{value}`"))
 }
 
 fn main() -> ExitCode {
@@ -122,7 +140,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build { site, output } => {
-            let req = site.request(output);
+            let req = match site.request(output) {
+                Ok(req) => req,
+                Err(e) => return usage_error(&e),
+            };
             let report = gazette::build(&req);
             finish(&report.diagnostics, || {
                 let built = format!(
@@ -146,7 +167,10 @@ fn main() -> ExitCode {
             })
         }
         Command::Check { site } => {
-            let req = site.request(None);
+            let req = match site.request(None) {
+                Ok(req) => req,
+                Err(e) => return usage_error(&e),
+            };
             let report = gazette::generate(&req);
             finish(&report.diagnostics, || {
                 format!(

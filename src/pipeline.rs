@@ -161,7 +161,7 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
     }
     let feed_list = feeds::feed_list(&site, &config);
     if !report.diagnostics.has_errors() {
-        let (out, ds) = assemble(&req.root, &site, &config, &theme, rendering.files, &feed_list);
+        let (out, ds) = assemble(&req.root, &site, &config, &theme, rendering.files, &feed_list, req.options.now);
         lap("assemble", &mut t);
         report.diagnostics.extend(ds);
         report.output = out;
@@ -314,6 +314,7 @@ fn assemble(
     theme: &theme::Theme,
     html: Vec<render::Rendered>,
     feed_list: &[feeds::Feed],
+    now: time::OffsetDateTime,
 ) -> (Output, Vec<Diagnostic>) {
     let mut out = Output::default();
     let mut diags = Vec::new();
@@ -349,6 +350,9 @@ fn assemble(
     }
     for (path, bytes) in feeds::sitemaps(site, config, feeds::SITEMAP_LIMIT) {
         add(&mut out, path, Body::Bytes(bytes), "feeds");
+    }
+    if config.news_sitemap.enabled {
+        add(&mut out, feeds::NEWS_SITEMAP.into(), Body::Bytes(feeds::news_sitemap(site, config, now)), "feeds");
     }
     add(&mut out, "robots.txt".into(), Body::Bytes(feeds::robots(config)), "robots.txt");
     for p in &site.pages {

@@ -710,6 +710,7 @@ impl Shared<'_> {
                 ("next", one(next)),
                 ("related", self.list(&site.related[i])),
                 ("breadcrumbs", Value::from_serializable(&breadcrumbs)),
+                ("json_ld", Value::from(crate::structured::article_json_ld(site, self.config, i))),
             ],
         );
         ctx.insert_value("page", article);

@@ -88,6 +88,8 @@ pub struct PageView {
     pub date: Option<DateView>,
     /// Update date.
     pub updated: Option<DateView>,
+    /// The latest of publication, update and correction dates (`dateModified`).
+    pub modified: Option<DateView>,
     /// Writers.
     pub authors: Vec<String>,
     /// 记者.
@@ -170,6 +172,7 @@ pub fn page_view(site: &Site, config: &Config, base_path: &str, p: &Page) -> Pag
         },
         date: p.date.map(DateView::new),
         updated: p.updated.map(DateView::new),
+        modified: crate::structured::modified(p).filter(|m| Some(*m) != p.date).map(DateView::new),
         authors: p.fm.authors.clone(),
         reporters: p.fm.reporters.clone(),
         source: p.fm.source.clone(),

@@ -78,7 +78,10 @@ fn feeds_sitemap_robots_and_404() {
     assert!(sitemap.contains(
         "<loc>https://example.org/news/%E6%88%B7%E5%A4%96%E5%8A%B3%E5%8A%A8%E8%80%85%E9%A9%BF%E7%AB%99/</loc>"
     ));
-    assert_eq!(site.read("robots.txt"), "User-agent: *\nAllow: /\n\nSitemap: https://example.org/sitemap.xml\n");
+    assert_eq!(
+        site.read("robots.txt"),
+        "User-agent: *\nAllow: /\n\nSitemap: https://example.org/sitemap.xml\nSitemap: https://example.org/news-sitemap.xml\n"
+    );
     assert!(site.exists("404.html"));
 }
 

@@ -3,7 +3,7 @@ that should catch it, and fails unless that gate exits 1 naming the broken page 
 
 A gate that passes anything would pass the real site too, so this runs with the gates.
 
-    python breakage.py PUBLIC_DIR BASE_URL SITE_ROOT DRAFTS_DIR PAGES_JSON VNU_JAR SUB_DIR SUB_BASE_URL
+    python breakage.py PUBLIC_DIR BASE_URL SITE_ROOT DRAFTS_DIR PAGES_JSON VNU_JAR SUB_DIR SUB_BASE_URL NEWS_DIR EPOCH
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from built_site import Findings, Site
+from built_site import Findings, Site, config_publisher
 
 HERE = Path(__file__).parent
 
@@ -30,10 +30,22 @@ def insert_into_main(file: Path, markup: str) -> None:
     file.write_text(new, encoding="utf-8")
 
 
+def old_news_entry(site: Site, rel: str, publisher: str) -> str:
+    """A news sitemap <url> for the page at `rel` (an article too old to be listed)."""
+    file = site.public / rel
+    h1 = " ".join("".join(site.doc(file).find(".//h1").itertext()).split())
+    return (
+        f"<url><loc>{site.url_of(file)}</loc><news:news><news:publication><news:name>{publisher}</news:name>"
+        f"<news:language>zh-cn</news:language></news:publication>"
+        f"<news:publication_date>{site.meta(file, 'article:published_time')}</news:publication_date>"
+        f"<news:title>{h1}</news:title></news:news></url>\n"
+    )
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 9:
-        sys.exit(f"usage: {argv[0]} PUBLIC_DIR BASE_URL SITE_ROOT DRAFTS_DIR PAGES_JSON VNU_JAR SUB_DIR SUB_BASE_URL")
-    public, base_url, root, drafts, pages_json, vnu, sub, sub_base = map(str, argv[1:])
+    if len(argv) != 11:
+        sys.exit(f"usage: {argv[0]} PUBLIC_DIR BASE_URL SITE_ROOT DRAFTS_DIR PAGES_JSON VNU_JAR SUB_DIR SUB_BASE_URL NEWS_DIR EPOCH")
+    public, base_url, root, drafts, pages_json, vnu, sub, sub_base, news, epoch = map(str, argv[1:])
     picks = json.loads(Path(pages_json).read_text(encoding="utf-8"))
     article_path = picks["pages"]["article"]
     site = Site(Path(public), base_url)
@@ -113,6 +125,18 @@ def main(argv: list[str]) -> int:
             lambda out: shutil.copytree(Path(drafts) / draft_dir, out / draft_dir),
             lambda out: [py, "sitemap.py", str(out), base_url, root, drafts],
             draft_source,
+        ),
+        (
+            "an old article in the news sitemap",
+            lambda out: (out / "news-sitemap.xml").write_text(
+                (out / "news-sitemap.xml")
+                .read_text(encoding="utf-8")
+                .replace("</urlset>", old_news_entry(Site(out, base_url), article_rel, config_publisher(Path(root))) + "</urlset>"),
+                encoding="utf-8",
+            ),
+            lambda out: [py, "news_sitemap.py", str(out), base_url, root, epoch],
+            f"{prefix}{article_path}",
+            news,
         ),
         (
             "a root-relative link that leaves the sub-path",

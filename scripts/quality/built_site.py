@@ -32,6 +32,13 @@ def config_base_url(root: Path) -> str:
     return str(config.get("base_url", "/"))
 
 
+def config_publisher(root: Path) -> str:
+    """The publisher's name (`publisher.name`, else the site title)."""
+    with open(root / "gazette.yaml", encoding="utf-8") as f:
+        config = yaml.safe_load(f) or {}
+    return str((config.get("publisher") or {}).get("name") or config.get("title", ""))
+
+
 def config_feed_limit(root: Path) -> int:
     """Entries per Atom feed (`feed.limit`, 20 when unset, as the README documents)."""
     with open(root / "gazette.yaml", encoding="utf-8") as f:

@@ -3,7 +3,9 @@
 Every public page (not 404, redirects or noindex pages) has a canonical link equal to its own
 URL, and Open Graph data that extruct reads: og:title, og:type and og:url equal to the
 canonical URL, absolute og:image; an article's og:title is its <h1> and its
-article:published_time an ISO date. Every JSON-LD block on every page parses.
+article:published_time an ISO date. Every JSON-LD block on every page parses, and every
+article has one schema.org NewsArticle (Article when undated) whose headline, dates,
+author, publisher (the configured name, with a logo), image and section agree with the page.
 
     python metadata.py PUBLIC_DIR BASE_URL SITE_ROOT
 """
@@ -18,15 +20,52 @@ from urllib.parse import unquote, urlsplit
 
 import extruct
 
-from built_site import Findings, Site, main_args
+from built_site import Findings, Site, config_publisher, main_args
 
 
 def same_url(a: str, b: str) -> bool:
     return unquote(a) == unquote(b)
 
 
+def check_json_ld(findings: Findings, name: str, blocks: list, title: str, og: dict, publisher: str) -> int:
+    """An article's schema.org object: NewsArticle when dated (Article for knowledge-base
+    entries) with the fields news aggregators read, agreeing with the page."""
+    found = [b for b in blocks if b.get("@type") in ("NewsArticle", "Article")]
+    if len(found) != 1:
+        findings.fail(f"{name}: {len(found)} NewsArticle/Article JSON-LD objects, expected 1")
+        return 0
+    ld = found[0]
+    published = og.get("article:published_time")
+    expected_type = "NewsArticle" if published else "Article"
+    if ld.get("@type") != expected_type:
+        findings.fail(f"{name}: JSON-LD @type {ld.get('@type')}, expected {expected_type}")
+    need = ["headline", "author", "publisher", "inLanguage", "mainEntityOfPage"]
+    if published:
+        need += ["datePublished", "dateModified", "articleSection"]
+    for key in need:
+        if not ld.get(key):
+            findings.fail(f"{name}: JSON-LD has no {key}")
+    if ld.get("headline") != title:
+        findings.fail(f"{name}: JSON-LD headline {ld.get('headline')!r} is not its <h1> {title!r}")
+    if published and ld.get("datePublished") and datetime.fromisoformat(ld["datePublished"]) != datetime.fromisoformat(published):
+        findings.fail(f"{name}: JSON-LD datePublished {ld['datePublished']} ≠ article:published_time {published}")
+    if ld.get("dateModified") and ld.get("datePublished") and ld["dateModified"] < ld["datePublished"]:
+        findings.fail(f"{name}: JSON-LD dateModified is before datePublished")
+    pub = ld.get("publisher") or {}
+    if pub.get("name") != publisher or not (pub.get("logo") or {}).get("url"):
+        findings.fail(f"{name}: JSON-LD publisher {pub} is not {publisher!r} with a logo")
+    if og.get("og:image") and og["og:image"] not in (ld.get("image") or []):
+        findings.fail(f"{name}: JSON-LD image {ld.get('image')} lacks the og:image {og['og:image']}")
+    for author in ld.get("author") or []:
+        if author.get("@type") not in ("Person", "Organization") or not author.get("name"):
+            findings.fail(f"{name}: JSON-LD author {author} has no @type Person/Organization and name")
+    return 1
+
+
 def main(argv: list[str]) -> int:
-    public, base_url, _root = main_args(argv)
+    public, base_url, root = main_args(argv)
+    publisher = config_publisher(root)
+    articles = 0
     site = Site(public, base_url)
     findings = Findings("metadata")
     pages = 0
@@ -46,7 +85,7 @@ def main(argv: list[str]) -> int:
         if not canonical or not same_url(canonical[0], url):
             findings.fail(f"{name}: canonical link {canonical[:1]} is not the page's URL {url}")
         try:
-            data = extruct.extract(html, base_url=url, syntaxes=["opengraph"], uniform=True)
+            data = extruct.extract(html, base_url=url, syntaxes=["opengraph", "json-ld"], uniform=True)
         except Exception as e:  # extruct raises whatever its parsers raise
             findings.fail(f"{name}: extruct cannot read the page: {e}")
             continue
@@ -70,7 +109,8 @@ def main(argv: list[str]) -> int:
                     datetime.fromisoformat(published)
                 except ValueError:
                     findings.fail(f"{name}: article:published_time {published!r} is not an ISO date")
-    return findings.finish(f"{pages} public pages read with extruct {version('extruct')}")
+            articles += check_json_ld(findings, name, data["json-ld"], title, og, publisher)
+    return findings.finish(f"{pages} public pages read with extruct {version('extruct')}, {articles} articles' JSON-LD checked")
 
 
 if __name__ == "__main__":

@@ -92,8 +92,14 @@ impl Site {
 
     /// Runs the real binary in the site root.
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_env(args, &[])
+    }
+
+    /// Runs the real binary in the site root with extra environment variables.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let out = Command::new(env!("CARGO_BIN_EXE_gazette"))
             .args(args)
+            .envs(env.iter().copied())
             .current_dir(self.root())
             .output()
             .expect("spawn gazette");
