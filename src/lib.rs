@@ -12,6 +12,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod feeds;
 pub mod front_matter;
+pub mod kb_nav;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -27,6 +28,7 @@ pub mod structure;
 pub mod structured;
 pub mod theme;
 pub mod views;
+pub mod wikilinks;
 pub mod yaml;
 
 pub use pipeline::{Report, Request, build, generate};

@@ -11,6 +11,7 @@
 
 use crate::diagnostics::{Diagnostic, Location, line_col};
 use crate::paths;
+use crate::wikilinks::{self, Resolution, WikiIndex};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ops::Range;
@@ -43,6 +44,9 @@ pub struct Rendered {
     pub heading_count: usize,
     /// Plain text, blocks separated by newlines: for automatic summaries and search.
     pub text: String,
+    /// Content paths of the pages and sections its internal links and wikilinks resolved to:
+    /// the structure stage inverts them into backlinks.
+    pub links: BTreeSet<String>,
 }
 
 /// What link rewriting needs to know about the site.
@@ -67,6 +71,8 @@ pub struct LinkContext<'a> {
     /// Content paths of Markdown files that exist but failed to parse; their own error is
     /// reported, so links to them are not reported again as broken.
     pub broken: &'a BTreeSet<String>,
+    /// Titles and paths of every page, for wikilinks.
+    pub wiki: &'a WikiIndex,
     /// Markdown options from the config.
     pub unsafe_html: bool,
     /// Typographic punctuation.
@@ -79,12 +85,15 @@ pub fn render(body: &str, ctx: &LinkContext) -> (Rendered, Vec<Diagnostic>) {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES;
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        // `[[标题]]`, `[[kb/slug|文字]]`: links by title or path, resolved by `wikilinks`.
+        | Options::ENABLE_WIKILINKS;
     if ctx.smart_punctuation {
         opts |= Options::ENABLE_SMART_PUNCTUATION;
     }
     let events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, opts).into_offset_iter().collect();
-    let mut rw = Rewriter { ctx, diags: Vec::new(), ids: HashSet::new(), headings: Vec::new() };
+    let mut rw =
+        Rewriter { ctx, diags: Vec::new(), ids: HashSet::new(), headings: Vec::new(), targets: BTreeSet::new() };
     let events = rw.rewrite(events);
     let events = drop_cjk_soft_breaks(events);
 
@@ -101,6 +110,7 @@ pub fn render(body: &str, ctx: &LinkContext) -> (Rendered, Vec<Diagnostic>) {
     out.text = plain_text(&plain);
     pulldown_cmark::html::push_html(&mut out.html, plain.into_iter());
     out.toc = build_toc(std::mem::take(&mut rw.headings));
+    out.links = std::mem::take(&mut rw.targets);
     (out, rw.diags)
 }
 
@@ -142,6 +152,8 @@ struct Rewriter<'c> {
     diags: Vec<Diagnostic>,
     ids: HashSet<String>,
     headings: Vec<(u8, String, String)>,
+    /// Content paths internal links resolved to.
+    targets: BTreeSet<String>,
 }
 
 impl<'c> Rewriter<'c> {
@@ -174,6 +186,19 @@ impl<'c> Rewriter<'c> {
                         classes: classes.clone(),
                         attrs: attrs.clone(),
                     })));
+                }
+                Event::Start(Tag::Link { link_type: LinkType::WikiLink { has_pothole }, dest_url, .. }) => {
+                    let end = find_end(&events, i);
+                    self.wikilink(dest_url, *has_pothole, &events[i..=end.min(events.len() - 1)], &mut out);
+                    i = end;
+                }
+                Event::Start(Tag::Image { link_type: LinkType::WikiLink { .. }, .. }) => {
+                    self.diag(
+                        Diagnostic::error("image wikilinks `![[…]]` are not supported")
+                            .hint("write an image as `![说明](path/to/image.png)`"),
+                        range,
+                    );
+                    dropped_links.push(true);
                 }
                 Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                     match self.link(dest_url, *link_type, range) {
@@ -314,6 +339,7 @@ impl<'c> Rewriter<'c> {
 
     fn resolve(&mut self, target: &str, frag: &str, dest: &str, range: &Range<usize>) -> Option<String> {
         if let Some(url) = self.ctx.urls.get(target) {
+            self.targets.insert(target.to_string());
             return Some(format!("{url}{frag}"));
         }
         if self.ctx.broken.contains(target) {
@@ -334,6 +360,64 @@ impl<'c> Rewriter<'c> {
                 .hint("`@/` paths are relative to content/, e.g. `@/news/jiuye/2024-05-20-slug.md`"),
             range,
         );
+    }
+
+    /// A wikilink (`events` runs from its start to its end): a link to the page it names, its
+    /// text the display text after `|` or else the page's title; or, after reporting why, its
+    /// text alone.
+    fn wikilink<'a>(
+        &mut self,
+        dest: &str,
+        has_pothole: bool,
+        events: &[(Event<'a>, Range<usize>)],
+        out: &mut Vec<Ev<'a>>,
+    ) {
+        let range = &events[0].1;
+        let start = self.ctx.body_offset + range.start;
+        let written = self.ctx.full_text.get(start..self.ctx.body_offset + range.end).unwrap_or(dest).to_string();
+        let inner = if events.len() > 2 { self.rewrite(events[1..events.len() - 1].to_vec()) } else { Vec::new() };
+        let target = dest.trim();
+        let (wiki, urls) = (self.ctx.wiki, self.ctx.urls);
+        let (resolution, frag) = match (wiki.resolve(target), target.split_once('#')) {
+            (Resolution::Missing, Some((name, frag))) => (wiki.resolve(name.trim()), frag),
+            (r, _) => (r, ""),
+        };
+        let found = match resolution {
+            Resolution::Page { rel, title } => urls.get(rel).map(|url| (rel, title, url)),
+            Resolution::Ambiguous(rels) => {
+                self.diag(wikilinks::ambiguous(&written, target, rels), range);
+                None
+            }
+            Resolution::Unpublished(rels) => {
+                self.diag(wikilinks::unpublished(&written, &rels), range);
+                None
+            }
+            Resolution::Missing => {
+                let candidates = wiki.candidates(target);
+                self.diag(wikilinks::unresolved(&written, target, &candidates), range);
+                None
+            }
+        };
+        let Some((rel, title, url)) = found else {
+            out.extend(inner);
+            return;
+        };
+        self.targets.insert(rel.to_string());
+        let href = if frag.is_empty() { url.clone() } else { format!("{url}#{frag}") };
+        let link = Tag::Link {
+            link_type: LinkType::WikiLink { has_pothole },
+            dest_url: href.into(),
+            title: CowStr::Borrowed(""),
+            id: CowStr::Borrowed(""),
+        };
+        out.push(Ev::E(Event::Start(link)));
+        let shown = inner.iter().any(|e| matches!(e, Ev::E(Event::Text(t) | Event::Code(t)) if !t.trim().is_empty()));
+        if has_pothole && shown {
+            out.extend(inner);
+        } else {
+            out.push(Ev::E(Event::Text(CowStr::from(title.to_string()))));
+        }
+        out.push(Ev::E(Event::End(TagEnd::Link)));
     }
 
     fn heading_id(&mut self, explicit: Option<&str>, title: &str) -> String {
@@ -561,6 +645,8 @@ pub fn reading_minutes(han: usize, words: usize) -> usize {
 mod tests {
     use super::*;
 
+    static WIKI: std::sync::LazyLock<WikiIndex> = std::sync::LazyLock::new(WikiIndex::default);
+
     fn ctx<'a>(urls: &'a BTreeMap<String, String>, empty: &'a BTreeSet<String>, text: &'a str) -> LinkContext<'a> {
         LinkContext {
             source_rel: "news/a.md",
@@ -572,6 +658,7 @@ mod tests {
             urls,
             unpublished: empty,
             broken: empty,
+            wiki: &WIKI,
             unsafe_html: false,
             smart_punctuation: false,
         }

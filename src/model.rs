@@ -14,6 +14,7 @@ use crate::front_matter::{self, PageFrontMatter, SectionFrontMatter, SortBy};
 use crate::load::{Asset, Content, Source, SourceKind};
 use crate::markdown::{self, LinkContext, Rendered};
 use crate::paths;
+use crate::wikilinks::WikiIndex;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -149,6 +150,9 @@ pub struct Site {
     pub prev_next: Vec<(Option<usize>, Option<usize>)>,
     /// Related pages per page.
     pub related: Vec<Vec<usize>>,
+    /// Per page, the pages whose bodies link to it (by wikilink or internal link), in display
+    /// order.
+    pub backlinks: Vec<Vec<usize>>,
     /// What body links resolved against, kept so one body can be rendered again alone
     /// ([`rebody`]).
     pub links: Links,
@@ -179,6 +183,8 @@ pub struct Links {
     pub unpublished: BTreeSet<String>,
     /// Files whose front matter did not parse.
     pub broken: BTreeSet<String>,
+    /// Every page's title and paths, published or not, for wikilinks.
+    pub wiki: WikiIndex,
 }
 
 impl Site {
@@ -230,6 +236,7 @@ pub fn build_with(
     let mut section_fms = Vec::new();
     let mut unpublished = BTreeSet::new();
     let mut broken = BTreeSet::new();
+    let mut wiki = WikiIndex::default();
     let mut next_due: Option<Due> = None;
     for (p, src) in parsed.into_iter().zip(&content.sources) {
         match p {
@@ -242,7 +249,9 @@ pub fn build_with(
                         next_due = Some(due);
                     }
                 }
-                if visible(&d.fm, d.date, config, opts) {
+                let shown = visible(&d.fm, d.date, config, opts);
+                wiki.add(&d.src.rel, d.fm.title.as_deref().unwrap_or_default(), &d.path, shown);
+                if shown {
                     page_drafts.push(d);
                 } else {
                     unpublished.insert(d.src.rel.clone());
@@ -269,10 +278,10 @@ pub fn build_with(
 
     // 3. Bodies, in parallel. A body's HTML depends on its file, its place and what its links
     // can resolve to; with all of those equal, the cached rendering is the same.
-    let links = Links { urls, unpublished, broken };
+    let links = Links { urls, unpublished, broken, wiki };
     let link_key = cache.map(|_| {
         let md = (config.markdown.unsafe_html, config.markdown.smart_punctuation);
-        crate::cache::key(&(&links.urls, &links.unpublished, &links.broken, &base_path, md))
+        crate::cache::key(&(&links.urls, &links.unpublished, &links.broken, &links.wiki, &base_path, md))
     });
     let render_fresh = |src: &Source, body: &str, off: usize| render_body(src, body, off, &links, &base_path, config);
     let render_ctx = |src: &Source, body: &str, off: usize| {
@@ -349,6 +358,7 @@ fn render_body(
         urls: &links.urls,
         unpublished: &links.unpublished,
         broken: &links.broken,
+        wiki: &links.wiki,
         unsafe_html: config.markdown.unsafe_html,
         smart_punctuation: config.markdown.smart_punctuation,
     };
@@ -368,7 +378,8 @@ pub fn rebody(site: &Site, config: &Config, opts: &BuildOptions, src: &Source) -
     }
     let base_path = config.base_path();
     let (body, ds) = render_body(src, d.split_body, d.body_offset, &site.links, &base_path, config);
-    if !ds.is_empty() {
+    // Other pages list this one as a backlink when it links to them: new targets change them.
+    if !ds.is_empty() || body.links != site.pages[i].body.links {
         return None;
     }
     let mut page = finish_page(*d, body, config, opts, &base_path, &config.origin());

@@ -709,6 +709,8 @@ impl Shared<'_> {
                 ("prev", one(prev)),
                 ("next", one(next)),
                 ("related", self.list(&site.related[i])),
+                ("backlinks", self.list(site.backlinks.get(i).map_or(&[][..], Vec::as_slice))),
+                ("kb_nav", Value::from_serializable(&crate::kb_nav::tree(site, i))),
                 ("breadcrumbs", Value::from_serializable(&breadcrumbs)),
                 ("json_ld", Value::from(crate::structured::article_json_ld(site, self.config, i))),
             ],

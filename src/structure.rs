@@ -39,6 +39,7 @@ pub fn link_with(site: &mut Site, config: &Config, cache: Option<&crate::cache::
         v.sort_by(|a, b| by_date_desc(&site.pages, *a, *b));
         v
     };
+    site.backlinks = backlinks(site);
     let key = cache.map(|_| related_inputs(site));
     if let (Some(c), Some(k)) = (cache, key)
         && let Some(r) = c.related(k)
@@ -50,6 +51,31 @@ pub fn link_with(site: &mut Site, config: &Config, cache: Option<&crate::cache::
     if let (Some(c), Some(k)) = (cache, key) {
         c.keep_related(k, &site.related);
     }
+}
+
+/// For each page, the other pages whose bodies link to it, each once: dated pages newest
+/// first, then undated ones by title, ties broken by source path.
+fn backlinks(site: &Site) -> Vec<Vec<usize>> {
+    let index: HashMap<&str, usize> = site.pages.iter().enumerate().map(|(i, p)| (p.rel.as_str(), i)).collect();
+    let mut out = vec![Vec::new(); site.pages.len()];
+    for (from, page) in site.pages.iter().enumerate() {
+        // `body.links` is a set, so each linking page is pushed once per target.
+        for to in page.body.links.iter().filter_map(|rel| index.get(rel.as_str())) {
+            if *to != from {
+                out[*to].push(from);
+            }
+        }
+    }
+    for list in &mut out {
+        list.sort_by(|a, b| {
+            let (pa, pb) = (&site.pages[*a], &site.pages[*b]);
+            match (pa.date, pb.date) {
+                (None, None) => pa.title.cmp(&pb.title).then_with(|| pa.rel.cmp(&pb.rel)),
+                _ => by_date_desc(&site.pages, *a, *b),
+            }
+        });
+    }
+    out
 }
 
 /// A key of everything [`related`] reads.

@@ -245,3 +245,26 @@ fn the_search_index_updated_in_place_equals_a_fresh_one() {
     let (fresh, _) = first_build(&site);
     assert!(live.update(&fresh.site).is_none());
 }
+
+#[test]
+fn an_edit_that_changes_a_body_s_link_targets_is_a_full_build_that_updates_backlinks() {
+    let site = site();
+    let (mut last, out) = first_build(&site);
+    let rel = "content/news/2024-05-13-a3.md";
+    // A wikilink to the hotline adds a backlink on the hotline's page: not a body-only edit.
+    edit(&site, rel, "第3篇的正文。", "第3篇的正文，见[[12351热线]]。");
+    assert!(try_patch(&site, &mut last, &out, &[rel]).is_none(), "new link target");
+    let (mut last, out) = first_build(&site);
+    let hotline = String::from_utf8_lossy(&bytes(&out, "kb/hotline/index.html")).into_owned();
+    assert!(hotline.contains(r#"<li><a href="/news/a3/">新闻3</a>"#), "{hotline}");
+    assert_same_as_full_build(&site, &out);
+
+    // The same target written another way is still a body-only edit, and patches.
+    edit(&site, rel, "见[[12351热线]]", "见[[kb/hotline|热线]]");
+    let p = try_patch(&site, &mut last, &out, &[rel]).expect("same targets");
+    assert_same_as_full_build(&site, &p.output);
+
+    // Removing the link takes the backlink away again, through a full build.
+    edit(&site, rel, "见[[kb/hotline|热线]]", "不再链接");
+    assert!(try_patch(&site, &mut last, &p.output, &[rel]).is_none(), "target gone");
+}
