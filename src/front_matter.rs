@@ -201,9 +201,22 @@ pub struct PageFrontMatter {
     pub issue: Option<Text>,
     /// 版次.
     pub page: Option<Text>,
+    /// Corrections and updates, each a dated note shown on the article.
+    #[serde(default)]
+    pub corrections: Vec<Correction>,
     /// Free-form data for templates.
     #[serde(default)]
     pub extra: serde_yaml::Value,
+}
+
+/// A correction or update to a published article: `{date: 2024-05-21, text: 更正：…}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Correction {
+    /// When it was made.
+    pub date: FmDate,
+    /// What was corrected or added, as plain text.
+    pub text: String,
 }
 
 /// How a section orders its pages.

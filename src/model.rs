@@ -58,8 +58,10 @@ pub struct Page {
     pub permalink: String,
     /// Publication instant.
     pub date: Option<OffsetDateTime>,
-    /// Update instant.
+    /// Update instant: the later of `updated` and the newest correction.
     pub updated: Option<OffsetDateTime>,
+    /// Corrections, oldest first.
+    pub corrections: Vec<(OffsetDateTime, String)>,
     /// Marked draft (only present with `--drafts`).
     pub draft: bool,
     /// Publish date in the future (only present with `--future`).
@@ -407,6 +409,35 @@ fn outside_body(p: &Page) -> String {
     format!("{blank:?}")
 }
 
+/// A correction needs words, and cannot be older than the article it corrects.
+fn check_corrections(
+    fm: &PageFrontMatter,
+    date: Option<OffsetDateTime>,
+    config: &Config,
+    src: &Source,
+) -> Result<(), Diagnostic> {
+    let at = || key_line(&src.text, &src.display, "corrections");
+    for (n, c) in fm.corrections.iter().enumerate() {
+        if c.text.trim().is_empty() {
+            return Err(Diagnostic::error(format!("correction {} has no text", n + 1))
+                .at_source(at(), &src.text)
+                .hint("write each as `- {date: 2024-05-21, text: 更正：…}`"));
+        }
+        let when = c.date.resolve(config.offset());
+        if let Some(d) = date.filter(|d| when < *d) {
+            return Err(Diagnostic::error(format!(
+                "correction {} is dated {}, before the article itself ({})",
+                n + 1,
+                crate::views::rfc3339(when),
+                crate::views::rfc3339(d)
+            ))
+            .at_source(at(), &src.text)
+            .hint("a correction is dated when it was made, after publication"));
+        }
+    }
+    Ok(())
+}
+
 enum Parsed<'a> {
     Page(Box<Draft<'a>>),
     Section(&'a Source, Box<SectionFrontMatter>, &'a str, usize),
@@ -460,6 +491,7 @@ fn parse<'a>(
             let prefix = paths::date_prefix(stem);
             let date =
                 fm.date.or(prefix.map(|(d, _)| front_matter::FmDate::from_day(d))).map(|d| d.resolve(config.offset()));
+            check_corrections(&fm, date, config, src)?;
             let slug_src = prefix.map(|(_, rest)| rest).unwrap_or(stem);
             let slug = match &fm.slug {
                 Some(s) => paths::slugify(s, crate::config::SlugPolicy::Keep),
@@ -548,6 +580,9 @@ fn finish_page(
     let publish = d.fm.publish_date.map(|p| p.resolve(config.offset())).or(d.date);
     let image = d.fm.image.as_deref().map(|img| resolve_image(img, &d, base_path, &url));
     let terms = BTreeMap::new();
+    let mut corrections: Vec<(OffsetDateTime, String)> =
+        d.fm.corrections.iter().map(|c| (c.date.resolve(config.offset()), c.text.trim().to_string())).collect();
+    corrections.sort();
     Page {
         rel: d.src.rel.clone(),
         display: d.src.display.clone(),
@@ -557,7 +592,14 @@ fn finish_page(
         url,
         path: d.path,
         date: d.date,
-        updated: d.fm.updated.map(|u| u.resolve(config.offset())),
+        updated: d
+            .fm
+            .updated
+            .map(|u| u.resolve(config.offset()))
+            .into_iter()
+            .chain(corrections.iter().map(|(t, _)| *t))
+            .max(),
+        corrections,
         draft: d.fm.draft,
         scheduled: publish.is_some_and(|p| p > opts.now),
         summary_html,

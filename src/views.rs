@@ -90,6 +90,8 @@ pub struct PageView {
     pub updated: Option<DateView>,
     /// The latest of publication, update and correction dates (`dateModified`).
     pub modified: Option<DateView>,
+    /// Corrections and updates, oldest first.
+    pub corrections: Vec<CorrectionView>,
     /// Writers.
     pub authors: Vec<String>,
     /// 记者.
@@ -130,6 +132,15 @@ pub struct PageView {
     pub page_number: Option<String>,
     /// Free-form data.
     pub extra: serde_yaml::Value,
+}
+
+/// One correction or update note.
+#[derive(Debug, Clone, Serialize)]
+pub struct CorrectionView {
+    /// When it was made.
+    pub date: DateView,
+    /// What changed (plain text).
+    pub text: String,
 }
 
 /// Term links for one taxonomy of a page.
@@ -173,6 +184,11 @@ pub fn page_view(site: &Site, config: &Config, base_path: &str, p: &Page) -> Pag
         date: p.date.map(DateView::new),
         updated: p.updated.map(DateView::new),
         modified: crate::structured::modified(p).filter(|m| Some(*m) != p.date).map(DateView::new),
+        corrections: p
+            .corrections
+            .iter()
+            .map(|(date, text)| CorrectionView { date: DateView::new(*date), text: text.clone() })
+            .collect(),
         authors: p.fm.authors.clone(),
         reporters: p.fm.reporters.clone(),
         source: p.fm.source.clone(),

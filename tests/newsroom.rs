@@ -142,3 +142,53 @@ fn source_date_epoch_sets_the_build_time() {
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("SOURCE_DATE_EPOCH must be whole seconds"), "{}", bad.stderr);
 }
+
+#[test]
+fn corrections_are_shown_dated_and_move_the_modified_date_everywhere() {
+    let site = Site::new()
+        .page("news/_index.md", "title: 新闻\nsort_by: date", "")
+        .page(
+            "news/2026-05-20-fixed.md",
+            "title: 更正过的报道\ntags: [就业]\ncorrections:\n  - date: 2026-05-22T10:00:00+08:00\n    text: 更新：补充了报名电话。\n  \
+             - date: 2026-05-21\n    text: 更正：人数应为1950人。",
+            "正文。",
+        )
+        .page("news/2026-05-19-plain.md", "title: 未更正的报道", "正文。");
+    site.build_clean();
+    let doc = site.html("news/fixed/index.html");
+    assert_eq!(common::texts(&doc, ".corrections h2"), vec!["更正与更新"]);
+    // Oldest first, each with its date.
+    assert_eq!(
+        common::texts(&doc, ".corrections li"),
+        vec!["2026年5月21日：更正：人数应为1950人。", "2026年5月22日：更新：补充了报名电话。"]
+    );
+    assert_eq!(attrs(&doc, ".corrections li time", "datetime")[1], "2026-05-22T10:00:00+08:00");
+    assert_eq!(json_ld(&site, "news/fixed/index.html")["dateModified"], "2026-05-22T10:00:00+08:00");
+    assert_eq!(attrs(&doc, r#"meta[property="article:modified_time"]"#, "content"), vec!["2026-05-22T10:00:00+08:00"]);
+    let feed = site.read("news/atom.xml");
+    let entry = &feed[feed.find("news/fixed/").expect("entry")..];
+    assert!(entry.contains("<updated>2026-05-22T10:00:00+08:00</updated>"), "{feed}");
+    // Lists mark it; the uncorrected article gets no mark and no note.
+    let list = site.html("news/index.html");
+    assert_eq!(common::texts(&list, ".badge-updated"), vec!["已更新"]);
+    assert!(site.html("news/plain/index.html").root_element().html().find("corrections").is_none());
+    assert!(json_ld(&site, "news/plain/index.html")["dateModified"] == "2026-05-19T00:00:00+08:00");
+}
+
+#[test]
+fn a_correction_without_text_or_older_than_the_article_is_a_located_error() {
+    let site = Site::new()
+        .page("news/_index.md", "title: 新闻", "")
+        .page("news/2026-05-20-empty.md", "title: 空更正\ncorrections:\n  - {date: 2026-05-21, text: ' '}", "正文。")
+        .page(
+            "news/2026-05-20-early.md",
+            "title: 早更正\ncorrections:\n  - {date: 2026-05-01, text: 更正。}",
+            "正文。",
+        );
+    let report = site.build();
+    let errors: Vec<String> = report.diagnostics.sorted().iter().map(|d| d.to_string()).collect();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    let all = errors.join("\n");
+    assert!(all.contains("correction 1 has no text") && all.contains("2026-05-20-empty.md:3:1"), "{all}");
+    assert!(all.contains("before the article itself") && all.contains("2026-05-20-early.md:3:1"), "{all}");
+}
