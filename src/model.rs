@@ -155,6 +155,8 @@ pub struct Site {
     /// The earliest publish or expiry date after "now": when it passes, which pages are
     /// shown (or marked scheduled) changes, so a patched build is no longer valid.
     pub next_due: Option<OffsetDateTime>,
+    /// Print editions (期), newest first ([`crate::editions`]).
+    pub editions: Vec<crate::editions::Edition>,
 }
 
 /// The targets Markdown links resolve to: every published file's URL, and the files left
@@ -311,6 +313,9 @@ pub fn build_with(
     let mut site = Site { pages, sections, links, next_due, ..Default::default() };
     assign_assets(&mut site, content.assets);
     crate::structure::link_with(&mut site, config, cache);
+    let (editions, ds) = crate::editions::build(&site, config, &content.sources);
+    site.editions = editions;
+    diags.extend(ds);
     (site, diags)
 }
 
