@@ -199,7 +199,7 @@ impl Shared<'_> {
                             Some(m) => m.bodies[i].clone(),
                             None => Value::from(editions::print_body(&p.body.html, n, &p.permalink, &origin)),
                         };
-                        with(self.value(i), vec![("content", content), ("anchor", Value::from(format!("a{n}")))])
+                        with(self.value(i), vec![("content", content), ("anchor", Value::from(format!("art-{n}")))])
                     })
                     .collect();
                 folio_value(f, k, vec![("articles", Value::from(articles))])
