@@ -325,9 +325,12 @@ fn entry(x: &mut String, site: &Site, e: &Edition) {
 
 /// An article body for the print view, where several bodies share one page: ids and
 /// in-page links get the prefix `a{n}-` (two articles with footnote `1` or heading `背景`
-/// would otherwise clash), and every other link is made absolute against the article's own
-/// URL, since relative links were written for the article page (and print shows them).
+/// would otherwise clash), every other link is made absolute against the article's own
+/// URL, since relative links were written for the article page (and print shows them), and
+/// headings go two levels down (`h2` → `h4`), below the 版 (`h2`) and headline (`h3`).
 pub fn print_body(html: &str, n: usize, permalink: &str, origin: &str) -> String {
+    let html = demote_headings(html);
+    let html = html.as_str();
     let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html;
     while let Some((at, attr)) = next_attr(rest) {
@@ -347,6 +350,18 @@ pub fn print_body(html: &str, n: usize, permalink: &str, origin: &str) -> String
         rest = &rest[value_at + end..];
     }
     out.push_str(rest);
+    out
+}
+
+/// `h1`–`h6` two levels down, `h6` at most. Highest first, so no tag moves twice.
+fn demote_headings(html: &str) -> String {
+    let mut out = html.to_string();
+    for level in (1..=5).rev() {
+        let to = (level + 2).min(6);
+        for (from, into) in [("<h{}>", "<h{}>"), ("<h{} ", "<h{} "), ("</h{}>", "</h{}>")] {
+            out = out.replace(&from.replace("{}", &level.to_string()), &into.replace("{}", &to.to_string()));
+        }
+    }
     out
 }
 
@@ -378,7 +393,7 @@ mod tests {
         let html = r##"<h2 id="背景">背景</h2><p>见<a href="#1">1</a>与<a href="../y/">乙</a><img src="c.svg" alt=""></p><div class="footnote-definition" id="1"></div>"##;
         assert_eq!(
             print_body(html, 2, "https://example.org/news/x/", "https://example.org"),
-            r##"<h2 id="a2-背景">背景</h2><p>见<a href="#a2-1">1</a>与<a href="https://example.org/news/y/">乙</a><img src="https://example.org/news/x/c.svg" alt=""></p><div class="footnote-definition" id="a2-1"></div>"##
+            r##"<h4 id="a2-背景">背景</h4><p>见<a href="#a2-1">1</a>与<a href="https://example.org/news/y/">乙</a><img src="https://example.org/news/x/c.svg" alt=""></p><div class="footnote-definition" id="a2-1"></div>"##
         );
     }
 }
