@@ -113,10 +113,17 @@ fn the_edition_feed_has_one_entry_per_edition_newest_first_with_absolute_links()
     assert_eq!(paths.iter().filter(|p| *p == "/feed/entry").count(), 2, "{atom}");
     let feed = Html::parse_document(&atom);
     assert_eq!(texts(&feed, "entry > title"), ["第12期 · 头版头条", "第11期 · 上期头条"]);
-    assert_eq!(attrs(&feed, "entry > link", "href"), ["https://example.org/issues/12/", "https://example.org/issues/11/"]);
+    assert_eq!(
+        attrs(&feed, "entry > link", "href"),
+        ["https://example.org/issues/12/", "https://example.org/issues/11/"]
+    );
     assert_eq!(texts(&feed, "entry > updated"), ["2024-05-21T00:00:00+08:00", "2024-05-13T00:00:00+08:00"]);
     assert!(atom.contains("<link rel=\"alternate\" type=\"text/html\" href=\"https://example.org/issues/\"/>"));
-    assert!(atom.contains("<link rel=\"self\" type=\"application/atom+xml\" href=\"https://example.org/issues/atom.xml\"/>"));
+    assert!(
+        atom.contains(
+            "<link rel=\"self\" type=\"application/atom+xml\" href=\"https://example.org/issues/atom.xml\"/>"
+        )
+    );
     // The summary lists every headline by 版, linking to the articles absolutely.
     let summaries = texts(&feed, "entry > summary");
     let first = Html::parse_fragment(&summaries[0]);
@@ -130,7 +137,8 @@ fn the_edition_feed_has_one_entry_per_edition_newest_first_with_absolute_links()
 
 #[test]
 fn the_edition_feed_keeps_feed_limit_editions() {
-    let mut site = Site::new().file("gazette.yaml", "title: 测试站\nbase_url: https://example.org/\nfeed:\n  limit: 2\n");
+    let mut site =
+        Site::new().file("gazette.yaml", "title: 测试站\nbase_url: https://example.org/\nfeed:\n  limit: 2\n");
     for n in 1..=3 {
         site = site.page(&format!("news/2024-05-0{n}-a{n}.md"), &format!("title: 第{n}篇\nissue: {n}"), "正文。");
     }
@@ -155,7 +163,8 @@ fn the_print_view_holds_every_body_and_is_a_noindex_copy_of_the_edition() {
     assert_eq!(texts(&doc, "main h2"), ["第1版", "第2版", "第3版", "第10版", "未分版"]);
     assert_eq!(texts(&doc, "#art-6 h4"), ["背景"], "body headings sit below the headline");
     let bodies = texts(&doc, "main .print-article .content");
-    for body in ["头条正文", "二条正文", "二版要闻正文", "二版就业正文", "旧闻正文", "十版正文", "未标正文", "注释"] {
+    for body in ["头条正文", "二条正文", "二版要闻正文", "二版就业正文", "旧闻正文", "十版正文", "未标正文", "注释"]
+    {
         assert_eq!(bodies.iter().filter(|b| b.contains(body)).count(), 1, "{body} in {bodies:?}");
     }
     // Ids are unique on the page; in-page links follow them; other links are absolute.
@@ -202,9 +211,11 @@ fn an_article_links_to_its_edition_and_one_without_issue_does_not() {
 
 #[test]
 fn two_issue_values_that_make_one_key_are_an_error_naming_both_files() {
-    let site = Site::new()
-        .page("news/2024-05-20-a.md", "title: 甲\nissue: 2024 05", "x")
-        .page("news/2024-05-21-b.md", "title: 乙\ndate: 2024-05-21\nissue: 2024-05", "x");
+    let site = Site::new().page("news/2024-05-20-a.md", "title: 甲\nissue: 2024 05", "x").page(
+        "news/2024-05-21-b.md",
+        "title: 乙\ndate: 2024-05-21\nissue: 2024-05",
+        "x",
+    );
     let r = site.build();
     assert_eq!(r.diagnostics.error_count(), 1, "{}", r.diagnostics.render());
     let d = r.diagnostics.sorted()[0].clone();
