@@ -187,7 +187,7 @@ fn next_url_attr(html: &str) -> Option<(usize, usize)> {
 }
 
 /// `value` (an attribute as written in HTML) resolved against `permalink`, as a browser would.
-fn absolute_url(value: &str, permalink: &str, origin: &str) -> String {
+pub(crate) fn absolute_url(value: &str, permalink: &str, origin: &str) -> String {
     let scheme = value.split_once(':').map(|(s, _)| s);
     let has_scheme =
         scheme.is_some_and(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)));
@@ -258,6 +258,7 @@ fn sitemap_urls(site: &Site, config: &Config) -> Vec<(String, Option<String>)> {
             }
         }
     }
+    urls.extend(crate::editions::sitemap_urls(site, config));
     urls.sort();
     urls.dedup_by(|a, b| a.0 == b.0);
     urls

@@ -10,6 +10,7 @@
 pub mod cache;
 pub mod config;
 pub mod diagnostics;
+pub mod editions;
 pub mod feeds;
 pub mod front_matter;
 pub mod kb_nav;

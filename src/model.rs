@@ -162,6 +162,8 @@ pub struct Site {
     /// shown (or marked scheduled) changes, so a patched build is no longer valid, and a
     /// published site should be built again (`gazette build` reports it).
     pub next_due: Option<Due>,
+    /// Print editions (期), newest first ([`crate::editions`]).
+    pub editions: Vec<crate::editions::Edition>,
 }
 
 /// A page whose visibility changes at a known instant.
@@ -338,6 +340,9 @@ pub fn build_with(
     let mut site = Site { pages, sections, links, next_due, ..Default::default() };
     assign_assets(&mut site, content.assets);
     crate::structure::link_with(&mut site, config, cache);
+    let (editions, ds) = crate::editions::build(&site, config, &content.sources);
+    site.editions = editions;
+    diags.extend(ds);
     (site, diags)
 }
 

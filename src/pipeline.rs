@@ -348,6 +348,9 @@ fn assemble(
     for feed in feed_list {
         add(&mut out, feed.path.clone(), Body::Bytes(feeds::atom(site, config, feed)), "feeds");
     }
+    if let Some(bytes) = crate::editions::atom(site, config) {
+        add(&mut out, crate::editions::feed_path(), Body::Bytes(bytes), "feeds");
+    }
     for (path, bytes) in feeds::sitemaps(site, config, feeds::SITEMAP_LIMIT) {
         add(&mut out, path, Body::Bytes(bytes), "feeds");
     }

@@ -20,6 +20,8 @@ use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
 use tera::{Context, ErrorKind, Kwargs, State, Tera, Value};
 
+mod issues;
+
 /// `base` (a map) with `extra` keys set. Tera values share maps and arrays through `Arc`, so
 /// page views are converted to values once and reused by every list they appear in; this is
 /// what keeps rendering a 10k-article site from being dominated by re-serialising them.
@@ -111,6 +113,8 @@ struct SiteView<'a> {
     nav: Vec<NavItem>,
     taxonomies: Vec<TaxonomyRef>,
     archives_url: Option<String>,
+    /// The edition index, when some article has `issue:`.
+    issues_url: Option<String>,
     /// The search page, when search is enabled (the header's search box submits to it).
     search_url: Option<String>,
     extra: &'a serde_yaml::Value,
@@ -155,6 +159,8 @@ enum Job {
     Archive(Option<i32>, Option<u8>),
     NotFound,
     Search,
+    /// The edition index, an edition page or its print view.
+    Edition(issues::EditionJob),
 }
 
 /// What every job reads besides the site: page views and the `site` values.
@@ -387,6 +393,7 @@ pub fn rerender(
         }
         kept.prep.views[i] = view;
         todo.extend(kept.jobs.iter().position(|j| matches!(j, Job::Page(p) if *p == i)));
+        todo.extend(issues::showing_body(&kept.jobs, site, i));
     }
     todo.sort_unstable();
     todo.dedup();
@@ -419,6 +426,7 @@ fn prepare(site: &Site, config: &Config, drafts: bool) -> Prepared {
         // No archive pages are written for a site without dated pages: no link to them either.
         archives_url: (config.archives && !site.by_date.is_empty()).then(|| format!("{base_path}archives/")),
         search_url: config.search.enabled.then(|| format!("{base_path}search/")),
+        issues_url: (!site.editions.is_empty()).then(|| format!("{base_path}{}/", crate::editions::DIR)),
         extra: &config.extra,
         drafts,
     };
@@ -482,6 +490,7 @@ fn jobs(site: &Site, config: &Config) -> Vec<Job> {
             jobs.extend(months.into_iter().map(|(m, _)| Job::Archive(Some(y), Some(m))));
         }
     }
+    jobs.extend(issues::jobs(site));
     jobs
 }
 
@@ -571,6 +580,7 @@ impl Shared<'_> {
             Job::Archive(..) => "archives".into(),
             Job::NotFound => "404.html".into(),
             Job::Search => "search.html".into(),
+            Job::Edition(j) => self.edition_origin(*j),
         }
     }
 
@@ -618,6 +628,7 @@ impl Shared<'_> {
             Job::Term(t, slug, n) => self.term(*t, slug, *n, &mut ctx),
             Job::Archive(y, m) => self.archive(*y, *m, &mut ctx),
             Job::Search => self.search(&mut ctx),
+            Job::Edition(j) => self.edition(*j, &mut ctx),
         };
         let kind = match job {
             Job::Home => "home",
@@ -628,6 +639,7 @@ impl Shared<'_> {
             Job::Term(..) => "taxonomy_term",
             Job::Archive(..) => "archive",
             Job::Search => "search",
+            Job::Edition(j) => j.kind(),
         };
         let current_url = format!("{}{}", self.prep.base_path, paths::encode_path(path.trim_end_matches("index.html")));
         // The most specific nav entry containing this page is the active one.
@@ -645,7 +657,10 @@ impl Shared<'_> {
             None => self.prep.site_values[active].clone(),
         };
         ctx.insert_value("site", site);
-        ctx.insert("canonical", &format!("{}{current_url}", self.config.origin()));
+        // A job may name another page as canonical (an edition's print view names the edition).
+        if !ctx.0.contains_key("canonical") {
+            ctx.insert("canonical", &format!("{}{current_url}", self.config.origin()));
+        }
         ctx.insert("current_url", &current_url);
         ctx.insert("page_kind", kind);
         (path, template, ctx)

@@ -130,6 +130,8 @@ pub struct PageView {
     pub issue: Option<String>,
     /// 版次.
     pub page_number: Option<String>,
+    /// The edition page (`/issues/<key>/`) when `issue` is set.
+    pub issue_url: Option<String>,
     /// Free-form data.
     pub extra: serde_yaml::Value,
 }
@@ -208,6 +210,7 @@ pub fn page_view(site: &Site, config: &Config, base_path: &str, p: &Page) -> Pag
         weight: p.fm.weight,
         issue: p.fm.issue.as_ref().map(|t| t.0.clone()),
         page_number: p.fm.page.as_ref().map(|t| t.0.clone()),
+        issue_url: crate::editions::issue_url(p, config, base_path),
         extra: p.fm.extra.clone(),
     }
 }

@@ -268,3 +268,47 @@ fn an_edit_that_changes_a_body_s_link_targets_is_a_full_build_that_updates_backl
     edit(&site, rel, "见[[kb/hotline|热线]]", "不再链接");
     assert!(try_patch(&site, &mut last, &p.output, &[rel]).is_none(), "target gone");
 }
+
+/// `site()` with articles 3 and 4 in edition 7 (3 on 第1版, 4 on 第2版).
+fn edition_site() -> common::Site {
+    let body = |n: u32| format!("第{n}篇的导语，户外劳动者服务站点开放。\n\n<!-- more -->\n\n第{n}篇的正文。");
+    site()
+        .file(
+            "content/news/2024-05-13-a3.md",
+            &format!("---\ntitle: 新闻3\ndate: 2024-05-13\ntags: [工会]\nissue: 7\npage: 1\n---\n{}\n", body(3)),
+        )
+        .file(
+            "content/news/2024-05-14-a4.md",
+            &format!("---\ntitle: 新闻4\ndate: 2024-05-14\ntags: [工会, 就业]\nissue: 7\npage: 2\n---\n{}\n", body(4)),
+        )
+}
+
+#[test]
+fn a_body_edit_of_an_article_in_an_edition_renders_its_print_view_again() {
+    let site = edition_site();
+    let (mut last, out) = first_build(&site);
+    // Below the summary: no list shows it, but the print view holds the whole body.
+    edit(&site, "content/news/2024-05-13-a3.md", "第3篇的正文。", "第3篇的全文。");
+    let p = try_patch(&site, &mut last, &out, &["content/news/2024-05-13-a3.md"]).expect("patched");
+    let html: Vec<&String> = p.files.iter().filter(|f| !f.ends_with("atom.xml")).collect();
+    assert_eq!(html, ["news/a3/index.html", "issues/7/print/index.html"]);
+    assert!(String::from_utf8_lossy(&bytes(&p.output, "issues/7/print/index.html")).contains("第3篇的全文"));
+    assert_same_as_full_build(&site, &p.output);
+
+    // A new summary also reaches the edition page, which shows it for the lead.
+    edit(&site, "content/news/2024-05-13-a3.md", "第3篇的导语", "第3篇改过的导语");
+    let p = try_patch(&site, &mut last, &p.output, &["content/news/2024-05-13-a3.md"]).expect("patched again");
+    assert!(p.files.iter().any(|f| f == "issues/7/index.html"), "{:?}", p.files);
+    assert!(!p.files.iter().any(|f| f == "issues/atom.xml"), "the edition feed shows no bodies");
+    assert_same_as_full_build(&site, &p.output);
+}
+
+#[test]
+fn moving_an_article_to_another_edition_or_page_needs_a_full_build() {
+    for (from, to) in [("issue: 7", "issue: 8"), ("page: 1", "page: 3")] {
+        let site = edition_site();
+        let (mut last, out) = first_build(&site);
+        edit(&site, "content/news/2024-05-13-a3.md", from, to);
+        assert!(try_patch(&site, &mut last, &out, &["content/news/2024-05-13-a3.md"]).is_none(), "{from} → {to}");
+    }
+}
