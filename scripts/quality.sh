@@ -7,7 +7,7 @@
 # (https://example.org/质量/bulletin/), with drafts, and at a fixed build time. Then every gate runs, even after one
 # has failed, and each finding names the page it was found on:
 #   html     the Nu HTML Checker (vnu.jar) over every HTML, CSS and SVG file: 0 errors
-#   axe      axe-core in chromium, 9 kinds of page × light/dark × 375/1280 px: 0 serious/critical
+#   axe      axe-core in chromium, 12 kinds of page × light/dark × 375/1280 px: 0 serious/critical
 #   feeds    every Atom feed through feedparser: bozo 0, RFC 3339 dates, entry counts, absolute
 #            links, titles equal to the pages' <h1>
 #   metadata extruct: canonical links, Open Graph (og:url, og:title = <h1>), JSON-LD parses

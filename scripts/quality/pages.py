@@ -8,6 +8,7 @@ a sub-path. The picks follow the links a reader would follow:
   section   the nearest section above that article (the longest path it links to above it)
   tag       that article's first tag (rel="tag")
   archive   the archive page the home page links to, and its first year page
+  editions  issues/, its first edition and that edition's print view
   search    the search form's action, with ?q=技能培训
   kb        the longest undated article (knowledge-base entry)
   404       a path that is not in the output
@@ -82,6 +83,17 @@ def main(argv: list[str]) -> int:
             picks["archive-year"] = years[0]
     else:
         skipped.append("archive (the home page links to no archives/ page)")
+    editions = file_of("issues/")
+    if editions:
+        picks["editions"] = "issues/"
+        under = [p for p in links_on(editions) if p.startswith("issues/") and p.count("/") == 2]
+        if under:
+            picks["edition"] = under[0]
+            prints = [p for p in links_on(file_of(under[0])) if p.startswith(under[0]) and p.endswith("print/")]
+            if prints:
+                picks["edition-print"] = prints[0]
+    else:
+        skipped.append("editions (no issues/ page)")
     forms = site.doc(home).xpath('//form[@role="search"]')
     if forms and forms[0].get("action"):
         picks["search"] = rel(forms[0].get("action"), home) + "?q=" + quote(QUERY)
