@@ -101,10 +101,39 @@ pub fn issue_label(issue: &str) -> String {
     if issue.contains('期') { issue.to_string() } else { format!("第{issue}期") }
 }
 
+/// The number inside `wrap_start` N `wrap_end` (`第12期`, `第３版`) or a bare number, with
+/// full-width digits made ASCII; `None` for anything else (`A1`, `2024-05`, `要闻版`).
+fn wrapped_number(value: &str, wrap_start: &str, wrap_end: &str) -> Option<String> {
+    let v = value.trim();
+    let v = v.strip_prefix(wrap_start).unwrap_or(v);
+    let v = v.strip_suffix(wrap_end).unwrap_or(v).trim();
+    let digits: Option<String> = v
+        .chars()
+        .map(|c| match c {
+            '0'..='9' => Some(c),
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
+            _ => None,
+        })
+        .collect();
+    digits.filter(|d| !d.is_empty())
+}
+
+/// An `issue:` value in one spelling: `12`, `第12期` and `第１２期` are the same edition.
+pub fn canonical_issue(issue: &str) -> String {
+    wrapped_number(issue, "第", "期").unwrap_or_else(|| issue.trim().to_string())
+}
+
 /// The edition key of a page, when it has a non-blank `issue:`.
 pub fn issue_key(p: &Page, config: &Config) -> Option<String> {
     let issue = p.fm.issue.as_ref().map(|t| t.0.trim()).filter(|t| !t.is_empty())?;
-    Some(paths::slugify(issue, config.slug))
+    Some(paths::slugify(&canonical_issue(issue), config.slug))
+}
+
+/// Keys that would make the edition's folder clash with a file the edition index writes
+/// beside it (`issues/atom.xml`, `issues/index.html`).
+fn reserved_key(key: &str) -> bool {
+    let lower = key.to_lowercase();
+    [".xml", ".html", ".htm", ".json", ".txt"].iter().any(|ext| lower.ends_with(ext))
 }
 
 /// URL of the edition page of `p`, for its page view; `None` without `issue:`.
@@ -112,28 +141,26 @@ pub fn issue_url(p: &Page, config: &Config, base_path: &str) -> Option<String> {
     issue_key(p, config).map(|k| format!("{base_path}{}", paths::encode_path(&format!("{DIR}/{k}/"))))
 }
 
-/// The number in a `page:` value: `3`, `第3版`, `第１０版` (full-width digits) → 3, 3, 10.
+/// The number in a `page:` value: `3`, `第3版`, `第１０版` (full-width digits) → 3, 3, 10;
+/// `None` for named pages (`要闻版`, `A1`), which keep their own name.
 pub fn folio_number(value: &str) -> Option<u64> {
-    let digits: String = value
-        .chars()
-        .filter_map(|c| match c {
-            '0'..='9' => Some(c),
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
-            _ => None,
-        })
-        .collect();
-    digits.parse().ok()
+    wrapped_number(value, "第", "版")?.parse().ok()
 }
 
-/// Groups the site's articles into editions, newest first. Two different `issue:` values
-/// that make the same key (`12期` and `12 期`) are an error naming both files, never a merge.
+/// Groups the site's articles into editions, newest first. Spellings of one number (`12`,
+/// `第12期`) are one edition; two other values that make the same key (`2024 05` and
+/// `2024-05`) are an error naming both files, never a merge.
 pub fn build(site: &Site, config: &Config, sources: &[Source]) -> (Vec<Edition>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     // key → (issue as written, the first file that wrote it, its pages)
     let mut groups: BTreeMap<String, (String, usize, Vec<usize>)> = BTreeMap::new();
     for (i, p) in site.pages.iter().enumerate() {
         let Some(key) = issue_key(p, config) else { continue };
-        let issue = p.fm.issue.as_ref().map(|t| t.0.trim().to_string()).unwrap_or_default();
+        let issue = p.fm.issue.as_ref().map(|t| canonical_issue(&t.0)).unwrap_or_default();
+        if reserved_key(&key) {
+            diags.push(reserved(site, sources, &key, i));
+            continue;
+        }
         let group = groups.entry(key.clone()).or_insert_with(|| (issue.clone(), i, Vec::new()));
         if group.0 != issue {
             diags.push(collision(site, sources, &key, (&group.0, group.1), (&issue, i)));
@@ -179,6 +206,14 @@ fn collision(site: &Site, sources: &[Source], key: &str, first: (&str, usize), s
     ))
     .at_source(key_line(text, &b.display, "issue"), text)
     .hint("write the issue the same way in every article of one edition, or make the two issues differ")
+}
+
+fn reserved(site: &Site, sources: &[Source], key: &str, i: usize) -> Diagnostic {
+    let p = &site.pages[i];
+    let text = sources.iter().find(|s| s.rel == p.rel).map(|s| s.text.as_str()).unwrap_or("");
+    Diagnostic::error(format!("issue `{key}` would make the edition folder `/{DIR}/{key}/` clash with a file"))
+        .at_source(key_line(text, &p.display, "issue"), text)
+        .hint("an issue is a number or a name such as `12`, `第12期` or `2024-05`, not a file name")
 }
 
 /// An edition's pages grouped into 版, in paper order.
@@ -380,6 +415,12 @@ mod tests {
         assert_eq!(folio_number("第10版"), Some(10));
         assert_eq!(folio_number("第１２版"), Some(12));
         assert_eq!(folio_number("要闻版"), None);
+        assert_eq!(folio_number("A1"), None, "a named page, not page 1");
+        assert_eq!(folio_number("第2版（2024年）"), None);
+        assert_eq!(canonical_issue("第１２期"), "12");
+        assert_eq!(canonical_issue(" 12 "), "12");
+        assert_eq!(canonical_issue("2024-05"), "2024-05");
+        assert!(reserved_key("atom.xml") && reserved_key("index.HTML") && !reserved_key("2024-05"));
         assert_eq!(natural("9", "10"), Ordering::Less);
         assert_eq!(natural("2024-5", "2024-12"), Ordering::Less);
         assert_eq!(natural("第9期", "第10期"), Ordering::Less);

@@ -323,11 +323,12 @@ const NEWS_LIMIT: usize = 1000;
 /// `now` (the build time), newest first, with the publication's name and language. It is
 /// written even when no article is that recent, so robots.txt never names a missing file.
 pub fn news_sitemap(site: &Site, config: &Config, now: OffsetDateTime) -> Vec<u8> {
-    let since = now - time::Duration::days(i64::from(config.news_sitemap.days));
+    // A window reaching before the calendar's start (a huge `days`) holds every article.
+    let since = now.checked_sub(time::Duration::days(i64::from(config.news_sitemap.days)));
     let mut recent: Vec<&Page> = site
         .pages
         .iter()
-        .filter(|p| !p.draft && !p.scheduled && p.date.is_some_and(|d| d > since && d <= now))
+        .filter(|p| !p.draft && !p.scheduled && p.date.is_some_and(|d| since.is_none_or(|s| d > s) && d <= now))
         .collect();
     recent.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.rel.cmp(&b.rel)));
     recent.truncate(NEWS_LIMIT);

@@ -78,6 +78,17 @@ impl FmDate {
     }
 
     /// The instant, using `default` when the text had no offset.
+    /// True when a time of day was written (`2024-05-20 09:30`), not just a day.
+    pub fn has_time(&self) -> bool {
+        self.time.is_some()
+    }
+
+    /// The calendar day as written.
+    pub fn day(&self) -> Date {
+        self.date
+    }
+
+    /// The instant, taking `default` as the offset when none was written.
     pub fn resolve(&self, default: UtcOffset) -> OffsetDateTime {
         let time = self.time.unwrap_or(Time::MIDNIGHT);
         PrimitiveDateTime::new(self.date, time).assume_offset(self.offset.unwrap_or(default))

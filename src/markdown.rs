@@ -376,7 +376,9 @@ impl<'c> Rewriter<'c> {
         let start = self.ctx.body_offset + range.start;
         let written = self.ctx.full_text.get(start..self.ctx.body_offset + range.end).unwrap_or(dest).to_string();
         let inner = if events.len() > 2 { self.rewrite(events[1..events.len() - 1].to_vec()) } else { Vec::new() };
-        let target = dest.trim();
+        // In a table the pipe before display text is written `\|`; the parser leaves the
+        // backslash on the target.
+        let target = dest.trim().trim_end_matches('\\').trim_end();
         let (wiki, urls) = (self.ctx.wiki, self.ctx.urls);
         let (resolution, frag) = match (wiki.resolve(target), target.split_once('#')) {
             (Resolution::Missing, Some((name, frag))) => (wiki.resolve(name.trim()), frag),

@@ -246,6 +246,9 @@ pub fn build_with(
         match p {
             Ok(Parsed::Page(d)) => {
                 let d = *d;
+                if let Some(diag) = future_correction(&d, config, opts) {
+                    diags.push(diag);
+                }
                 if let Some(due) = due_after(&d.fm, d.date, config, opts) {
                     let due = Due { at: due.0, source: d.src.display.clone(), publishes: due.1 };
                     // Earliest first; ties go to the first file in source order (deterministic).
@@ -429,7 +432,12 @@ fn check_corrections(
                 .hint("write each as `- {date: 2024-05-21, text: 更正：…}`"));
         }
         let when = c.date.resolve(config.offset());
-        if let Some(d) = date.filter(|d| when < *d) {
+        // A correction written as a day only may be the same day as the article.
+        let early = |d: &OffsetDateTime| match c.date.has_time() {
+            true => when < *d,
+            false => c.date.day() < d.to_offset(config.offset()).date(),
+        };
+        if let Some(d) = date.filter(early) {
             return Err(Diagnostic::error(format!(
                 "correction {} is dated {}, before the article itself ({})",
                 n + 1,
@@ -441,6 +449,21 @@ fn check_corrections(
         }
     }
     Ok(())
+}
+
+/// A correction dated after the build time is a typo (or a note not yet made): it would
+/// date the article's update in the future.
+fn future_correction(d: &Draft, config: &Config, opts: &BuildOptions) -> Option<Diagnostic> {
+    let (n, c) = d.fm.corrections.iter().enumerate().find(|(_, c)| c.date.resolve(config.offset()) > opts.now)?;
+    Some(
+        Diagnostic::error(format!(
+            "correction {} is dated in the future ({})",
+            n + 1,
+            crate::views::rfc3339(c.date.resolve(config.offset()))
+        ))
+        .at_source(key_line(&d.src.text, &d.src.display, "corrections"), &d.src.text)
+        .hint("date a correction when it is made"),
+    )
 }
 
 enum Parsed<'a> {
@@ -585,8 +608,13 @@ fn finish_page(
     let publish = d.fm.publish_date.map(|p| p.resolve(config.offset())).or(d.date);
     let image = d.fm.image.as_deref().map(|img| resolve_image(img, &d, base_path, &url));
     let terms = BTreeMap::new();
+    // A same-day correction written without a time is not older than the article.
+    let at_least = |t: OffsetDateTime| d.date.map_or(t, |p| t.max(p));
     let mut corrections: Vec<(OffsetDateTime, String)> =
-        d.fm.corrections.iter().map(|c| (c.date.resolve(config.offset()), c.text.trim().to_string())).collect();
+        d.fm.corrections
+            .iter()
+            .map(|c| (at_least(c.date.resolve(config.offset())), c.text.trim().to_string()))
+            .collect();
     corrections.sort();
     Page {
         rel: d.src.rel.clone(),

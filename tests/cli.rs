@@ -153,6 +153,24 @@ fn build_reports_the_next_scheduled_change_and_writes_it_for_cron() {
 }
 
 #[test]
+fn preview_builds_with_drafts_or_future_pages_leave_the_cron_file_alone() {
+    let site = good_site().page("news/2099-01-01-later.md", "title: 定时", "稍后发布。").page(
+        "news/2098-01-01-draft.md",
+        "title: 草稿\ndraft: true",
+        "草稿。",
+    );
+    ok(&site.run(&["build"]));
+    let due = || std::fs::read_to_string(site.path(".gazette/next-due")).expect("next-due");
+    assert_eq!(due(), "2099-01-01T00:00:00+08:00\n");
+    for flag in ["--drafts", "--future"] {
+        let r = site.run(&["build", flag, "--output", "preview"]);
+        ok(&r);
+        assert_eq!(r.stdout.lines().count(), 1, "{flag}: {}", r.stdout);
+        assert_eq!(due(), "2099-01-01T00:00:00+08:00\n", "{flag}");
+    }
+}
+
+#[test]
 fn three_broken_articles_give_three_located_errors_exit_one_and_keep_the_old_output() {
     let site = good_site();
     ok(&site.run(&["build"]));

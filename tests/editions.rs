@@ -57,11 +57,12 @@ fn the_edition_index_lists_editions_newest_first_with_date_count_and_lead() {
     assert_eq!(texts(&doc, "main .issue-entry-title"), ["第12期", "第10期", "第9期", "第11期", "第8期"]);
     assert_eq!(
         attrs(&doc, "main .issue-entry-title a", "href"),
-        ["/issues/12/", "/issues/10/", "/issues/9/", "/issues/11/", "/issues/%E7%AC%AC8%E6%9C%9F/"]
+        ["/issues/12/", "/issues/10/", "/issues/9/", "/issues/11/", "/issues/8/"],
+        "第8期 is issue 8: one spelling per edition"
     );
     let first = texts(&doc, "main .issue-entry")[0].clone();
     assert_eq!(first, "第12期 2024年5月21日 · 4 个版面 · 7 篇文章 头条 头版头条");
-    assert!(site.exists("issues/第8期/index.html"), "Chinese stays Chinese on disk");
+    assert!(site.exists("issues/8/index.html"));
     assert_eq!(attrs(&doc, "footer a[aria-current]", "href"), ["/issues/"], "the footer links 往期");
 }
 
@@ -207,6 +208,34 @@ fn an_article_links_to_its_edition_and_one_without_issue_does_not() {
     assert_eq!(texts(&doc, ".dateline .edition a"), ["第12期"]);
     let doc = site.html("news/yaowen/none/index.html");
     assert!(texts(&doc, ".dateline .edition").is_empty());
+}
+
+#[test]
+fn one_edition_in_any_spelling_and_named_issues_keep_their_chinese() {
+    let site = Site::new()
+        .page("news/2024-05-20-a.md", "title: 甲\nissue: 12\npage: A1", "x")
+        .page("news/2024-05-21-b.md", "title: 乙\nissue: 第１２期\npage: B1", "x")
+        .page("news/2024-05-22-c.md", "title: 丙\nissue: 春季特刊", "x");
+    site.build_clean();
+    let doc = site.html("issues/12/index.html");
+    assert_eq!(texts(&doc, "main h1"), ["第12期"]);
+    // A1 and B1 are named pages, not two spellings of page 1.
+    assert_eq!(texts(&doc, "main h2"), ["A1", "B1"]);
+    assert!(site.exists("issues/春季特刊/index.html"), "Chinese stays Chinese on disk");
+}
+
+#[test]
+fn an_issue_that_would_clash_with_the_index_files_is_a_located_error() {
+    let site = Site::new().page("news/2024-05-20-a.md", "title: 甲\nissue: atom.xml", "x").page(
+        "news/2024-05-21-b.md",
+        "title: 乙\nissue: index.html",
+        "x",
+    );
+    let r = site.build();
+    assert_eq!(r.diagnostics.error_count(), 2, "{}", r.diagnostics.render());
+    let all = r.diagnostics.render();
+    assert!(all.contains("2024-05-20-a.md:3:1") && all.contains("2024-05-21-b.md:3:1"), "{all}");
+    assert!(all.contains("clash with a file"), "{all}");
 }
 
 #[test]

@@ -192,3 +192,28 @@ fn a_correction_without_text_or_older_than_the_article_is_a_located_error() {
     assert!(all.contains("correction 1 has no text") && all.contains("2026-05-20-empty.md:3:1"), "{all}");
     assert!(all.contains("before the article itself") && all.contains("2026-05-20-early.md:3:1"), "{all}");
 }
+
+#[test]
+fn a_same_day_correction_is_fine_a_future_one_is_an_error_and_a_huge_window_does_not_panic() {
+    let site = Site::new()
+        .file("gazette.yaml", "title: t\nbase_url: https://example.org/\nnews_sitemap:\n  days: 100000000\n")
+        .page("news/_index.md", "title: 新闻", "")
+        .page(
+            "news/2026-05-20-same.md",
+            "title: 同日更正\ndate: 2026-05-20T09:30:00+08:00\ncorrections:\n  - {date: 2026-05-20, text: 同日更正。}",
+            "正文。",
+        );
+    site.build_clean();
+    // The day-only correction is not dated before the article in feeds or JSON-LD.
+    assert_eq!(json_ld(&site, "news/same/index.html")["dateModified"], "2026-05-20T09:30:00+08:00");
+    assert!(site.read("news-sitemap.xml").contains("news/same/"), "every article is in a 100,000,000-day window");
+    let future = Site::new().page("news/_index.md", "title: 新闻", "").page(
+        "news/2026-05-20-future.md",
+        "title: 未来更正\ncorrections:\n  - {date: 2030-01-01, text: 将来。}",
+        "正文。",
+    );
+    let r = future.build(); // now = 2026-06-01
+    let all = r.diagnostics.render();
+    assert_eq!(r.diagnostics.error_count(), 1, "{all}");
+    assert!(all.contains("correction 1 is dated in the future") && all.contains("2026-05-20-future.md:3:1"), "{all}");
+}

@@ -222,3 +222,16 @@ fn knowledge_base_pages_get_a_navigation_tree_and_news_pages_do_not() {
     );
     assert!(texts(&s.html("news/station/index.html"), nav).is_empty());
 }
+
+#[test]
+fn a_wikilink_with_display_text_works_inside_a_table() {
+    let s = site().page(
+        "news/2024-06-01-table.md",
+        "title: 表格",
+        "| 事项 | 去处 |\n|---|---|\n| 维权 | [[kb/policy/hotline-12351\\|热线]] |\n",
+    );
+    s.build_clean();
+    let doc = s.html("news/table/index.html");
+    assert_eq!(attrs(&doc, "main td a", "href"), ["/kb/policy/hotline-12351/"]);
+    assert_eq!(texts(&doc, "main td a"), ["热线"]);
+}
