@@ -158,7 +158,11 @@ fn main() -> ExitCode {
                     Some(due) => format!(
                         "{built}\nnext scheduled change: {} is {} at {} (written to {}; build again then)",
                         due.source,
-                        if due.publishes { "published" } else { "taken down" },
+                        match due.what {
+                            gazette::model::DueKind::Publish => "published",
+                            gazette::model::DueKind::Expire => "taken down",
+                            gazette::model::DueKind::LeaveNewsSitemap => "out of the news sitemap",
+                        },
                         gazette::views::rfc3339(due.at),
                         gazette::pipeline::NEXT_DUE_FILE
                     ),

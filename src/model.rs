@@ -166,15 +166,26 @@ pub struct Site {
     pub editions: Vec<crate::editions::Edition>,
 }
 
-/// A page whose visibility changes at a known instant.
+/// A page whose place in the output changes at a known instant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Due {
     /// When.
     pub at: OffsetDateTime,
     /// The source file (`content/…`).
     pub source: String,
-    /// True when the page is published then; false when it expires then.
-    pub publishes: bool,
+    /// What happens then.
+    pub what: DueKind,
+}
+
+/// What a [`Due`] change is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueKind {
+    /// The page is published.
+    Publish,
+    /// The page expires.
+    Expire,
+    /// The page is old enough to leave the news sitemap (`news_sitemap.days`).
+    LeaveNewsSitemap,
 }
 
 /// The targets Markdown links resolve to: every published file's URL, and the files left
@@ -250,7 +261,8 @@ pub fn build_with(
                     diags.push(diag);
                 }
                 if let Some(due) = due_after(&d.fm, d.date, config, opts) {
-                    let due = Due { at: due.0, source: d.src.display.clone(), publishes: due.1 };
+                    let what = if due.1 { DueKind::Publish } else { DueKind::Expire };
+                    let due = Due { at: due.0, source: d.src.display.clone(), what };
                     // Earliest first; ties go to the first file in source order (deterministic).
                     if next_due.as_ref().is_none_or(|n| due.at < n.at) {
                         next_due = Some(due);
@@ -339,6 +351,8 @@ pub fn build_with(
         c.retain(&content.sources.iter().map(|s| s.rel.as_str()).collect());
     }
 
+    let next_due = earliest(next_due, leaves_news_sitemap(&pages, config, opts));
+
     // 4. Assets: bundle files go with their page; the rest keep their path.
     let mut site = Site { pages, sections, links, next_due, ..Default::default() };
     assign_assets(&mut site, content.assets);
@@ -415,6 +429,30 @@ fn outside_body(p: &Page) -> String {
         ..p.clone()
     };
     format!("{blank:?}")
+}
+
+/// The earlier of two changes; on a tie the first (source order is already deterministic).
+fn earliest(a: Option<Due>, b: Option<Due>) -> Option<Due> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if b.at < a.at { b } else { a }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// When the next article in the news sitemap grows too old for it: the news sitemap changes
+/// then, so a published site should be built again (and a patched preview is stale).
+fn leaves_news_sitemap(pages: &[Page], config: &Config, opts: &BuildOptions) -> Option<Due> {
+    if !config.news_sitemap.enabled {
+        return None;
+    }
+    let days = time::Duration::days(i64::from(config.news_sitemap.days));
+    pages
+        .iter()
+        .filter(|p| !p.draft && !p.scheduled)
+        .filter_map(|p| Some((p.date?.checked_add(days)?, p)))
+        .filter(|(at, p)| *at > opts.now && p.date.is_some_and(|d| d <= opts.now))
+        .min_by(|(a, pa), (b, pb)| a.cmp(b).then_with(|| pa.rel.cmp(&pb.rel)))
+        .map(|(at, p)| Due { at, source: p.display.clone(), what: DueKind::LeaveNewsSitemap })
 }
 
 /// A correction needs words, and cannot be older than the article it corrects.

@@ -217,3 +217,20 @@ fn a_same_day_correction_is_fine_a_future_one_is_an_error_and_a_huge_window_does
     assert_eq!(r.diagnostics.error_count(), 1, "{all}");
     assert!(all.contains("correction 1 is dated in the future") && all.contains("2026-05-20-future.md:3:1"), "{all}");
 }
+
+#[test]
+fn the_next_change_includes_an_article_leaving_the_news_sitemap() {
+    // now = 2026-06-01T00:00+08:00; `hot` (2026-05-31) leaves the 2-day window on 2026-06-02,
+    // before the scheduled page (2026-06-05) is published.
+    let site = newsroom();
+    let report = site.build_clean();
+    let due = report.next_due.expect("a change is due");
+    assert_eq!(due.at, time::macros::datetime!(2026-06-02 00:00 +08:00));
+    assert_eq!(due.source, "content/news/2026-05-31-hot.md");
+    assert_eq!(due.what, gazette::model::DueKind::LeaveNewsSitemap);
+    // Without a news sitemap, the scheduled publication is next.
+    let off =
+        newsroom().file("gazette.yaml", "title: t\nbase_url: https://example.org/\nnews_sitemap:\n  enabled: false\n");
+    let due = off.build_clean().next_due.expect("scheduled");
+    assert_eq!((due.source.as_str(), due.what), ("content/news/2026-06-05-later.md", gazette::model::DueKind::Publish));
+}
