@@ -154,7 +154,7 @@ fn main() -> ExitCode {
                     req.output_dir().display(),
                     report.millis
                 );
-                match report.next_due.as_ref().filter(|_| !req.options.drafts && !req.options.future) {
+                match &report.next_due {
                     Some(due) => format!(
                         "{built}\nnext scheduled change: {} is {} at {} (written to {}; build again then)",
                         due.source,

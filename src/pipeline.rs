@@ -72,7 +72,8 @@ pub struct Report {
     /// render state, for a search stage run afterwards ([`search_in_memory`]) and for
     /// patching the next edit in ([`crate::patch`]).
     pub last: Option<crate::patch::Last>,
-    /// The next scheduled publish or expiry after "now", if any page has one.
+    /// The next scheduled change readers will see (publish, expiry, leaving the news
+    /// sitemap); `None` for builds with `--drafts` or `--future`.
     pub next_due: Option<model::Due>,
 }
 
@@ -124,7 +125,8 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
     report.diagnostics.extend(ds);
     report.pages = site.pages.len();
     report.sections = site.sections.len();
-    report.next_due = site.next_due.clone();
+    // A preview with drafts or future pages has no next change that readers will see.
+    report.next_due = site.next_due.clone().filter(|_| !req.options.drafts && !req.options.future);
 
     let Some(tera) = tera else {
         report.millis = start.elapsed().as_millis();
@@ -277,8 +279,8 @@ pub fn build(req: &Request) -> Report {
     {
         report.diagnostics.push(Diagnostic::error(e).hint("delete the folder and build again"));
     }
-    // Only a build of what readers see times the next cron rebuild: a preview with drafts or
-    // future pages would report pages that the published site does not have yet.
+    // Only a build of what readers see times the next cron rebuild (a preview must not
+    // remove or rewrite the file either).
     if !req.options.drafts
         && !req.options.future
         && let Err(e) = write_next_due(&req.root, report.next_due.as_ref())

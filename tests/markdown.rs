@@ -5,8 +5,7 @@
 
 mod common;
 
-use common::{Site, attrs, inner, texts};
-use gazette::Report;
+use common::{Site, attrs, diags, inner, texts};
 use scraper::Html;
 
 /// The element of `page.html` holding the rendered article body.
@@ -23,19 +22,6 @@ fn article(body: &str) -> Html {
     let s = site().page("news/2024-05-20-a.md", "title: 甲", body);
     s.build_clean();
     s.html("news/a/index.html")
-}
-
-/// Every diagnostic as `severity location: message`, in the report's sorted order.
-fn diags(r: &Report) -> Vec<String> {
-    r.diagnostics
-        .sorted()
-        .iter()
-        .map(|d| {
-            let sev = if d.is_error() { "error" } else { "warning" };
-            let loc = d.location.as_ref().map(|l| l.to_string()).unwrap_or_else(|| "-".into());
-            format!("{sev} {loc}: {}", d.message)
-        })
-        .collect()
 }
 
 // ---------------------------------------------------------------- GFM extensions

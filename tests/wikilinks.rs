@@ -3,8 +3,7 @@
 
 mod common;
 
-use common::{Site, attrs, texts};
-use gazette::Report;
+use common::{Site, attrs, diags, texts};
 
 const BODY: &str = "main article .content";
 const BACKLINKS: &str = "main section.backlinks li a";
@@ -20,19 +19,6 @@ fn site() -> Site {
         .page("kb/policy/hotline-12351.md", "title: 12351 职工服务热线\nweight: 1", "热线介绍。")
         .page("kb/glossary.md", "title: 常用术语\nweight: 1", "术语。")
         .page("news/2024-05-20-station.md", "title: 户外劳动者驿站开放", "驿站开放。")
-}
-
-/// Every diagnostic as `severity file:line:col: message`, sorted.
-fn diags(r: &Report) -> Vec<String> {
-    r.diagnostics
-        .sorted()
-        .iter()
-        .map(|d| {
-            let sev = if d.is_error() { "error" } else { "warning" };
-            let loc = d.location.as_ref().map(|l| l.to_string()).unwrap_or_else(|| "-".into());
-            format!("{sev} {loc}: {}", d.message)
-        })
-        .collect()
 }
 
 #[test]

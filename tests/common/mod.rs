@@ -159,3 +159,16 @@ pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// Every diagnostic as `severity location: message`, in the report's sorted order.
+pub fn diags(r: &Report) -> Vec<String> {
+    r.diagnostics
+        .sorted()
+        .iter()
+        .map(|d| {
+            let sev = if d.is_error() { "error" } else { "warning" };
+            let loc = d.location.as_ref().map(|l| l.to_string()).unwrap_or_else(|| "-".into());
+            format!("{sev} {loc}: {}", d.message)
+        })
+        .collect()
+}
