@@ -47,7 +47,11 @@ pub fn link_with(site: &mut Site, config: &Config, cache: Option<&crate::cache::
         site.related = r;
         return;
     }
+    let t = std::time::Instant::now();
     site.related = related(site);
+    if std::env::var_os("GAZETTE_TIMINGS").is_some() {
+        eprintln!("timing: related {} ms", t.elapsed().as_millis());
+    }
     if let (Some(c), Some(k)) = (cache, key) {
         c.keep_related(k, &site.related);
     }
