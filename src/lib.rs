@@ -20,6 +20,7 @@ pub mod model;
 pub mod output;
 pub mod patch;
 pub mod paths;
+pub mod related;
 pub mod pipeline;
 pub mod render;
 pub mod scaffold;
