@@ -146,17 +146,22 @@ fn vectors(pages: &[Page], counts: &[Counts]) -> Vec<Vector> {
     let total: f64 = published().map(|c| c.iter().map(|(_, k)| f64::from(*k)).sum::<f64>()).sum();
     let avg_len = if n == 0.0 { 1.0 } else { (total / f64::from(n)).max(1.0) as f32 };
     let common = (COMMON_SHARE * n).max(COMMON_MIN_PAGES as f32);
-    counts
+    pages
         .par_iter()
-        .map(|c| {
+        .zip(counts)
+        .map(|(page, c)| {
             let len: f32 = c.iter().map(|(_, k)| k).sum();
             let norm = K1 * (1.0 - B + B * len / avg_len);
+            // In how many published pages besides this one a term must be to relate it to any.
+            let own = if page.draft { 0.0 } else { 1.0 };
             let mut v: Vector = c
                 .iter()
                 .filter_map(|(id, tf)| {
-                    // A draft's own terms may be in no published page: df 0 is fine for BM25.
                     let df = df.get(id).copied().unwrap_or(0) as f32;
-                    if df > common {
+                    // A term no other page has relates this one to none: kept, it would only
+                    // push shared terms out of the top ones (names and numbers are often
+                    // unique, and weigh the most). Very common terms say nothing.
+                    if df <= own || df > common {
                         return None;
                     }
                     let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
