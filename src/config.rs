@@ -55,6 +55,9 @@ pub struct Config {
     /// Search options.
     #[serde(default)]
     pub search: SearchConfig,
+    /// Related articles under each page.
+    #[serde(default)]
+    pub related: RelatedConfig,
     /// Who publishes the site: schema.org `publisher` and the news sitemap's publication.
     #[serde(default)]
     pub publisher: PublisherConfig,
@@ -202,6 +205,35 @@ impl Default for SearchConfig {
     fn default() -> Self {
         SearchConfig { enabled: true, index_dir: default_index_dir() }
     }
+}
+
+/// Related-article options. The lists are scored from the same tokens search indexes (see
+/// `src/related.rs`), so these only say how many to show and which shared terms add a bonus.
+#[derive(Debug, Clone, Hash, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelatedConfig {
+    /// Related articles per page; 0 turns the lists (and their cost) off.
+    #[serde(default = "default_related_limit")]
+    pub limit: usize,
+    /// Taxonomies whose shared terms raise a pair's score, so an editor's tagging still counts
+    /// beside the text. Regions are left out by default: two stories from one province are
+    /// not thereby about the same thing.
+    #[serde(default = "default_related_taxonomies")]
+    pub taxonomies: Vec<String>,
+}
+
+impl Default for RelatedConfig {
+    fn default() -> Self {
+        RelatedConfig { limit: default_related_limit(), taxonomies: default_related_taxonomies() }
+    }
+}
+
+fn default_related_limit() -> usize {
+    5
+}
+
+fn default_related_taxonomies() -> Vec<String> {
+    vec!["tags".into(), "topics".into()]
 }
 
 fn default_index_dir() -> String {

@@ -21,6 +21,7 @@ pub mod output;
 pub mod patch;
 pub mod paths;
 pub mod pipeline;
+pub mod related;
 pub mod render;
 pub mod scaffold;
 pub mod search;

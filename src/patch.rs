@@ -1,8 +1,9 @@
 //! Stage 7 (`gazette serve` only): patching. Most saves in an editor change one article's
 //! body and nothing else; rebuilding the whole site for that costs close to a second at
 //! 10,000 articles. A patch re-renders that article, the pages that list it when its list
-//! view (summary, reading time …) changed, and the feeds that carry it, and changes those
-//! files in the last output.
+//! view (summary, reading time …) changed, the pages whose related articles changed (they are
+//! scored from every body's text), and the feeds that carry it, and changes those files in the
+//! last output.
 //!
 //! A patch is taken only when it is sure to give the bytes a full build would: every changed
 //! path is an existing article whose front matter, place, links and terms are unchanged, whose
@@ -80,7 +81,11 @@ pub fn patch(
     for (i, page) in pages {
         last.site.pages[i] = page;
     }
-    let html = render::rerender(&mut last.kept, &last.site, &last.config, &last.tera, &last.theme, &touched).ok()?;
+    let mut render = touched.clone();
+    render.extend(update_related(&mut last.site, &last.config, cache));
+    render.sort_unstable();
+    render.dedup();
+    let html = render::rerender(&mut last.kept, &last.site, &last.config, &last.tera, &last.theme, &render).ok()?;
     let mut output = previous.clone();
     let mut files = Vec::with_capacity(html.len());
     for r in html {
@@ -92,4 +97,17 @@ pub fn patch(
         output.replace(feed.path.clone(), Body::Bytes(feeds::atom(&last.site, &last.config, feed)), "feeds");
     }
     Some(Patched { output, pages: touched, files })
+}
+
+/// Scores related articles again from the edited texts (they are read from every body, so
+/// one edit can reorder other pages' lists) and returns the pages whose list changed, which
+/// must be rendered again.
+fn update_related(site: &mut Site, config: &Config, cache: Option<&crate::cache::BuildCache>) -> Vec<usize> {
+    let related = crate::related::related(site, &config.related);
+    let changed = (0..related.len()).filter(|i| related[*i] != site.related[*i]).collect();
+    site.related = related;
+    if let Some(c) = cache {
+        c.keep_related(crate::related::inputs(site, &config.related), &site.related);
+    }
+    changed
 }

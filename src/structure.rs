@@ -9,23 +9,16 @@ use crate::front_matter::{SectionFrontMatter, SortBy};
 use crate::markdown::Rendered;
 use crate::model::{Section, Site, Taxonomy, Term, by_date_desc, sort_pages};
 use crate::paths;
-use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
-
-/// How many related articles a page gets.
-const RELATED: usize = 5;
-/// How far (in date order) to look for related articles within one term. Popular tags hold
-/// thousands of pages; comparing all pairs would make the build quadratic, and readers want
-/// related stories from around the same time anyway.
-const RELATED_WINDOW: usize = 40;
 
 /// Fills in the structural fields of `site`.
 pub fn link(site: &mut Site, config: &Config) {
     link_with(site, config, None);
 }
 
-/// [`link`], taking related pages from `cache` when everything they are computed from (the
-/// tag lists, and the dates and paths that break ties) is unchanged.
+/// [`link`], taking related pages from `cache` when everything they are computed from (see
+/// [`crate::related::inputs`]: texts, tag lists, and the dates and paths that break ties) is
+/// unchanged.
 pub fn link_with(site: &mut Site, config: &Config, cache: Option<&crate::cache::BuildCache>) {
     ensure_root(site, config);
     site.sections.sort_by(|a, b| a.key.cmp(&b.key));
@@ -40,14 +33,18 @@ pub fn link_with(site: &mut Site, config: &Config, cache: Option<&crate::cache::
         v
     };
     site.backlinks = backlinks(site);
-    let key = cache.map(|_| related_inputs(site));
+    let key = cache.map(|_| crate::related::inputs(site, &config.related));
     if let (Some(c), Some(k)) = (cache, key)
         && let Some(r) = c.related(k)
     {
         site.related = r;
         return;
     }
-    site.related = related(site);
+    let t = std::time::Instant::now();
+    site.related = crate::related::related(site, &config.related);
+    if std::env::var_os("GAZETTE_TIMINGS").is_some() {
+        eprintln!("timing: related {} ms", t.elapsed().as_millis());
+    }
     if let (Some(c), Some(k)) = (cache, key) {
         c.keep_related(k, &site.related);
     }
@@ -76,18 +73,6 @@ fn backlinks(site: &Site) -> Vec<Vec<usize>> {
         });
     }
     out
-}
-
-/// A key of everything [`related`] reads.
-fn related_inputs(site: &Site) -> u64 {
-    let tags = site
-        .taxonomies
-        .iter()
-        .find(|t| t.name == "tags")
-        .map(|t| t.terms.values().map(|term| &term.pages).collect::<Vec<_>>());
-    let pages: Vec<(&str, Option<time::OffsetDateTime>)> =
-        site.pages.iter().map(|p| (p.rel.as_str(), p.date)).collect();
-    crate::cache::key(&(tags, pages))
 }
 
 /// A site without `content/_index.md` still has a home page.
@@ -223,44 +208,6 @@ fn taxonomies(site: &Site, config: &Config) -> Vec<Taxonomy> {
                 term.pages.sort_by(|a, b| by_date_desc(&site.pages, *a, *b));
             }
             Taxonomy { name: t.name.clone(), terms }
-        })
-        .collect()
-}
-
-/// Up to [`RELATED`] pages sharing the most tags with each page, nearest in date first.
-fn related(site: &Site) -> Vec<Vec<usize>> {
-    let Some(tags) = site.taxonomies.iter().find(|t| t.name == "tags") else {
-        return vec![Vec::new(); site.pages.len()];
-    };
-    // Position of each page within each of its terms' lists.
-    let mut positions: Vec<Vec<(&Term, usize)>> = vec![Vec::new(); site.pages.len()];
-    for term in tags.terms.values() {
-        for (pos, &p) in term.pages.iter().enumerate() {
-            positions[p].push((term, pos));
-        }
-    }
-    positions
-        .par_iter()
-        .enumerate()
-        .map(|(me, terms)| {
-            let mut score: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
-            for (term, pos) in terms {
-                let lo = pos.saturating_sub(RELATED_WINDOW / 2);
-                let hi = (pos + RELATED_WINDOW / 2 + 1).min(term.pages.len());
-                for (k, &other) in term.pages[lo..hi].iter().enumerate() {
-                    if other != me {
-                        let distance = (lo + k).abs_diff(*pos);
-                        let e = score.entry(other).or_insert((0, usize::MAX));
-                        e.0 += 1;
-                        e.1 = e.1.min(distance);
-                    }
-                }
-            }
-            let mut v: Vec<(usize, (usize, usize))> = score.into_iter().collect();
-            v.sort_by(|a, b| {
-                b.1.0.cmp(&a.1.0).then(a.1.1.cmp(&b.1.1)).then_with(|| by_date_desc(&site.pages, a.0, b.0))
-            });
-            v.into_iter().take(RELATED).map(|(i, _)| i).collect()
         })
         .collect()
 }

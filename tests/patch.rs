@@ -83,6 +83,17 @@ fn bytes(out: &Output, path: &str) -> Vec<u8> {
     out.read(path).expect("listed").expect("readable")
 }
 
+/// Output paths of the pages whose related articles differ from `before`, in page order (the
+/// order a patch renders them in). Related articles are scored from every body's text, so
+/// even an edit no list shows can reorder them.
+fn related_moved(before: &[Vec<usize>], last: &Last) -> Vec<String> {
+    let site = &last.site;
+    (0..site.pages.len())
+        .filter(|i| site.related[*i] != before[*i])
+        .map(|i| format!("{}index.html", site.pages[i].path))
+        .collect()
+}
+
 fn edit(site: &common::Site, rel: &str, from: &str, to: &str) {
     let text = std::fs::read_to_string(site.path(rel)).expect("read");
     assert!(text.contains(from), "{rel} has {from}");
@@ -95,9 +106,12 @@ fn an_edit_that_lists_do_not_show_renders_the_page_and_its_feeds_only() {
     let (mut last, out) = first_build(&site);
     // Below the summary, and the same number of characters: the list view is unchanged.
     edit(&site, "content/news/2024-05-13-a3.md", "第3篇的正文。", "第3篇的全文。");
+    let before = last.site.related.clone();
     let p = try_patch(&site, &mut last, &out, &["content/news/2024-05-13-a3.md"]).expect("patched");
     let html: Vec<&String> = p.files.iter().filter(|f| !f.ends_with("atom.xml")).collect();
-    assert_eq!(html, ["news/a3/index.html"], "the lists show the same summary");
+    let mut expected = vec!["news/a3/index.html".to_string()];
+    expected.extend(related_moved(&before, &last));
+    assert_eq!(html, expected.iter().collect::<Vec<_>>(), "the lists show the same summary");
     assert!(p.files.contains(&"atom.xml".to_string()) && p.files.contains(&"news/atom.xml".to_string()));
     assert!(String::from_utf8_lossy(&bytes(&p.output, "news/a3/index.html")).contains("第3篇的全文"));
     assert_same_as_full_build(&site, &p.output);
@@ -289,9 +303,13 @@ fn a_body_edit_of_an_article_in_an_edition_renders_its_print_view_again() {
     let (mut last, out) = first_build(&site);
     // Below the summary: no list shows it, but the print view holds the whole body.
     edit(&site, "content/news/2024-05-13-a3.md", "第3篇的正文。", "第3篇的全文。");
+    let before = last.site.related.clone();
     let p = try_patch(&site, &mut last, &out, &["content/news/2024-05-13-a3.md"]).expect("patched");
     let html: Vec<&String> = p.files.iter().filter(|f| !f.ends_with("atom.xml")).collect();
-    assert_eq!(html, ["news/a3/index.html", "issues/7/print/index.html"]);
+    let mut expected = vec!["news/a3/index.html".to_string()];
+    expected.extend(related_moved(&before, &last));
+    expected.push("issues/7/print/index.html".into());
+    assert_eq!(html, expected.iter().collect::<Vec<_>>());
     assert!(String::from_utf8_lossy(&bytes(&p.output, "issues/7/print/index.html")).contains("第3篇的全文"));
     assert_same_as_full_build(&site, &p.output);
 
@@ -311,4 +329,48 @@ fn moving_an_article_to_another_edition_or_page_needs_a_full_build() {
         edit(&site, "content/news/2024-05-13-a3.md", from, to);
         assert!(try_patch(&site, &mut last, &out, &["content/news/2024-05-13-a3.md"]).is_none(), "{from} → {to}");
     }
+}
+
+/// Three articles with no tags: two about outdoor workers' rest stations, one about mine
+/// safety, so related articles come from the text alone.
+fn related_site() -> common::Site {
+    let page = |title: &str, date: &str, body: &str| format!("---\ntitle: {title}\ndate: {date}\n---\n{body}\n");
+    common::Site::empty()
+        .file("gazette.yaml", CONFIG)
+        .file("content/_index.md", "---\ntitle: 首页\n---\n")
+        .file("content/news/_index.md", "---\ntitle: 新闻\n---\n")
+        .file(
+            "content/news/2024-05-01-yizhan.md",
+            &page("户外劳动者驿站开放", "2024-05-01", "街道的户外劳动者驿站为环卫工人和快递员提供饮水、休息和充电。"),
+        )
+        .file(
+            "content/news/2024-05-02-kuangshan.md",
+            &page("矿山安全检查", "2024-05-02", "应急管理部门检查煤矿井下通风和瓦斯监测，整改安全隐患。"),
+        )
+        .file("content/news/2024-05-03-other.md", &page("社区新闻", "2024-05-03", "社区举办读书会和书法展览。"))
+}
+
+#[test]
+fn a_body_edit_that_changes_other_pages_related_articles_renders_them_again() {
+    let site = related_site();
+    let (mut last, out) = first_build(&site);
+    let before = last.site.related.clone();
+    let other = |last: &Last| last.site.pages.iter().position(|p| p.rel.ends_with("other.md")).expect("page");
+    assert!(before[other(&last)].is_empty(), "nothing in common yet: {before:?}");
+    // The community article now talks about rest stations for outdoor workers too.
+    edit(
+        &site,
+        "content/news/2024-05-03-other.md",
+        "社区举办读书会和书法展览。",
+        "社区新设户外劳动者驿站，环卫工人可以休息饮水。",
+    );
+    let p = try_patch(&site, &mut last, &out, &["content/news/2024-05-03-other.md"]).expect("patched");
+    let moved = related_moved(&before, &last);
+    assert!(moved.contains(&"news/yizhan/index.html".to_string()), "{moved:?}");
+    for path in &moved {
+        assert!(p.files.contains(path), "{path} rendered again: {:?}", p.files);
+    }
+    let yizhan = String::from_utf8_lossy(&bytes(&p.output, "news/yizhan/index.html")).into_owned();
+    assert!(yizhan.contains("href=\"/news/other/\""), "the edited article is now related");
+    assert_same_as_full_build(&site, &p.output);
 }
