@@ -22,7 +22,7 @@ pub struct BuildCache {
     markdown: Entries<(std::sync::Arc<Rendered>, Vec<Diagnostic>)>,
     rendered: Entries<std::sync::Arc<[u8]>>,
     front: Entries<FrontMatter>,
-    related: Mutex<Option<(u64, Vec<Vec<usize>>)>>,
+    related: Mutex<Option<crate::related::State>>,
 }
 
 /// Parsed front matter of one file.
@@ -76,16 +76,16 @@ impl BuildCache {
         }
     }
 
-    /// Related pages computed earlier from inputs with key `key`.
-    pub fn related(&self, key: u64) -> Option<Vec<Vec<usize>>> {
-        let slot = self.related.lock().ok()?;
-        slot.as_ref().filter(|e| e.0 == key).map(|e| e.1.clone())
+    /// The related-articles state of the last build, taken out to be brought up to date
+    /// ([`crate::related::State::sync`]) and kept again.
+    pub fn take_related(&self) -> Option<crate::related::State> {
+        self.related.lock().ok()?.take()
     }
 
-    /// Remembers the related pages.
-    pub fn keep_related(&self, key: u64, related: &[Vec<usize>]) {
+    /// Keeps the related-articles state for the next build.
+    pub fn keep_related(&self, state: crate::related::State) {
         if let Ok(mut slot) = self.related.lock() {
-            *slot = Some((key, related.to_vec()));
+            *slot = Some(state);
         }
     }
 

@@ -82,7 +82,7 @@ pub fn patch(
         last.site.pages[i] = page;
     }
     let mut render = touched.clone();
-    render.extend(update_related(&mut last.site, &last.config, cache));
+    render.extend(update_related(&mut last.site, &last.config, cache, &touched));
     render.sort_unstable();
     render.dedup();
     let html = render::rerender(&mut last.kept, &last.site, &last.config, &last.tera, &last.theme, &render).ok()?;
@@ -99,15 +99,33 @@ pub fn patch(
     Some(Patched { output, pages: touched, files })
 }
 
-/// Scores related articles again from the edited texts (they are read from every body, so
-/// one edit can reorder other pages' lists) and returns the pages whose list changed, which
-/// must be rendered again.
-fn update_related(site: &mut Site, config: &Config, cache: Option<&crate::cache::BuildCache>) -> Vec<usize> {
-    let related = crate::related::related(site, &config.related);
-    let changed = (0..related.len()).filter(|i| related[*i] != site.related[*i]).collect();
-    site.related = related;
+/// Scores related articles again after the `edited` pages' texts changed (they are read
+/// from every body, so one edit can reorder other pages' lists) and returns the pages whose
+/// list changed, which must be rendered again. With the state a serve build keeps in `cache`
+/// this rescores only what the edit touches; without it, every page.
+fn update_related(
+    site: &mut Site,
+    config: &Config,
+    cache: Option<&crate::cache::BuildCache>,
+    edited: &[usize],
+) -> Vec<usize> {
+    let inputs = crate::related::Inputs::of(site, &config.related);
+    let (state, changed) = match cache.and_then(|c| c.take_related()) {
+        Some(mut state) => {
+            let changed = state.edit(&inputs, edited);
+            (state, changed)
+        }
+        None => {
+            let state = crate::related::State::new(&inputs);
+            let changed = (0..site.pages.len()).filter(|i| state.lists()[*i] != site.related[*i]).collect();
+            (state, changed)
+        }
+    };
+    for &i in &changed {
+        site.related[i] = state.lists()[i].clone();
+    }
     if let Some(c) = cache {
-        c.keep_related(crate::related::inputs(site, &config.related), &site.related);
+        c.keep_related(state);
     }
     changed
 }

@@ -1,7 +1,8 @@
 //! Stage 4b (part of structure): related articles, scored from what the pages say.
 //!
-//! In: the linked [`Site`] (pages, taxonomies) and [`RelatedConfig`]. Out: for each page, the
-//! indexes of up to `limit` other pages, best first. Reads no files, renders nothing.
+//! In: the linked [`Site`] (pages, taxonomies) and [`RelatedConfig`], as plain [`Inputs`].
+//! Out: for each page, the indexes of up to `limit` other pages, best first. Reads no files,
+//! renders nothing.
 //!
 //! Each page's title and body go through the search tokenizer ([`crate::search::tokenize`]),
 //! so related articles agree with what a search would match: for Chinese text the terms are
@@ -12,12 +13,19 @@
 //! 50 million pairs), and scored by cosine similarity plus [`TAXONOMY_BONUS`] for each shared
 //! tag or topic, so an editor's tagging still counts.
 //!
+//! Everything computed is kept in a [`State`], which `gazette serve` holds on to: after a body
+//! edit it re-tokenizes only the edited pages and rescores only the pages whose top terms or
+//! candidates the edit touched, and still gives exactly the lists a full build gives. For that
+//! the statistics are kept exact (whole-number document frequencies and lengths) and the
+//! average length is rounded to whole tokens, so one edit at 10,000 pages almost never moves
+//! it; when it does, every page is rescored from the kept counts.
+//!
 //! Deterministic: every float is summed in one fixed order, and ties go to the newer page,
 //! then the source path. Drafts are never candidates, and do not count in the statistics, so
 //! `--drafts` does not change a published page's list.
 
 use crate::config::RelatedConfig;
-use crate::model::{Page, Site, by_date_desc};
+use crate::model::{Site, by_date_desc};
 use crate::search::query::TITLE_BOOST;
 use crate::search::tokenize::{Cursor, next_token, normalize};
 use rayon::prelude::*;
@@ -52,6 +60,11 @@ pub type Counts = Vec<(u64, f32)>;
 /// A page's top terms as (term id, weight), unit length, sorted by term id.
 type Vector = Vec<(u64, f32)>;
 
+/// The weakest of a page's top terms as (raw weight, term id), when it has [`TOP_TERMS`]
+/// of them: a term whose weight changes can enter the top only by beating it. `None` when
+/// the page has fewer, so any term with a weight enters.
+type Floor = Option<(f32, u64)>;
+
 /// For each term id, the pages having it among their top terms, in page order, with its
 /// weight there.
 type Postings = HashMap<u64, Vec<(u32, f32)>, Prehashed>;
@@ -61,23 +74,419 @@ type Scores = HashMap<usize, f32, Prehashed>;
 
 /// Up to `config.limit` related pages for each page of `site`.
 pub fn related(site: &Site, config: &RelatedConfig) -> Vec<Vec<usize>> {
-    if config.limit == 0 {
-        return vec![Vec::new(); site.pages.len()];
+    State::new(&Inputs::of(site, config)).lists
+}
+
+/// Everything related lists are computed from, as plain data, indexed by page.
+#[derive(Debug, Clone)]
+pub struct Inputs<'a> {
+    /// Each page's title and body text.
+    pub texts: Vec<(&'a str, &'a str)>,
+    /// Whether each page is a draft.
+    pub drafts: Vec<bool>,
+    /// Each page's place in newest-first order, ties by source path: the final tie-break.
+    pub rank: Vec<u32>,
+    /// The page list of every term of the bonus taxonomies, in the term's (date) order.
+    pub bonus: Vec<&'a [usize]>,
+    /// Related pages per page; 0 computes nothing.
+    pub limit: usize,
+}
+
+impl<'a> Inputs<'a> {
+    /// The inputs of `site` under `config`.
+    pub fn of(site: &'a Site, config: &RelatedConfig) -> Inputs<'a> {
+        let pages = &site.pages;
+        let mut order: Vec<usize> = (0..pages.len()).collect();
+        order.sort_by(|a, b| by_date_desc(pages, *a, *b));
+        let mut rank = vec![0; pages.len()];
+        for (r, i) in order.into_iter().enumerate() {
+            rank[i] = r as u32;
+        }
+        let bonus = site
+            .taxonomies
+            .iter()
+            .filter(|t| config.taxonomies.contains(&t.name))
+            .flat_map(|t| t.terms.values().map(|term| term.pages.as_slice()))
+            .collect();
+        Inputs {
+            texts: pages.iter().map(|p| (p.title.as_str(), p.body.text.as_str())).collect(),
+            drafts: pages.iter().map(|p| p.draft).collect(),
+            rank,
+            bonus,
+            limit: config.limit,
+        }
     }
-    let counts: Vec<Counts> = site.pages.par_iter().map(|p| counts(&p.title, &p.body.text)).collect();
-    let vectors = vectors(&site.pages, &counts);
-    drop(counts);
-    let postings = postings(&vectors, &site.pages);
-    let shared = Shared::new(site, config);
-    let rank = date_rank(&site.pages);
-    (0..site.pages.len())
-        .into_par_iter()
-        .map(|me| {
-            let mut scores = similar(me, &vectors, &postings);
-            shared.add_bonus(me, &mut scores);
-            best(&rank, scores, config.limit)
+
+    /// A key of everything but the texts: a [`State`] made from inputs with another key is
+    /// computed again from scratch.
+    fn structure(&self) -> u64 {
+        crate::cache::key(&(self.limit, &self.drafts, &self.rank, &self.bonus))
+    }
+}
+
+/// A key of one page's title and body, to find the pages whose text changed.
+fn text_key(text: &(&str, &str)) -> u64 {
+    crate::cache::key(text)
+}
+
+/// The corpus statistics BM25 weighs terms by, over the published pages.
+#[derive(Debug, Clone, Default)]
+struct Stats {
+    /// In how many published pages each term is.
+    df: HashMap<u64, u32, Prehashed>,
+    /// Published pages.
+    n: f32,
+    /// Their summed lengths in (boosted) tokens: whole numbers, so exact in any order.
+    total: f64,
+    /// The average length, rounded to whole tokens (see the module docs).
+    avg_len: f32,
+    /// Pages a term may be in before it counts as common.
+    common: f32,
+}
+
+impl Stats {
+    fn of(counts: &[Counts], drafts: &[bool]) -> Stats {
+        let published = || counts.par_iter().zip(drafts).filter(|(_, d)| !**d).map(|(c, _)| c);
+        let df = published()
+            .fold(HashMap::default, |mut df: HashMap<u64, u32, Prehashed>, c| {
+                c.iter().for_each(|(id, _)| *df.entry(*id).or_insert(0) += 1);
+                df
+            })
+            .reduce(HashMap::default, |mut a, b| {
+                b.into_iter().for_each(|(id, k)| *a.entry(id).or_insert(0) += k);
+                a
+            });
+        let n = published().count() as f32;
+        let total = published().map(length).sum();
+        let mut stats = Stats { df, n, total, avg_len: 0.0, common: (COMMON_SHARE * n).max(COMMON_MIN_PAGES as f32) };
+        stats.avg_len = stats.average();
+        stats
+    }
+
+    /// The average length as [`Stats::avg_len`] holds it.
+    fn average(&self) -> f32 {
+        if self.n == 0.0 { 1.0 } else { (self.total / f64::from(self.n)).round().max(1.0) as f32 }
+    }
+
+    /// The BM25 weight of a term counted `tf` times in a page with length factor `norm`;
+    /// `None` for a term no other page has (`own` is 1 for a published page, whose own count
+    /// is in the frequency) or too common to say anything.
+    fn weight(&self, id: u64, tf: f32, own: f32, norm: f32) -> Option<f32> {
+        let df = self.df.get(&id).copied().unwrap_or(0) as f32;
+        // A term no other page has relates this one to none: kept, it would only push
+        // shared terms out of the top ones (names and numbers are often unique, and weigh
+        // the most). Very common terms say nothing.
+        if df <= own || df > self.common {
+            return None;
+        }
+        let idf = (1.0 + (self.n - df + 0.5) / (df + 0.5)).ln();
+        Some(idf * tf * (K1 + 1.0) / (tf + norm))
+    }
+
+    /// BM25's length factor for a page of length `len`.
+    fn norm(&self, len: f32) -> f32 {
+        K1 * (1.0 - B + B * len / self.avg_len)
+    }
+}
+
+/// A page's length in (boosted) tokens.
+fn length(c: &Counts) -> f64 {
+    c.iter().map(|(_, k)| f64::from(*k)).sum()
+}
+
+/// Everything [`related`] computed, kept so an edit rescoring only what it touches
+/// ([`State::edit`]) gives the lists a full computation would.
+#[derive(Debug, Clone)]
+pub struct State {
+    structure: u64,
+    texts: Vec<u64>,
+    limit: usize,
+    drafts: Vec<bool>,
+    rank: Vec<u32>,
+    shared: Shared,
+    counts: Vec<Counts>,
+    stats: Stats,
+    vectors: Vec<Vector>,
+    floors: Vec<Floor>,
+    postings: Postings,
+    lists: Vec<Vec<usize>>,
+}
+
+impl State {
+    /// Computes every list of `inputs`.
+    pub fn new(inputs: &Inputs) -> State {
+        let n = inputs.texts.len();
+        let mut state = State {
+            structure: inputs.structure(),
+            texts: inputs.texts.par_iter().map(text_key).collect(),
+            limit: inputs.limit,
+            drafts: inputs.drafts.clone(),
+            rank: inputs.rank.clone(),
+            shared: Shared::new(inputs),
+            counts: Vec::new(),
+            stats: Stats::default(),
+            vectors: Vec::new(),
+            floors: Vec::new(),
+            postings: Postings::default(),
+            lists: vec![Vec::new(); n],
+        };
+        if inputs.limit > 0 {
+            state.counts = inputs.texts.par_iter().map(|(title, body)| counts(title, body)).collect();
+            state.rescore_all();
+        }
+        state
+    }
+
+    /// The related pages of each page, best first.
+    pub fn lists(&self) -> &[Vec<usize>] {
+        &self.lists
+    }
+
+    /// Brings the state up to `inputs` and returns the pages whose list changed: when only
+    /// texts changed, through [`State::edit`] of those pages; else from scratch.
+    pub fn sync(&mut self, inputs: &Inputs) -> Vec<usize> {
+        if inputs.structure() != self.structure {
+            let old = std::mem::replace(self, State::new(inputs));
+            return (0..self.lists.len()).filter(|i| old.lists.get(*i) != Some(&self.lists[*i])).collect();
+        }
+        let edited: Vec<usize> = inputs
+            .texts
+            .par_iter()
+            .enumerate()
+            .filter(|(i, t)| text_key(t) != self.texts[*i])
+            .map(|(i, _)| i)
+            .collect();
+        self.edit(inputs, &edited)
+    }
+
+    /// Takes in new texts of the `edited` pages (everything else in `inputs` as before) and
+    /// returns the pages whose list changed. Only the edited pages are tokenized again; a page
+    /// is rescored when its top terms may have changed (it was edited, or holds a term whose
+    /// document frequency changed where that term is or would be among its top ones) or when
+    /// it shares a top term, before or after, with such a page.
+    pub fn edit(&mut self, inputs: &Inputs, edited: &[usize]) -> Vec<usize> {
+        if inputs.structure() != self.structure {
+            return self.sync(inputs);
+        }
+        let mut dirty = Vec::new();
+        let mut moved = Vec::new();
+        for &e in edited {
+            self.texts[e] = text_key(&inputs.texts[e]);
+            if self.limit == 0 {
+                continue;
+            }
+            let new = counts(inputs.texts[e].0, inputs.texts[e].1);
+            if new == self.counts[e] {
+                continue;
+            }
+            let old = std::mem::replace(&mut self.counts[e], new);
+            if !self.drafts[e] {
+                self.stats.total += length(&self.counts[e]) - length(&old);
+                moved.extend(self.stats.retally(&old, &self.counts[e]));
+            }
+            dirty.push(e);
+        }
+        if dirty.is_empty() {
+            return Vec::new();
+        }
+        if self.stats.average() != self.stats.avg_len {
+            self.stats.avg_len = self.stats.average();
+            return self.rescore_all();
+        }
+        moved.sort_unstable();
+        moved.dedup();
+        let mut redo: Vec<usize> = (0..self.counts.len())
+            .into_par_iter()
+            .filter(|p| !dirty.contains(p) && self.touched(*p, &moved))
+            .chain(dirty.par_iter().copied())
+            .collect();
+        redo.sort_unstable();
+        let fresh: Vec<(usize, Vector, Floor)> = redo
+            .par_iter()
+            .map(|&p| {
+                let (v, f) = self.vector(p);
+                (p, v, f)
+            })
+            .collect();
+        let mut changed = Vec::new();
+        for (p, v, f) in fresh {
+            self.floors[p] = f;
+            if v != self.vectors[p] {
+                let old = std::mem::replace(&mut self.vectors[p], v);
+                changed.push((p, old));
+            }
+        }
+        self.repost(&changed);
+        // Whose scores against a changed page may differ: the pages sharing a top term with
+        // it, before or after, and the changed pages themselves. Drafts are in no inverted
+        // list, so they are not found that way: there are few, and all are scored again.
+        let mut relist: Vec<usize> = Vec::new();
+        if !changed.is_empty() {
+            relist.extend((0..self.drafts.len()).filter(|p| self.drafts[*p]));
+        }
+        for (p, old) in &changed {
+            relist.push(*p);
+            for (id, _) in old.iter().chain(&self.vectors[*p]) {
+                relist.extend(self.postings.get(id).into_iter().flatten().map(|(q, _)| *q as usize));
+            }
+        }
+        relist.sort_unstable();
+        relist.dedup();
+        let lists: Vec<(usize, Vec<usize>)> = relist.par_iter().map(|&p| (p, self.list(p))).collect();
+        let mut out = Vec::new();
+        for (p, list) in lists {
+            if list != self.lists[p] {
+                self.lists[p] = list;
+                out.push(p);
+            }
+        }
+        out
+    }
+
+    /// Scores every page from the kept counts; returns the pages whose list changed.
+    fn rescore_all(&mut self) -> Vec<usize> {
+        self.stats = Stats::of(&self.counts, &self.drafts);
+        let (vectors, floors): (Vec<Vector>, Vec<Floor>) =
+            (0..self.counts.len()).into_par_iter().map(|p| self.vector(p)).unzip();
+        self.vectors = vectors;
+        self.floors = floors;
+        self.postings = Postings::default();
+        // Drafts are left out here, so they are never found as candidates.
+        for (page, v) in self.vectors.iter().enumerate().filter(|(i, _)| !self.drafts[*i]) {
+            for (id, w) in v {
+                self.postings.entry(*id).or_default().push((page as u32, *w));
+            }
+        }
+        let lists: Vec<Vec<usize>> = (0..self.counts.len()).into_par_iter().map(|p| self.list(p)).collect();
+        let old = std::mem::replace(&mut self.lists, lists);
+        (0..self.lists.len()).filter(|i| old.get(*i) != Some(&self.lists[*i])).collect()
+    }
+
+    /// Page `p`'s top terms and their floor, from its counts and the statistics.
+    fn vector(&self, p: usize) -> (Vector, Floor) {
+        let c = &self.counts[p];
+        let norm = self.stats.norm(length(c) as f32);
+        let own = if self.drafts[p] { 0.0 } else { 1.0 };
+        let mut v: Vector =
+            c.iter().filter_map(|(id, tf)| Some((*id, self.stats.weight(*id, *tf, own, norm)?))).collect();
+        v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let floor = v.get(TOP_TERMS - 1).copied().map(|(id, w)| (w, id));
+        v.truncate(TOP_TERMS);
+        v.sort_by_key(|e| e.0);
+        let len = v.iter().map(|e| e.1 * e.1).sum::<f32>().sqrt();
+        if len > 0.0 {
+            v.iter_mut().for_each(|e| e.1 /= len);
+        }
+        (v, floor)
+    }
+
+    /// Whether page `p`'s top terms may change now that the terms `moved` are in more or
+    /// fewer pages: one of them is among its top terms, or now weighs enough to enter them.
+    fn touched(&self, p: usize, moved: &[u64]) -> bool {
+        let c = &self.counts[p];
+        let mut norm = None;
+        moved.iter().any(|id| {
+            let Ok(at) = c.binary_search_by_key(id, |e| e.0) else { return false };
+            if self.vectors[p].binary_search_by_key(id, |e| e.0).is_ok() {
+                return true;
+            }
+            let own = if self.drafts[p] { 0.0 } else { 1.0 };
+            let norm = *norm.get_or_insert_with(|| self.stats.norm(length(c) as f32));
+            match (self.stats.weight(*id, c[at].1, own, norm), self.floors[p]) {
+                (None, _) => false,
+                (Some(_), None) => true,
+                (Some(w), Some((fw, fid))) => w > fw || (w == fw && *id < fid),
+            }
         })
-        .collect()
+    }
+
+    /// Moves the `changed` pages (with their old vectors) to their new places in the
+    /// inverted list, keeping each list in page order.
+    fn repost(&mut self, changed: &[(usize, Vector)]) {
+        for (p, old) in changed.iter().filter(|(p, _)| !self.drafts[*p]) {
+            let page = *p as u32;
+            for (id, _) in old {
+                if let Some(list) = self.postings.get_mut(id)
+                    && let Ok(at) = list.binary_search_by_key(&page, |e| e.0)
+                {
+                    list.remove(at);
+                    if list.is_empty() {
+                        self.postings.remove(id);
+                    }
+                }
+            }
+            for (id, w) in &self.vectors[*p] {
+                let list = self.postings.entry(*id).or_default();
+                match list.binary_search_by_key(&page, |e| e.0) {
+                    Ok(at) => list[at].1 = *w,
+                    Err(at) => list.insert(at, (page, *w)),
+                }
+            }
+        }
+    }
+
+    /// Page `p`'s related pages, best first.
+    fn list(&self, p: usize) -> Vec<usize> {
+        let mut scores = self.similar(p);
+        self.shared.add_bonus(p, &self.drafts, &mut scores);
+        best(&self.rank, scores, self.limit)
+    }
+
+    /// Cosine similarity of page `me` with the published pages sharing its top terms, where
+    /// at least [`MIN_SCORE`].
+    fn similar(&self, me: usize) -> Scores {
+        let mut scores = Scores::default();
+        // My terms in id order, each list in page order: each sum is made in one fixed order.
+        for (id, w) in &self.vectors[me] {
+            for (other, w2) in self.postings.get(id).into_iter().flatten() {
+                let other = *other as usize;
+                if other != me {
+                    *scores.entry(other).or_insert(0.0) += w * w2;
+                }
+            }
+        }
+        // Below the floor a similarity is noise (every two articles share some bigrams): it
+        // counts as none, and the pair gets a tag bonus only if it is near in date (see
+        // [`Shared::add_bonus`]). This also keeps the bonus work to a few candidates.
+        scores.retain(|_, s| *s >= MIN_SCORE);
+        scores
+    }
+}
+
+impl Stats {
+    /// Moves the document frequencies from a page's `old` counts to its `new` ones (both
+    /// sorted by id) and returns the terms whose frequency changed.
+    fn retally(&mut self, old: &Counts, new: &Counts) -> Vec<u64> {
+        let (mut i, mut j) = (0, 0);
+        let mut moved = Vec::new();
+        while i < old.len() || j < new.len() {
+            let a = old.get(i).map(|e| e.0);
+            let b = new.get(j).map(|e| e.0);
+            match (a, b) {
+                (Some(x), Some(y)) if x == y => {
+                    i += 1;
+                    j += 1;
+                }
+                (Some(x), y) if y.is_none_or(|y| x < y) => {
+                    if let Some(df) = self.df.get_mut(&x) {
+                        *df -= 1;
+                        if *df == 0 {
+                            self.df.remove(&x);
+                        }
+                    }
+                    moved.push(x);
+                    i += 1;
+                }
+                (_, Some(y)) => {
+                    *self.df.entry(y).or_insert(0) += 1;
+                    moved.push(y);
+                    j += 1;
+                }
+                (_, None) => break,
+            }
+        }
+        moved
+    }
 }
 
 /// The weighted term counts of a page with this title and body text.
@@ -129,118 +538,30 @@ impl std::hash::Hasher for Identity {
     }
 }
 
-/// Each page's top terms, weighted by BM25 against the published pages.
-fn vectors(pages: &[Page], counts: &[Counts]) -> Vec<Vector> {
-    let published = || pages.par_iter().zip(counts).filter(|(p, _)| !p.draft).map(|(_, c)| c);
-    let df: HashMap<u64, u32, Prehashed> = published()
-        .fold(HashMap::default, |mut df: HashMap<u64, u32, Prehashed>, c| {
-            c.iter().for_each(|(id, _)| *df.entry(*id).or_insert(0) += 1);
-            df
-        })
-        .reduce(HashMap::default, |mut a, b| {
-            b.into_iter().for_each(|(id, k)| *a.entry(id).or_insert(0) += k);
-            a
-        });
-    let n = published().count() as f32;
-    // Lengths are whole numbers of (boosted) tokens, so the sum is exact in any order.
-    let total: f64 = published().map(|c| c.iter().map(|(_, k)| f64::from(*k)).sum::<f64>()).sum();
-    let avg_len = if n == 0.0 { 1.0 } else { (total / f64::from(n)).max(1.0) as f32 };
-    let common = (COMMON_SHARE * n).max(COMMON_MIN_PAGES as f32);
-    pages
-        .par_iter()
-        .zip(counts)
-        .map(|(page, c)| {
-            let len: f32 = c.iter().map(|(_, k)| k).sum();
-            let norm = K1 * (1.0 - B + B * len / avg_len);
-            // In how many published pages besides this one a term must be to relate it to any.
-            let own = if page.draft { 0.0 } else { 1.0 };
-            let mut v: Vector = c
-                .iter()
-                .filter_map(|(id, tf)| {
-                    let df = df.get(id).copied().unwrap_or(0) as f32;
-                    // A term no other page has relates this one to none: kept, it would only
-                    // push shared terms out of the top ones (names and numbers are often
-                    // unique, and weigh the most). Very common terms say nothing.
-                    if df <= own || df > common {
-                        return None;
-                    }
-                    let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-                    Some((*id, idf * tf * (K1 + 1.0) / (tf + norm)))
-                })
-                .collect();
-            top(&mut v);
-            v
-        })
-        .collect()
-}
-
-/// Keeps the [`TOP_TERMS`] heaviest of `v` (ties by term id), scaled to unit length and sorted
-/// by term id.
-fn top(v: &mut Vector) {
-    v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    v.truncate(TOP_TERMS);
-    v.sort_by_key(|e| e.0);
-    let len = v.iter().map(|e| e.1 * e.1).sum::<f32>().sqrt();
-    if len > 0.0 {
-        v.iter_mut().for_each(|e| e.1 /= len);
-    }
-}
-
-/// The inverted list of the published pages' `vectors`.
-fn postings(vectors: &[Vector], pages: &[Page]) -> Postings {
-    let mut out = Postings::default();
-    // Drafts are left out here, so they are never found as candidates.
-    for (page, v) in vectors.iter().enumerate().filter(|(i, _)| !pages[*i].draft) {
-        for (id, w) in v {
-            out.entry(*id).or_default().push((page as u32, *w));
-        }
-    }
-    out
-}
-
-/// Cosine similarity of page `me` with the published pages sharing its top terms, where at
-/// least [`MIN_SCORE`].
-fn similar(me: usize, vectors: &[Vector], postings: &Postings) -> Scores {
-    let mut scores = Scores::default();
-    // My terms in id order, each list in page order: each sum is made in one fixed order.
-    for (id, w) in &vectors[me] {
-        for (other, w2) in postings.get(id).into_iter().flatten() {
-            let other = *other as usize;
-            if other != me {
-                *scores.entry(other).or_insert(0.0) += w * w2;
-            }
-        }
-    }
-    // Below the floor a similarity is noise (every two articles share some bigrams): it
-    // counts as none, and the pair gets a tag bonus only if it is near in date (see
-    // [`Shared::add_bonus`]). This also keeps the bonus work to a few candidates.
-    scores.retain(|_, s| *s >= MIN_SCORE);
-    scores
-}
-
 /// The bonus taxonomies' terms of each page, for counting what two pages share.
-struct Shared<'a> {
+#[derive(Debug, Clone)]
+struct Shared {
     /// Per page: its bonus terms, numbered across the bonus taxonomies, sorted.
     terms: Vec<Vec<u32>>,
-    /// Per page: (page list of a term, the page's position in it).
-    lists: Vec<Vec<(&'a [usize], usize)>>,
-    /// Per page: whether it is a draft (read here for every candidate; a [`Page`] is large).
-    draft: Vec<bool>,
+    /// Per page: (bonus term, the page's position in its list).
+    places: Vec<Vec<(u32, usize)>>,
+    /// Each bonus term's page list.
+    lists: Vec<Vec<usize>>,
 }
 
-impl<'a> Shared<'a> {
-    fn new(site: &'a Site, config: &RelatedConfig) -> Shared<'a> {
-        let mut terms = vec![Vec::new(); site.pages.len()];
-        let mut lists = vec![Vec::new(); site.pages.len()];
-        let bonus = site.taxonomies.iter().filter(|t| config.taxonomies.contains(&t.name));
-        for (n, term) in bonus.flat_map(|t| t.terms.values()).enumerate() {
-            for (pos, &p) in term.pages.iter().enumerate() {
-                terms[p].push(n as u32);
-                lists[p].push((term.pages.as_slice(), pos));
+impl Shared {
+    fn new(inputs: &Inputs) -> Shared {
+        let n = inputs.texts.len();
+        let mut terms = vec![Vec::new(); n];
+        let mut places = vec![Vec::new(); n];
+        for (t, list) in inputs.bonus.iter().enumerate() {
+            for (pos, &p) in list.iter().enumerate() {
+                terms[p].push(t as u32);
+                places[p].push((t as u32, pos));
             }
         }
         terms.iter_mut().for_each(|v| v.sort_unstable());
-        Shared { terms, lists, draft: site.pages.iter().map(|p| p.draft).collect() }
+        Shared { terms, places, lists: inputs.bonus.iter().map(|l| l.to_vec()).collect() }
     }
 
     /// How many bonus terms pages `a` and `b` share.
@@ -255,12 +576,13 @@ impl<'a> Shared<'a> {
 
     /// Adds the bonus to every scored pair, and brings in pages near `me` in date order that
     /// share a tag but no top term (short notices with little text to go on).
-    fn add_bonus(&self, me: usize, scores: &mut Scores) {
-        for (list, pos) in &self.lists[me] {
+    fn add_bonus(&self, me: usize, drafts: &[bool], scores: &mut Scores) {
+        for (term, pos) in &self.places[me] {
+            let list = &self.lists[*term as usize];
             let lo = pos.saturating_sub(TAXONOMY_WINDOW / 2);
             let hi = (pos + TAXONOMY_WINDOW / 2 + 1).min(list.len());
             for &other in &list[lo..hi] {
-                if other != me && !self.draft[other] {
+                if other != me && !drafts[other] {
                     scores.entry(other).or_insert(0.0);
                 }
             }
@@ -286,29 +608,155 @@ fn best(rank: &[u32], scores: Scores, limit: usize) -> Vec<usize> {
     v.into_iter().map(|(i, _)| i).collect()
 }
 
-/// Each page's place in newest-first order, ties by source path ([`by_date_desc`]): the
-/// tie-break of [`best`] as one number, so it reads no [`Page`].
-fn date_rank(pages: &[Page]) -> Vec<u32> {
-    let mut order: Vec<usize> = (0..pages.len()).collect();
-    order.sort_by(|a, b| by_date_desc(pages, *a, *b));
-    let mut rank = vec![0; pages.len()];
-    for (r, i) in order.into_iter().enumerate() {
-        rank[i] = r as u32;
-    }
-    rank
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// A key of everything [`related`] reads: the options, each page's path, date, draft flag,
-/// title and body text, and the bonus taxonomies' page lists. A body edit changes the key, so
-/// a cached list is never used for text it was not computed from.
-pub fn inputs(site: &Site, config: &RelatedConfig) -> u64 {
-    let pages: Vec<_> =
-        site.pages.iter().map(|p| (p.rel.as_str(), p.date, p.draft, p.title.as_str(), p.body.text.as_str())).collect();
-    let lists: Vec<_> = site
-        .taxonomies
-        .iter()
-        .filter(|t| config.taxonomies.contains(&t.name))
-        .map(|t| (&t.name, t.terms.values().map(|term| (&term.slug, &term.pages)).collect::<Vec<_>>()))
-        .collect();
-    crate::cache::key(&(config, pages, lists))
+    /// A small deterministic generator (xorshift), so the test needs no crate and always
+    /// makes the same corpus.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 >> 11) as usize
+        }
+    }
+
+    /// Characters the test's words are made of: labour-news vocabulary, so the bigrams look
+    /// like the site's.
+    const CHARS: &str = "户外劳动者驿站环卫工人快递员卖骑手饮水热饭充电歇脚煤矿井下通风瓦斯隐患整改会技能培训就业招聘岗位匠模表彰安全生产应急检查社区读书法海盐辽宁十五分钟圈职等级认定补贴";
+
+    /// A vocabulary of two- to four-character words, some much more frequent than others
+    /// ([`Rng::word`]), so some terms are in most pages, many in a few and some in one.
+    fn vocabulary(rng: &mut Rng) -> Vec<String> {
+        let chars: Vec<char> = CHARS.chars().collect();
+        (0..400).map(|_| (0..2 + rng.next() % 3).map(|_| chars[rng.next() % chars.len()]).collect()).collect()
+    }
+
+    impl Rng {
+        /// A word of `vocab`, low indexes far more often than high ones.
+        fn word<'a>(&mut self, vocab: &'a [String]) -> &'a str {
+            let (a, b) = (self.next() % vocab.len(), self.next() % vocab.len());
+            &vocab[a * b / vocab.len()]
+        }
+    }
+
+    fn text(rng: &mut Rng, vocab: &[String], words: usize) -> String {
+        (0..words).map(|_| rng.word(vocab)).collect::<Vec<_>>().join("，")
+    }
+
+    /// Every kept structure of `state` equals a fresh computation's.
+    fn assert_fresh(state: &State, inputs: &Inputs, step: usize) {
+        let fresh = State::new(inputs);
+        assert_eq!(state.counts, fresh.counts, "step {step}: counts");
+        assert_eq!(state.stats.df, fresh.stats.df, "step {step}: document frequencies");
+        assert_eq!(state.stats.total, fresh.stats.total, "step {step}: total length");
+        assert_eq!(state.stats.avg_len, fresh.stats.avg_len, "step {step}: average length");
+        assert_eq!(state.vectors, fresh.vectors, "step {step}: vectors");
+        assert_eq!(state.floors, fresh.floors, "step {step}: floors");
+        assert_eq!(state.postings, fresh.postings, "step {step}: inverted list");
+        assert_eq!(state.lists, fresh.lists, "step {step}: lists");
+        assert_eq!(state.texts, fresh.texts, "step {step}: text keys");
+    }
+
+    /// Random edits, one or three pages at a time, small (a word swapped: the average length
+    /// stays, so only the touched pages are rescored) and large (the average moves, so all
+    /// are): after each, the state equals a fresh one, and the pages reported as changed are
+    /// exactly those whose list differs.
+    #[test]
+    fn edits_give_what_a_fresh_computation_gives() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let n = 240;
+        let vocab = vocabulary(&mut rng);
+        let mut titles: Vec<String> = (0..n).map(|_| text(&mut rng, &vocab, 2)).collect();
+        // Every sixth page is a short notice with fewer than TOP_TERMS weighted terms.
+        let mut bodies: Vec<String> = (0..n)
+            .map(|i| {
+                let words = if i % 6 == 0 { 2 + rng.next() % 6 } else { 20 + rng.next() % 40 };
+                text(&mut rng, &vocab, words)
+            })
+            .collect();
+        let drafts: Vec<bool> = (0..n).map(|i| i % 17 == 0).collect();
+        let tags: Vec<Vec<usize>> =
+            vec![(0..n).filter(|i| i % 5 == 0).collect(), (0..n).filter(|i| i % 7 == 3).collect()];
+        fn inputs<'a>(
+            titles: &'a [String],
+            bodies: &'a [String],
+            drafts: &[bool],
+            tags: &'a [Vec<usize>],
+        ) -> Inputs<'a> {
+            Inputs {
+                texts: titles.iter().zip(bodies).map(|(t, b)| (t.as_str(), b.as_str())).collect(),
+                drafts: drafts.to_vec(),
+                rank: (0..titles.len() as u32).rev().collect(),
+                bonus: tags.iter().map(Vec::as_slice).collect(),
+                limit: 5,
+            }
+        }
+        let mut state = State::new(&inputs(&titles, &bodies, &drafts, &tags));
+        let (mut partial, mut whole) = (0, 0);
+        for step in 0..300 {
+            let before = state.lists.clone();
+            let avg = state.stats.avg_len;
+            let edited: Vec<usize> = (0..if step % 4 == 0 { 3 } else { 1 }).map(|_| rng.next() % n).collect();
+            for &e in &edited {
+                if step % 10 == 9 {
+                    let words = if step % 20 == 9 { 400 } else { 5 };
+                    bodies[e] = text(&mut rng, &vocab, words);
+                } else {
+                    // One word for another, or a word added: the length moves by a token or two.
+                    let mut words: Vec<&str> = bodies[e].split('，').collect();
+                    let at = rng.next() % words.len();
+                    let word = rng.word(&vocab);
+                    if rng.next() % 2 == 0 {
+                        words[at] = word
+                    } else {
+                        words.insert(at, word)
+                    }
+                    bodies[e] = words.join("，");
+                }
+            }
+            let current = inputs(&titles, &bodies, &drafts, &tags);
+            let changed = state.edit(&current, &edited);
+            if state.stats.avg_len == avg {
+                partial += 1
+            } else {
+                whole += 1
+            }
+            assert_fresh(&state, &current, step);
+            let expected: Vec<usize> = (0..n).filter(|i| before[*i] != state.lists[*i]).collect();
+            let mut changed = changed;
+            changed.sort_unstable();
+            assert_eq!(changed, expected, "step {step}: pages reported as changed");
+        }
+        assert!(partial > 150 && whole >= 10, "both paths taken: {partial} partial, {whole} whole");
+        // A title edit is a text edit too, and sync finds it without being told.
+        titles[4] = "煤矿井下瓦斯通风".to_string();
+        let current = inputs(&titles, &bodies, &drafts, &tags);
+        state.sync(&current);
+        assert_fresh(&state, &current, 1000);
+    }
+
+    /// Anything but the texts (here one more draft) is computed from scratch.
+    #[test]
+    fn a_change_beyond_the_texts_starts_again() {
+        let texts = ["户外劳动者驿站开放", "户外劳动者驿站建成", "煤矿井下通风检查"];
+        let mut inputs = Inputs {
+            texts: texts.iter().map(|t| (*t, *t)).collect(),
+            drafts: vec![false; 3],
+            rank: vec![0, 1, 2],
+            bonus: Vec::new(),
+            limit: 5,
+        };
+        let mut state = State::new(&inputs);
+        assert_eq!(state.lists()[0], [1]);
+        inputs.drafts[1] = true;
+        let changed = state.sync(&inputs);
+        assert_eq!(changed, [0, 1]);
+        assert_fresh(&state, &inputs, 0);
+        assert!(state.lists()[0].is_empty());
+    }
 }

@@ -16,9 +16,8 @@ pub fn link(site: &mut Site, config: &Config) {
     link_with(site, config, None);
 }
 
-/// [`link`], taking related pages from `cache` when everything they are computed from (see
-/// [`crate::related::inputs`]: texts, tag lists, and the dates and paths that break ties) is
-/// unchanged.
+/// [`link`], bringing the related-articles state kept in `cache` up to date instead of
+/// scoring every page again (see [`crate::related::State::sync`]).
 pub fn link_with(site: &mut Site, config: &Config, cache: Option<&crate::cache::BuildCache>) {
     ensure_root(site, config);
     site.sections.sort_by(|a, b| a.key.cmp(&b.key));
@@ -33,20 +32,21 @@ pub fn link_with(site: &mut Site, config: &Config, cache: Option<&crate::cache::
         v
     };
     site.backlinks = backlinks(site);
-    let key = cache.map(|_| crate::related::inputs(site, &config.related));
-    if let (Some(c), Some(k)) = (cache, key)
-        && let Some(r) = c.related(k)
-    {
-        site.related = r;
-        return;
-    }
     let t = std::time::Instant::now();
-    site.related = crate::related::related(site, &config.related);
+    let inputs = crate::related::Inputs::of(site, &config.related);
+    let state = match cache.and_then(|c| c.take_related()) {
+        Some(mut state) => {
+            state.sync(&inputs);
+            state
+        }
+        None => crate::related::State::new(&inputs),
+    };
+    site.related = state.lists().to_vec();
     if std::env::var_os("GAZETTE_TIMINGS").is_some() {
         eprintln!("timing: related {} ms", t.elapsed().as_millis());
     }
-    if let (Some(c), Some(k)) = (cache, key) {
-        c.keep_related(k, &site.related);
+    if let Some(c) = cache {
+        c.keep_related(state);
     }
 }
 

@@ -53,18 +53,25 @@ fn request(site: &common::Site) -> Request {
     r
 }
 
-/// A first build the way `gazette serve` makes it: with a cache, keeping its state.
-fn first_build(site: &common::Site) -> (Last, Output) {
-    let mut r = request(site);
-    r.cache = Some(Arc::new(BuildCache::default()));
-    let mut report = generate(&r);
-    assert!(report.diagnostics.is_empty(), "{}", report.diagnostics.render());
-    (report.last.take().expect("a serve build keeps its state"), report.output)
+/// What `gazette serve` keeps between builds: the last build's state and the cache.
+struct Served {
+    last: Last,
+    cache: Arc<BuildCache>,
 }
 
-fn try_patch(site: &common::Site, last: &mut Last, out: &Output, changed: &[&str]) -> Option<patch::Patched> {
+/// A first build the way `gazette serve` makes it: with a cache, keeping its state.
+fn first_build(site: &common::Site) -> (Served, Output) {
+    let mut r = request(site);
+    let cache = Arc::new(BuildCache::default());
+    r.cache = Some(cache.clone());
+    let mut report = generate(&r);
+    assert!(report.diagnostics.is_empty(), "{}", report.diagnostics.render());
+    (Served { last: report.last.take().expect("a serve build keeps its state"), cache }, report.output)
+}
+
+fn try_patch(site: &common::Site, s: &mut Served, out: &Output, changed: &[&str]) -> Option<patch::Patched> {
     let paths: Vec<PathBuf> = changed.iter().map(|rel| site.path(rel)).collect();
-    patch::patch(last, site.root(), &request(site).options, None, &paths, out)
+    patch::patch(&mut s.last, site.root(), &request(site).options, Some(&s.cache), &paths, out)
 }
 
 /// Every file of `out` equals the same file of a fresh full build, and no file is missing.
@@ -106,11 +113,11 @@ fn an_edit_that_lists_do_not_show_renders_the_page_and_its_feeds_only() {
     let (mut last, out) = first_build(&site);
     // Below the summary, and the same number of characters: the list view is unchanged.
     edit(&site, "content/news/2024-05-13-a3.md", "第3篇的正文。", "第3篇的全文。");
-    let before = last.site.related.clone();
+    let before = last.last.site.related.clone();
     let p = try_patch(&site, &mut last, &out, &["content/news/2024-05-13-a3.md"]).expect("patched");
     let html: Vec<&String> = p.files.iter().filter(|f| !f.ends_with("atom.xml")).collect();
     let mut expected = vec!["news/a3/index.html".to_string()];
-    expected.extend(related_moved(&before, &last));
+    expected.extend(related_moved(&before, &last.last));
     assert_eq!(html, expected.iter().collect::<Vec<_>>(), "the lists show the same summary");
     assert!(p.files.contains(&"atom.xml".to_string()) && p.files.contains(&"news/atom.xml".to_string()));
     assert!(String::from_utf8_lossy(&bytes(&p.output, "news/a3/index.html")).contains("第3篇的全文"));
@@ -232,10 +239,10 @@ fn the_search_index_updated_in_place_equals_a_fresh_one() {
     let site = site();
     let (mut last, out) = first_build(&site);
     let dir = site.path(".gazette/index-serve");
-    let docs = index::documents(&last.site);
+    let docs = index::documents(&last.last.site);
     index::write(&dir, &docs).expect("index");
     let (files, state) = export::export_state(&dir, &docs).expect("export");
-    assert_eq!(search_files(files), fresh_export(&last.site));
+    assert_eq!(search_files(files), fresh_export(&last.last.site));
     let mut live = Live::open(&dir, docs, state).expect("open");
 
     // New words (and a Han character no other article has), words gone from the whole site,
@@ -250,14 +257,14 @@ fn the_search_index_updated_in_place_equals_a_fresh_one() {
     for (rel, from, to) in edits {
         edit(&site, rel, from, to);
         let p = try_patch(&site, &mut last, &out, &[rel]).expect("patched");
-        let files = live.update(&last.site).expect("bodies only").expect("updated");
-        assert_eq!(search_files(files), fresh_export(&last.site), "after editing {rel}");
+        let files = live.update(&last.last.site).expect("bodies only").expect("updated");
+        assert_eq!(search_files(files), fresh_export(&last.last.site), "after editing {rel}");
         out = p.output;
     }
     // A changed title is more than a body: the caller exports from scratch.
     edit(&site, rel, "title: 新闻5", "title: 新闻五");
     let (fresh, _) = first_build(&site);
-    assert!(live.update(&fresh.site).is_none());
+    assert!(live.update(&fresh.last.site).is_none());
 }
 
 #[test]
@@ -303,11 +310,11 @@ fn a_body_edit_of_an_article_in_an_edition_renders_its_print_view_again() {
     let (mut last, out) = first_build(&site);
     // Below the summary: no list shows it, but the print view holds the whole body.
     edit(&site, "content/news/2024-05-13-a3.md", "第3篇的正文。", "第3篇的全文。");
-    let before = last.site.related.clone();
+    let before = last.last.site.related.clone();
     let p = try_patch(&site, &mut last, &out, &["content/news/2024-05-13-a3.md"]).expect("patched");
     let html: Vec<&String> = p.files.iter().filter(|f| !f.ends_with("atom.xml")).collect();
     let mut expected = vec!["news/a3/index.html".to_string()];
-    expected.extend(related_moved(&before, &last));
+    expected.extend(related_moved(&before, &last.last));
     expected.push("issues/7/print/index.html".into());
     assert_eq!(html, expected.iter().collect::<Vec<_>>());
     assert!(String::from_utf8_lossy(&bytes(&p.output, "issues/7/print/index.html")).contains("第3篇的全文"));
@@ -354,9 +361,9 @@ fn related_site() -> common::Site {
 fn a_body_edit_that_changes_other_pages_related_articles_renders_them_again() {
     let site = related_site();
     let (mut last, out) = first_build(&site);
-    let before = last.site.related.clone();
+    let before = last.last.site.related.clone();
     let other = |last: &Last| last.site.pages.iter().position(|p| p.rel.ends_with("other.md")).expect("page");
-    assert!(before[other(&last)].is_empty(), "nothing in common yet: {before:?}");
+    assert!(before[other(&last.last)].is_empty(), "nothing in common yet: {before:?}");
     // The community article now talks about rest stations for outdoor workers too.
     edit(
         &site,
@@ -365,7 +372,7 @@ fn a_body_edit_that_changes_other_pages_related_articles_renders_them_again() {
         "社区新设户外劳动者驿站，环卫工人可以休息饮水。",
     );
     let p = try_patch(&site, &mut last, &out, &["content/news/2024-05-03-other.md"]).expect("patched");
-    let moved = related_moved(&before, &last);
+    let moved = related_moved(&before, &last.last);
     assert!(moved.contains(&"news/yizhan/index.html".to_string()), "{moved:?}");
     for path in &moved {
         assert!(p.files.contains(path), "{path} rendered again: {:?}", p.files);
