@@ -711,7 +711,7 @@ mod tests {
                     let mut words: Vec<&str> = bodies[e].split('，').collect();
                     let at = rng.next() % words.len();
                     let word = rng.word(&vocab);
-                    if rng.next() % 2 == 0 {
+                    if rng.next().is_multiple_of(2) {
                         words[at] = word
                     } else {
                         words.insert(at, word)
