@@ -69,6 +69,9 @@ type Floor = Option<(f32, u64)>;
 /// weight there.
 type Postings = HashMap<u64, Vec<(u32, f32)>, Prehashed>;
 
+/// A page's related pages, best first, and the list's cutoff ([`State::cutoffs`]).
+type List = (Vec<usize>, Option<f32>);
+
 /// Candidate pages of one page with their scores so far.
 type Scores = HashMap<usize, f32, Prehashed>;
 
@@ -183,6 +186,16 @@ impl Stats {
         Some(idf * tf * (K1 + 1.0) / (tf + norm))
     }
 
+    /// The most term `id` can weigh in a published page, at any count and length (BM25's
+    /// weight stays below idf · (k1 + 1)); `None` when it weighs nothing there.
+    fn ceiling(&self, id: u64) -> Option<f32> {
+        let df = self.df.get(&id).copied().unwrap_or(0) as f32;
+        if df <= 1.0 || df > self.common {
+            return None;
+        }
+        Some((1.0 + (self.n - df + 0.5) / (df + 0.5)).ln() * (K1 + 1.0))
+    }
+
     /// BM25's length factor for a page of length `len`.
     fn norm(&self, len: f32) -> f32 {
         K1 * (1.0 - B + B * len / self.avg_len)
@@ -205,11 +218,19 @@ pub struct State {
     rank: Vec<u32>,
     shared: Shared,
     counts: Vec<Counts>,
+    /// Each page's length in (boosted) tokens.
+    lens: Vec<f32>,
     stats: Stats,
     vectors: Vec<Vector>,
     floors: Vec<Floor>,
     postings: Postings,
     lists: Vec<Vec<usize>>,
+    /// Per page: the score of the last page of its list when the list is full (a page
+    /// outscoring it would enter); `None` when shorter (any page scoring enough enters).
+    cutoffs: Vec<Option<f32>>,
+    /// Which pages may hold a term, for finding them without reading every page's counts;
+    /// made for the first edit.
+    sketch: Option<Sketch>,
 }
 
 impl State {
@@ -224,14 +245,18 @@ impl State {
             rank: inputs.rank.clone(),
             shared: Shared::new(inputs),
             counts: Vec::new(),
+            lens: Vec::new(),
             stats: Stats::default(),
             vectors: Vec::new(),
             floors: Vec::new(),
             postings: Postings::default(),
             lists: vec![Vec::new(); n],
+            cutoffs: vec![None; n],
+            sketch: None,
         };
         if inputs.limit > 0 {
             state.counts = inputs.texts.par_iter().map(|(title, body)| counts(title, body)).collect();
+            state.lens = state.counts.iter().map(|c| length(c) as f32).collect();
             state.rescore_all();
         }
         state
@@ -280,6 +305,10 @@ impl State {
                 continue;
             }
             let old = std::mem::replace(&mut self.counts[e], new);
+            self.lens[e] = length(&self.counts[e]) as f32;
+            if let Some(sketch) = &mut self.sketch {
+                sketch.move_page(e, &old, &self.counts[e]);
+            }
             if !self.drafts[e] {
                 self.stats.total += length(&self.counts[e]) - length(&old);
                 moved.extend(self.stats.retally(&old, &self.counts[e]));
@@ -295,12 +324,24 @@ impl State {
         }
         moved.sort_unstable();
         moved.dedup();
-        let mut redo: Vec<usize> = (0..self.counts.len())
-            .into_par_iter()
-            .filter(|p| !dirty.contains(p) && self.touched(*p, &moved))
-            .chain(dirty.par_iter().copied())
-            .collect();
+        self.prepare_edits();
+        let Some(sketch) = &self.sketch else { return self.rescore_all() };
+        // A moved term's weight changed where it is among the top terms; elsewhere it may now
+        // enter them. Only the pages of its sketch row can hold it.
+        let mut redo: Vec<usize> = dirty.clone();
+        for id in &moved {
+            redo.extend(self.postings.get(id).into_iter().flatten().map(|(p, _)| *p as usize));
+        }
+        redo.par_extend(
+            moved
+                .par_iter()
+                .map(|id| (*id, self.stats.ceiling(*id)))
+                .flat_map_iter(|(id, most)| sketch.pages(id).map(move |p| (p, id, most)))
+                .filter(|(p, id, most)| !dirty.contains(p) && self.enters(*p, *id, *most))
+                .map(|(p, _, _)| p),
+        );
         redo.sort_unstable();
+        redo.dedup();
         let fresh: Vec<(usize, Vector, Floor)> = redo
             .par_iter()
             .map(|&p| {
@@ -317,30 +358,77 @@ impl State {
             }
         }
         self.repost(&changed);
-        // Whose scores against a changed page may differ: the pages sharing a top term with
-        // it, before or after, and the changed pages themselves. Drafts are in no inverted
-        // list, so they are not found that way: there are few, and all are scored again.
-        let mut relist: Vec<usize> = Vec::new();
+        // The changed pages are scored again, and so are drafts: they are in no inverted
+        // list, so not found below, and there are few. Another page's list can change only
+        // through its score against a changed page, so only when that page is on its list
+        // or now outscores the list's last page; only the pages sharing a top term with a
+        // changed page, before or after, have a score against it that moved.
+        let mut relist: Vec<usize> = changed.iter().map(|(p, _)| *p).collect();
         if !changed.is_empty() {
             relist.extend((0..self.drafts.len()).filter(|p| self.drafts[*p]));
         }
-        for (p, old) in &changed {
-            relist.push(*p);
-            for (id, _) in old.iter().chain(&self.vectors[*p]) {
-                relist.extend(self.postings.get(id).into_iter().flatten().map(|(q, _)| *q as usize));
+        let mut near: Vec<(usize, usize)> = Vec::new();
+        for (c, old) in changed.iter().filter(|(c, _)| !self.drafts[*c]) {
+            for (id, _) in old.iter().chain(&self.vectors[*c]) {
+                near.extend(self.postings.get(id).into_iter().flatten().map(|(x, _)| (*x as usize, *c)));
             }
         }
+        near.sort_unstable();
+        near.dedup();
+        relist.par_extend(near.par_iter().filter(|(x, c)| x != c && self.moves(*x, *c)).map(|(x, _)| *x));
         relist.sort_unstable();
         relist.dedup();
-        let lists: Vec<(usize, Vec<usize>)> = relist.par_iter().map(|&p| (p, self.list(p))).collect();
+        let lists: Vec<(usize, List)> = relist.par_iter().map(|&p| (p, self.list(p))).collect();
         let mut out = Vec::new();
-        for (p, list) in lists {
+        for (p, (list, cutoff)) in lists {
+            self.cutoffs[p] = cutoff;
             if list != self.lists[p] {
                 self.lists[p] = list;
                 out.push(p);
             }
         }
         out
+    }
+
+    /// Whether page `x`'s list may change now that published page `c`'s top terms did.
+    fn moves(&self, x: usize, c: usize) -> bool {
+        if self.lists[x].contains(&c) {
+            return true;
+        }
+        let Some(score) = self.pair(x, c).filter(|s| *s >= MIN_SCORE) else { return false };
+        match (self.cutoffs[x], self.lists[x].last()) {
+            (Some(cut), Some(&last)) => score.total_cmp(&cut).then(self.rank[last].cmp(&self.rank[c])).is_gt(),
+            _ => true,
+        }
+    }
+
+    /// The score page `x`'s list gives page `c` (which is not `x` and not a draft), computed
+    /// as [`State::list`] does, float operation for float operation; `None` when `c` is no
+    /// candidate.
+    fn pair(&self, x: usize, c: usize) -> Option<f32> {
+        let theirs = &self.vectors[c];
+        let (mut sum, mut shared) = (0.0f32, false);
+        for (id, w) in &self.vectors[x] {
+            if let Ok(at) = theirs.binary_search_by_key(id, |e| e.0) {
+                sum += w * theirs[at].1;
+                shared = true;
+            }
+        }
+        let text = Some(sum).filter(|s| shared && *s >= MIN_SCORE);
+        let score = text.or_else(|| self.shared.near(x, c).then_some(0.0))?;
+        Some(if self.shared.terms[x].is_empty() {
+            score
+        } else {
+            score + TAXONOMY_BONUS * self.shared.count(x, c) as f32
+        })
+    }
+
+    /// Makes what [`State::edit`] needs beyond the lists (about 20 ms at 10,000 pages), so
+    /// a state kept for editing can have it before the first edit; else the first edit does.
+    pub fn prepare_edits(&mut self) {
+        if self.sketch.is_none() && self.limit > 0 {
+            self.sketch = Some(Sketch::new(&self.counts));
+        }
     }
 
     /// Scores every page from the kept counts; returns the pages whose list changed.
@@ -357,7 +445,9 @@ impl State {
                 self.postings.entry(*id).or_default().push((page as u32, *w));
             }
         }
-        let lists: Vec<Vec<usize>> = (0..self.counts.len()).into_par_iter().map(|p| self.list(p)).collect();
+        let (lists, cutoffs): (Vec<Vec<usize>>, Vec<Option<f32>>) =
+            (0..self.counts.len()).into_par_iter().map(|p| self.list(p)).unzip();
+        self.cutoffs = cutoffs;
         let old = std::mem::replace(&mut self.lists, lists);
         (0..self.lists.len()).filter(|i| old.get(*i) != Some(&self.lists[*i])).collect()
     }
@@ -365,7 +455,7 @@ impl State {
     /// Page `p`'s top terms and their floor, from its counts and the statistics.
     fn vector(&self, p: usize) -> (Vector, Floor) {
         let c = &self.counts[p];
-        let norm = self.stats.norm(length(c) as f32);
+        let norm = self.stats.norm(self.lens[p]);
         let own = if self.drafts[p] { 0.0 } else { 1.0 };
         let mut v: Vector =
             c.iter().filter_map(|(id, tf)| Some((*id, self.stats.weight(*id, *tf, own, norm)?))).collect();
@@ -380,24 +470,30 @@ impl State {
         (v, floor)
     }
 
-    /// Whether page `p`'s top terms may change now that the terms `moved` are in more or
-    /// fewer pages: one of them is among its top terms, or now weighs enough to enter them.
-    fn touched(&self, p: usize, moved: &[u64]) -> bool {
+    /// Whether term `id`, now in more or fewer pages, may enter page `p`'s top terms, or
+    /// for a draft (in no inverted list) also whether it is among them. `most` is the most
+    /// the term can weigh in a published page ([`Stats::ceiling`]): a page whose weakest top
+    /// term outweighs that is passed over without reading its counts.
+    fn enters(&self, p: usize, id: u64, most: Option<f32>) -> bool {
+        let draft = self.drafts[p];
+        if !draft {
+            let Some(most) = most else { return false };
+            // Above the ceiling with room to spare for rounding: no count can reach it.
+            if self.floors[p].is_some_and(|(w, _)| w > most * 1.001) {
+                return false;
+            }
+        }
         let c = &self.counts[p];
-        let mut norm = None;
-        moved.iter().any(|id| {
-            let Ok(at) = c.binary_search_by_key(id, |e| e.0) else { return false };
-            if self.vectors[p].binary_search_by_key(id, |e| e.0).is_ok() {
-                return true;
-            }
-            let own = if self.drafts[p] { 0.0 } else { 1.0 };
-            let norm = *norm.get_or_insert_with(|| self.stats.norm(length(c) as f32));
-            match (self.stats.weight(*id, c[at].1, own, norm), self.floors[p]) {
-                (None, _) => false,
-                (Some(_), None) => true,
-                (Some(w), Some((fw, fid))) => w > fw || (w == fw && *id < fid),
-            }
-        })
+        let Ok(at) = c.binary_search_by_key(&id, |e| e.0) else { return false };
+        if draft && self.vectors[p].binary_search_by_key(&id, |e| e.0).is_ok() {
+            return true;
+        }
+        let own = if draft { 0.0 } else { 1.0 };
+        match (self.stats.weight(id, c[at].1, own, self.stats.norm(self.lens[p])), self.floors[p]) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(w), Some((fw, fid))) => w > fw || (w == fw && id < fid),
+        }
     }
 
     /// Moves the `changed` pages (with their old vectors) to their new places in the
@@ -425,11 +521,13 @@ impl State {
         }
     }
 
-    /// Page `p`'s related pages, best first.
-    fn list(&self, p: usize) -> Vec<usize> {
+    /// Page `p`'s related pages, best first, and the list's cutoff ([`State::cutoffs`]).
+    fn list(&self, p: usize) -> List {
         let mut scores = self.similar(p);
         self.shared.add_bonus(p, &self.drafts, &mut scores);
-        best(&self.rank, scores, self.limit)
+        let best = best(&self.rank, scores, self.limit);
+        let cutoff = best.last().filter(|_| best.len() == self.limit).map(|e| e.1);
+        (best.into_iter().map(|e| e.0).collect(), cutoff)
     }
 
     /// Cosine similarity of page `me` with the published pages sharing its top terms, where
@@ -538,6 +636,66 @@ impl std::hash::Hasher for Identity {
     }
 }
 
+/// Rows of a [`Sketch`]. More rows, fewer pages read in vain: at about 500 distinct terms a
+/// page, a row marks about 6% of the pages that do not hold the term looked for.
+const SKETCH_ROWS: usize = 8192;
+
+/// For each of [`SKETCH_ROWS`] rows, a bit per page: set when the page holds a term whose id
+/// falls in that row. The pages holding a term are among those marked in its row, so an edit
+/// reads a few hundred pages' counts instead of all of them (10,000 pages' counts are far
+/// larger than the caches; 10 MB of rows is not).
+#[derive(Debug, Clone)]
+struct Sketch {
+    /// Words per row.
+    words: usize,
+    bits: Vec<u64>,
+}
+
+impl Sketch {
+    fn new(counts: &[Counts]) -> Sketch {
+        let words = counts.len().div_ceil(64);
+        let mut sketch = Sketch { words, bits: vec![0; words * SKETCH_ROWS] };
+        for (p, c) in counts.iter().enumerate() {
+            c.iter().for_each(|(id, _)| sketch.set(*id, p));
+        }
+        sketch
+    }
+
+    fn at(&self, id: u64, page: usize) -> (usize, u64) {
+        ((id >> 32) as usize % SKETCH_ROWS * self.words + page / 64, 1 << (page % 64))
+    }
+
+    fn set(&mut self, id: u64, page: usize) {
+        let (word, bit) = self.at(id, page);
+        self.bits[word] |= bit;
+    }
+
+    /// Page `page`'s terms went from `old` to `new`.
+    fn move_page(&mut self, page: usize, old: &Counts, new: &Counts) {
+        for (id, _) in old {
+            let (word, bit) = self.at(*id, page);
+            self.bits[word] &= !bit;
+        }
+        // After clearing: a row holding an old term may hold a kept one too.
+        new.iter().for_each(|(id, _)| self.set(*id, page));
+    }
+
+    /// The pages that may hold term `id`, in page order.
+    fn pages(&self, id: u64) -> impl Iterator<Item = usize> + '_ {
+        let (start, _) = self.at(id, 0);
+        self.bits[start..start + self.words].iter().enumerate().flat_map(|(w, bits)| {
+            let mut bits = *bits;
+            std::iter::from_fn(move || {
+                (bits != 0).then(|| {
+                    let b = bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    w * 64 + b
+                })
+            })
+        })
+    }
+}
+
 /// The bonus taxonomies' terms of each page, for counting what two pages share.
 #[derive(Debug, Clone)]
 struct Shared {
@@ -562,6 +720,15 @@ impl Shared {
         }
         terms.iter_mut().for_each(|v| v.sort_unstable());
         Shared { terms, places, lists: inputs.bonus.iter().map(|l| l.to_vec()).collect() }
+    }
+
+    /// Whether pages `a` and `b` are within [`TAXONOMY_WINDOW`] of each other in the list
+    /// of a bonus term they share, as [`Shared::add_bonus`] looks for them.
+    fn near(&self, a: usize, b: usize) -> bool {
+        let theirs = &self.places[b];
+        self.places[a]
+            .iter()
+            .any(|(t, pa)| theirs.iter().any(|(u, pb)| t == u && pa.abs_diff(*pb) <= TAXONOMY_WINDOW / 2))
     }
 
     /// How many bonus terms pages `a` and `b` share.
@@ -596,8 +763,9 @@ impl Shared {
     }
 }
 
-/// The `limit` best of `scores`: highest score, then newest, then by source path (`rank`).
-fn best(rank: &[u32], scores: Scores, limit: usize) -> Vec<usize> {
+/// The `limit` best of `scores` with their scores: highest score, then newest, then by source
+/// path (`rank`).
+fn best(rank: &[u32], scores: Scores, limit: usize) -> Vec<(usize, f32)> {
     let mut v: Vec<(usize, f32)> = scores.into_iter().filter(|(_, s)| *s >= MIN_SCORE).collect();
     let order = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(rank[a.0].cmp(&rank[b.0]));
     if v.len() > limit {
@@ -605,7 +773,7 @@ fn best(rank: &[u32], scores: Scores, limit: usize) -> Vec<usize> {
         v.truncate(limit);
     }
     v.sort_unstable_by(order);
-    v.into_iter().map(|(i, _)| i).collect()
+    v
 }
 
 #[cfg(test)]
@@ -652,6 +820,7 @@ mod tests {
     fn assert_fresh(state: &State, inputs: &Inputs, step: usize) {
         let fresh = State::new(inputs);
         assert_eq!(state.counts, fresh.counts, "step {step}: counts");
+        assert_eq!(state.lens, fresh.lens, "step {step}: lengths");
         assert_eq!(state.stats.df, fresh.stats.df, "step {step}: document frequencies");
         assert_eq!(state.stats.total, fresh.stats.total, "step {step}: total length");
         assert_eq!(state.stats.avg_len, fresh.stats.avg_len, "step {step}: average length");
@@ -659,16 +828,44 @@ mod tests {
         assert_eq!(state.floors, fresh.floors, "step {step}: floors");
         assert_eq!(state.postings, fresh.postings, "step {step}: inverted list");
         assert_eq!(state.lists, fresh.lists, "step {step}: lists");
+        assert_eq!(state.cutoffs, fresh.cutoffs, "step {step}: cutoffs");
         assert_eq!(state.texts, fresh.texts, "step {step}: text keys");
     }
 
     /// Random edits, one or three pages at a time, small (a word swapped: the average length
     /// stays, so only the touched pages are rescored) and large (the average moves, so all
     /// are): after each, the state equals a fresh one, and the pages reported as changed are
-    /// exactly those whose list differs.
+    /// exactly those whose list differs. Short lists (most lists full, cutoffs high) and long
+    /// ones (many lists short, tag neighbours entering on the bonus alone) take different
+    /// paths through [`State::moves`].
     #[test]
     fn edits_give_what_a_fresh_computation_gives() {
-        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for (limit, seed) in [(2, 0x9e37_79b9_7f4a_7c15), (5, 0x2545_f491_4f6c_dd1d), (30, 0x1234_5678_9abc_def1)] {
+            let (partial, whole) = walk(limit, seed, 100);
+            assert!(partial > 50 && whole >= 3, "limit {limit}: {partial} partial, {whole} whole");
+        }
+    }
+
+    fn inputs<'a>(
+        titles: &'a [String],
+        bodies: &'a [String],
+        drafts: &[bool],
+        tags: &'a [Vec<usize>],
+        limit: usize,
+    ) -> Inputs<'a> {
+        Inputs {
+            texts: titles.iter().zip(bodies).map(|(t, b)| (t.as_str(), b.as_str())).collect(),
+            drafts: drafts.to_vec(),
+            rank: (0..titles.len() as u32).rev().collect(),
+            bonus: tags.iter().map(Vec::as_slice).collect(),
+            limit,
+        }
+    }
+
+    /// `steps` random edits of a 240-page corpus; returns how many were rescored in part and
+    /// how many whole.
+    fn walk(limit: usize, seed: u64, steps: usize) -> (usize, usize) {
+        let mut rng = Rng(seed);
         let n = 240;
         let vocab = vocabulary(&mut rng);
         let mut titles: Vec<String> = (0..n).map(|_| text(&mut rng, &vocab, 2)).collect();
@@ -680,25 +877,15 @@ mod tests {
             })
             .collect();
         let drafts: Vec<bool> = (0..n).map(|i| i % 17 == 0).collect();
-        let tags: Vec<Vec<usize>> =
-            vec![(0..n).filter(|i| i % 5 == 0).collect(), (0..n).filter(|i| i % 7 == 3).collect()];
-        fn inputs<'a>(
-            titles: &'a [String],
-            bodies: &'a [String],
-            drafts: &[bool],
-            tags: &'a [Vec<usize>],
-        ) -> Inputs<'a> {
-            Inputs {
-                texts: titles.iter().zip(bodies).map(|(t, b)| (t.as_str(), b.as_str())).collect(),
-                drafts: drafts.to_vec(),
-                rank: (0..titles.len() as u32).rev().collect(),
-                bonus: tags.iter().map(Vec::as_slice).collect(),
-                limit: 5,
-            }
-        }
-        let mut state = State::new(&inputs(&titles, &bodies, &drafts, &tags));
+        // Two small tags, and a large one where only pages near in date get the bonus.
+        let tags: Vec<Vec<usize>> = vec![
+            (0..n).filter(|i| i % 5 == 0).collect(),
+            (0..n).filter(|i| i % 7 == 3).collect(),
+            (0..n).filter(|i| i % 2 == 1).collect(),
+        ];
+        let mut state = State::new(&inputs(&titles, &bodies, &drafts, &tags, limit));
         let (mut partial, mut whole) = (0, 0);
-        for step in 0..300 {
+        for step in 0..steps {
             let before = state.lists.clone();
             let avg = state.stats.avg_len;
             let edited: Vec<usize> = (0..if step % 4 == 0 { 3 } else { 1 }).map(|_| rng.next() % n).collect();
@@ -719,8 +906,8 @@ mod tests {
                     bodies[e] = words.join("，");
                 }
             }
-            let current = inputs(&titles, &bodies, &drafts, &tags);
-            let changed = state.edit(&current, &edited);
+            let current = inputs(&titles, &bodies, &drafts, &tags, limit);
+            let mut changed = state.edit(&current, &edited);
             if state.stats.avg_len == avg {
                 partial += 1
             } else {
@@ -728,16 +915,15 @@ mod tests {
             }
             assert_fresh(&state, &current, step);
             let expected: Vec<usize> = (0..n).filter(|i| before[*i] != state.lists[*i]).collect();
-            let mut changed = changed;
             changed.sort_unstable();
-            assert_eq!(changed, expected, "step {step}: pages reported as changed");
+            assert_eq!(changed, expected, "limit {limit}, step {step}: pages reported as changed");
         }
-        assert!(partial > 150 && whole >= 10, "both paths taken: {partial} partial, {whole} whole");
         // A title edit is a text edit too, and sync finds it without being told.
         titles[4] = "煤矿井下瓦斯通风".to_string();
-        let current = inputs(&titles, &bodies, &drafts, &tags);
+        let current = inputs(&titles, &bodies, &drafts, &tags, limit);
         state.sync(&current);
-        assert_fresh(&state, &current, 1000);
+        assert_fresh(&state, &current, steps);
+        (partial, whole)
     }
 
     /// Anything but the texts (here one more draft) is computed from scratch.

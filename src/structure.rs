@@ -46,6 +46,8 @@ pub fn link_with(site: &mut Site, config: &Config, cache: Option<&crate::cache::
         eprintln!("timing: related {} ms", t.elapsed().as_millis());
     }
     if let Some(c) = cache {
+        let mut state = state;
+        state.prepare_edits();
         c.keep_related(state);
     }
 }
