@@ -459,9 +459,16 @@ impl State {
         let own = if self.drafts[p] { 0.0 } else { 1.0 };
         let mut v: Vector =
             c.iter().filter_map(|(id, tf)| Some((*id, self.stats.weight(*id, *tf, own, norm)?))).collect();
-        v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let floor = v.get(TOP_TERMS - 1).copied().map(|(id, w)| (w, id));
+        // Heaviest first, ties by id: a total order, so the top ones are the same however
+        // they are picked.
+        let order = |a: &(u64, f32), b: &(u64, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        let floor = (v.len() >= TOP_TERMS).then(|| {
+            v.select_nth_unstable_by(TOP_TERMS - 1, order);
+            (v[TOP_TERMS - 1].1, v[TOP_TERMS - 1].0)
+        });
         v.truncate(TOP_TERMS);
+        // Kept for the whole build (and by `serve`): without the room the other terms took.
+        v.shrink_to_fit();
         v.sort_by_key(|e| e.0);
         let len = v.iter().map(|e| e.1 * e.1).sum::<f32>().sqrt();
         if len > 0.0 {
