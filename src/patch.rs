@@ -81,11 +81,9 @@ pub fn patch(
     for (i, page) in pages {
         last.site.pages[i] = page;
     }
-    let mut render = touched.clone();
-    render.extend(update_related(&mut last.site, &last.config, cache, &touched));
-    render.sort_unstable();
-    render.dedup();
-    let html = render::rerender(&mut last.kept, &last.site, &last.config, &last.tera, &last.theme, &render).ok()?;
+    let relisted = update_related(&mut last.site, &last.config, cache, &touched);
+    let html = render::rerender(&mut last.kept, &last.site, &last.config, &last.tera, &last.theme, &touched, &relisted)
+        .ok()?;
     let mut output = previous.clone();
     let mut files = Vec::with_capacity(html.len());
     for r in html {

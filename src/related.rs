@@ -21,8 +21,8 @@
 //! it; when it does, every page is rescored from the kept counts.
 //!
 //! Deterministic: every float is summed in one fixed order, and ties go to the newer page,
-//! then the source path. Drafts are never candidates, and do not count in the statistics, so
-//! `--drafts` does not change a published page's list.
+//! then the source path. Drafts are never candidates, do not count in the statistics and take
+//! no place in a tag's date window, so `--drafts` does not change a published page's list.
 
 use crate::config::RelatedConfig;
 use crate::model::{Site, by_date_desc};
@@ -293,14 +293,20 @@ impl State {
         if inputs.structure() != self.structure {
             return self.sync(inputs);
         }
+        let mut edited = edited.to_vec();
+        edited.sort_unstable();
+        edited.dedup();
+        for &e in &edited {
+            self.texts[e] = text_key(&inputs.texts[e]);
+        }
+        if self.limit == 0 {
+            return Vec::new();
+        }
+        let fresh: Vec<(usize, Counts)> =
+            edited.par_iter().map(|&e| (e, counts(inputs.texts[e].0, inputs.texts[e].1))).collect();
         let mut dirty = Vec::new();
         let mut moved = Vec::new();
-        for &e in edited {
-            self.texts[e] = text_key(&inputs.texts[e]);
-            if self.limit == 0 {
-                continue;
-            }
-            let new = counts(inputs.texts[e].0, inputs.texts[e].1);
+        for (e, new) in fresh {
             if new == self.counts[e] {
                 continue;
             }
@@ -318,7 +324,9 @@ impl State {
         if dirty.is_empty() {
             return Vec::new();
         }
-        if self.stats.average() != self.stats.avg_len {
+        // Many pages edited at once (a checkout, a change to every page): their terms reach
+        // most pages anyway, and scoring all from the kept counts is quicker.
+        if self.stats.average() != self.stats.avg_len || dirty.len() > self.counts.len() / 16 {
             self.stats.avg_len = self.stats.average();
             return self.rescore_all();
         }
@@ -337,7 +345,7 @@ impl State {
                 .par_iter()
                 .map(|id| (*id, self.stats.ceiling(*id)))
                 .flat_map_iter(|(id, most)| sketch.pages(id).map(move |p| (p, id, most)))
-                .filter(|(p, id, most)| !dirty.contains(p) && self.enters(*p, *id, *most))
+                .filter(|(p, id, most)| dirty.binary_search(p).is_err() && self.enters(*p, *id, *most))
                 .map(|(p, _, _)| p),
         );
         redo.sort_unstable();
@@ -708,9 +716,9 @@ impl Sketch {
 struct Shared {
     /// Per page: its bonus terms, numbered across the bonus taxonomies, sorted.
     terms: Vec<Vec<u32>>,
-    /// Per page: (bonus term, the page's position in its list).
+    /// Per page: (bonus term, the page's position among the term's published pages).
     places: Vec<Vec<(u32, usize)>>,
-    /// Each bonus term's page list.
+    /// Each bonus term's published pages.
     lists: Vec<Vec<usize>>,
 }
 
@@ -719,14 +727,23 @@ impl Shared {
         let n = inputs.texts.len();
         let mut terms = vec![Vec::new(); n];
         let mut places = vec![Vec::new(); n];
+        let mut lists = Vec::with_capacity(inputs.bonus.len());
         for (t, list) in inputs.bonus.iter().enumerate() {
-            for (pos, &p) in list.iter().enumerate() {
+            // Places among the published pages only, so a draft (shown by `--drafts`) takes
+            // no published page's place near another; a draft's own place is where it will
+            // stand once published.
+            let mut published = Vec::with_capacity(list.len());
+            for &p in list.iter() {
                 terms[p].push(t as u32);
-                places[p].push((t as u32, pos));
+                places[p].push((t as u32, published.len()));
+                if !inputs.drafts[p] {
+                    published.push(p);
+                }
             }
+            lists.push(published);
         }
         terms.iter_mut().for_each(|v| v.sort_unstable());
-        Shared { terms, places, lists: inputs.bonus.iter().map(|l| l.to_vec()).collect() }
+        Shared { terms, places, lists }
     }
 
     /// Whether pages `a` and `b` are within [`TAXONOMY_WINDOW`] of each other in the list

@@ -374,9 +374,10 @@ pub fn render_all(
 }
 
 /// Renders again, after the bodies of `pages` changed (and nothing else), each of those
-/// pages and every file that lists one whose list view (summary, reading time …) changed.
-/// `site` is the site of the build that made `kept`, with those pages replaced. An error
-/// (the first) means the caller should run a full build, which reports them all.
+/// pages and every file that lists one whose list view (summary, reading time …) changed,
+/// and the pages `relisted`, whose related articles changed. `site` is the site of the build
+/// that made `kept`, with those pages replaced. An error (the first) means the caller should
+/// run a full build, which reports them all.
 pub fn rerender(
     kept: &mut Kept,
     site: &Site,
@@ -384,8 +385,19 @@ pub fn rerender(
     tera: &Tera,
     theme: &Theme,
     pages: &[usize],
+    relisted: &[usize],
 ) -> Result<Vec<Rendered>, Diagnostic> {
     let mut todo = Vec::new();
+    for &x in relisted {
+        let Some(j) = kept.jobs.iter().position(|j| matches!(j, Job::Page(p) if *p == x)) else { continue };
+        todo.push(j);
+        // The page now shows these pages' views: a later edit of one renders it again.
+        for &c in &site.related[x] {
+            if !kept.shown_in[c].contains(&(j as u32)) {
+                kept.shown_in[c].push(j as u32);
+            }
+        }
+    }
     for &i in pages {
         let view = views::page_view(site, config, &kept.prep.base_path, &site.pages[i]);
         if format!("{view:?}") != format!("{:?}", kept.prep.views[i]) {

@@ -381,3 +381,25 @@ fn a_body_edit_that_changes_other_pages_related_articles_renders_them_again() {
     assert!(yizhan.contains("href=\"/news/other/\""), "the edited article is now related");
     assert_same_as_full_build(&site, &p.output);
 }
+
+/// A page that starts listing another through a patch shows that page's view from then on:
+/// the next edit of the listed page renders it again (here with a theme that shows the
+/// summaries of related articles).
+#[test]
+fn a_page_related_by_a_patch_is_rendered_again_when_the_related_page_changes_next() {
+    let site = related_site().file(
+        "templates/page.html",
+        "<h1>{{ page.title }}</h1>{% for r in page.related %}<p>{{ r.url }} {{ r.summary_text }}</p>{% endfor %}\n",
+    );
+    let (mut last, out) = first_build(&site);
+    let rel = "content/news/2024-05-03-other.md";
+    edit(&site, rel, "社区举办读书会和书法展览。", "社区新设户外劳动者驿站，环卫工人可以休息饮水。");
+    let p = try_patch(&site, &mut last, &out, &[rel]).expect("patched");
+    let shown = |out: &Output| String::from_utf8_lossy(&bytes(out, "news/yizhan/index.html")).into_owned();
+    assert!(shown(&p.output).contains("/news/other/ 社区新设户外劳动者驿站"), "{}", shown(&p.output));
+    // Still related, with another summary.
+    edit(&site, rel, "社区新设户外劳动者驿站", "社区街角新设户外劳动者驿站");
+    let p = try_patch(&site, &mut last, &p.output, &[rel]).expect("patched again");
+    assert!(shown(&p.output).contains("/news/other/ 社区街角新设"), "{}", shown(&p.output));
+    assert_same_as_full_build(&site, &p.output);
+}

@@ -187,3 +187,34 @@ fn a_page_is_never_related_to_itself_nor_to_drafts_or_unpublished_pages() {
     // The draft itself is shown with --drafts and gets a list of published pages.
     assert!(related(&site, "news/draft/index.html").contains(&"/news/yizhan-jiedao/".to_string()));
 }
+
+/// Thirty short notices sharing only the tag 工会, one a day, and a draft among them: the
+/// oldest notice's list is its newest neighbours within the tag's date window, and the draft,
+/// shown by `--drafts`, takes no published page's place in that window.
+#[test]
+fn a_draft_shown_in_a_preview_changes_no_published_page_s_list() {
+    let mut site = Site::new();
+    for day in 1..=30 {
+        site = site.page(
+            &format!("news/2024-05-{day:02}-n{day}.md"),
+            &format!("title: 第{day}号通知\ndate: 2024-05-{day:02}\ntags: [工会]"),
+            &format!("notice{day} text{day}"),
+        );
+    }
+    let site = site.page(
+        "news/2024-05-20-draft.md",
+        "title: 第99号通知\ndate: 2024-05-20T12:00:00+08:00\ndraft: true\ntags: [工会]",
+        "notice99 text99",
+    );
+    site.build_clean();
+    let published = related(&site, "news/n1/index.html");
+    // Pages 2..=21 are within 20 places of page 1; the newest five of them come first.
+    assert_eq!(published, ["/news/n21/", "/news/n20/", "/news/n19/", "/news/n18/", "/news/n17/"]);
+    let mut request = site.request();
+    request.options.drafts = true;
+    let report = gazette::build(&request);
+    assert!(!report.diagnostics.has_errors(), "{}", report.diagnostics.render());
+    assert_eq!(related(&site, "news/n1/index.html"), published, "the same with --drafts");
+    // The draft's own list: its neighbours where it will stand once published.
+    assert_eq!(related(&site, "news/draft/index.html")[0], "/news/n30/");
+}
