@@ -81,7 +81,8 @@ pub fn patch(
     for (i, page) in pages {
         last.site.pages[i] = page;
     }
-    let relisted = update_related(&mut last.site, &last.config, cache, &touched);
+    // Related lists are scored from every body's text: one edit can reorder other pages' lists.
+    let relisted = crate::related::update(&mut last.site, &last.config.related, cache, Some(&touched));
     let html = render::rerender(&mut last.kept, &last.site, &last.config, &last.tera, &last.theme, &touched, &relisted)
         .ok()?;
     let mut output = previous.clone();
@@ -95,35 +96,4 @@ pub fn patch(
         output.replace(feed.path.clone(), Body::Bytes(feeds::atom(&last.site, &last.config, feed)), "feeds");
     }
     Some(Patched { output, pages: touched, files })
-}
-
-/// Scores related articles again after the `edited` pages' texts changed (they are read
-/// from every body, so one edit can reorder other pages' lists) and returns the pages whose
-/// list changed, which must be rendered again. With the state a serve build keeps in `cache`
-/// this rescores only what the edit touches; without it, every page.
-fn update_related(
-    site: &mut Site,
-    config: &Config,
-    cache: Option<&crate::cache::BuildCache>,
-    edited: &[usize],
-) -> Vec<usize> {
-    let inputs = crate::related::Inputs::of(site, &config.related);
-    let (state, changed) = match cache.and_then(|c| c.take_related()) {
-        Some(mut state) => {
-            let changed = state.edit(&inputs, edited);
-            (state, changed)
-        }
-        None => {
-            let state = crate::related::State::new(&inputs);
-            let changed = (0..site.pages.len()).filter(|i| state.lists()[*i] != site.related[*i]).collect();
-            (state, changed)
-        }
-    };
-    for &i in &changed {
-        site.related[i] = state.lists()[i].clone();
-    }
-    if let Some(c) = cache {
-        c.keep_related(state);
-    }
-    changed
 }

@@ -24,6 +24,7 @@
 //! then the source path. Drafts are never candidates, do not count in the statistics and take
 //! no place in a tag's date window, so `--drafts` does not change a published page's list.
 
+use crate::cache::BuildCache;
 use crate::config::RelatedConfig;
 use crate::model::{Site, by_date_desc};
 use crate::search::query::TITLE_BOOST;
@@ -75,9 +76,41 @@ type List = (Vec<usize>, Option<f32>);
 /// Candidate pages of one page with their scores so far.
 type Scores = HashMap<usize, f32, Prehashed>;
 
-/// Up to `config.limit` related pages for each page of `site`.
-pub fn related(site: &Site, config: &RelatedConfig) -> Vec<Vec<usize>> {
-    State::new(&Inputs::of(site, config)).lists
+/// Brings `site.related` up to date, and keeps the state in `cache` (`gazette serve`) for the
+/// next build or patch, using the one kept there. `edited`: the pages whose texts alone
+/// changed since `site.related` was computed (a patch), whose lists are updated in place;
+/// `None` for a site model built afresh, whose lists are all written. Returns the pages whose
+/// list changed (after a patch, the ones to render again).
+pub fn update(
+    site: &mut Site,
+    config: &RelatedConfig,
+    cache: Option<&BuildCache>,
+    edited: Option<&[usize]>,
+) -> Vec<usize> {
+    let inputs = Inputs::of(site, config);
+    let (mut state, changed) = match cache.and_then(BuildCache::take_related) {
+        Some(mut state) => {
+            let changed = match edited {
+                Some(edited) => state.edit(&inputs, edited),
+                None => state.sync(&inputs),
+            };
+            (state, changed)
+        }
+        None => {
+            let state = State::new(&inputs);
+            let changed = (0..state.lists.len()).filter(|i| site.related.get(*i) != Some(&state.lists[*i])).collect();
+            (state, changed)
+        }
+    };
+    match edited {
+        Some(_) => changed.iter().for_each(|&i| site.related[i] = state.lists[i].clone()),
+        None => site.related = state.lists.clone(),
+    }
+    if let Some(c) = cache {
+        state.prepare_edits();
+        c.keep_related(state);
+    }
+    changed
 }
 
 /// Everything related lists are computed from, as plain data, indexed by page.
@@ -182,8 +215,7 @@ impl Stats {
         if df <= own || df > self.common {
             return None;
         }
-        let idf = (1.0 + (self.n - df + 0.5) / (df + 0.5)).ln();
-        Some(idf * tf * (K1 + 1.0) / (tf + norm))
+        Some(self.idf(df) * tf * (K1 + 1.0) / (tf + norm))
     }
 
     /// The most term `id` can weigh in a published page, at any count and length (BM25's
@@ -193,7 +225,12 @@ impl Stats {
         if df <= 1.0 || df > self.common {
             return None;
         }
-        Some((1.0 + (self.n - df + 0.5) / (df + 0.5)).ln() * (K1 + 1.0))
+        Some(self.idf(df) * (K1 + 1.0))
+    }
+
+    /// BM25's inverse document frequency of a term in `df` pages.
+    fn idf(&self, df: f32) -> f32 {
+        (1.0 + (self.n - df + 0.5) / (df + 0.5)).ln()
     }
 
     /// BM25's length factor for a page of length `len`.
@@ -260,11 +297,6 @@ impl State {
             state.rescore_all();
         }
         state
-    }
-
-    /// The related pages of each page, best first.
-    pub fn lists(&self) -> &[Vec<usize>] {
-        &self.lists
     }
 
     /// Brings the state up to `inputs` and returns the pages whose list changed: when only
@@ -962,11 +994,11 @@ mod tests {
             limit: 5,
         };
         let mut state = State::new(&inputs);
-        assert_eq!(state.lists()[0], [1]);
+        assert_eq!(state.lists[0], [1]);
         inputs.drafts[1] = true;
         let changed = state.sync(&inputs);
         assert_eq!(changed, [0, 1]);
         assert_fresh(&state, &inputs, 0);
-        assert!(state.lists()[0].is_empty());
+        assert!(state.lists[0].is_empty());
     }
 }

@@ -33,22 +33,9 @@ pub fn link_with(site: &mut Site, config: &Config, cache: Option<&crate::cache::
     };
     site.backlinks = backlinks(site);
     let t = std::time::Instant::now();
-    let inputs = crate::related::Inputs::of(site, &config.related);
-    let state = match cache.and_then(|c| c.take_related()) {
-        Some(mut state) => {
-            state.sync(&inputs);
-            state
-        }
-        None => crate::related::State::new(&inputs),
-    };
-    site.related = state.lists().to_vec();
+    crate::related::update(site, &config.related, cache, None);
     if std::env::var_os("GAZETTE_TIMINGS").is_some() {
         eprintln!("timing: related {} ms", t.elapsed().as_millis());
-    }
-    if let Some(c) = cache {
-        let mut state = state;
-        state.prepare_edits();
-        c.keep_related(state);
     }
 }
 

@@ -107,18 +107,30 @@ fn edit(site: &common::Site, rel: &str, from: &str, to: &str) {
     std::fs::write(site.path(rel), text.replace(from, to)).expect("write");
 }
 
+/// Edits article a3 below its summary (same length, so its list view stays) and patches it;
+/// returns the patch, the HTML files it wrote, and the ones expected besides an edition's:
+/// the article and the pages whose related articles moved.
+fn patch_below_summary(
+    site: &common::Site,
+    last: &mut Served,
+    out: &Output,
+) -> (patch::Patched, Vec<String>, Vec<String>) {
+    edit(site, "content/news/2024-05-13-a3.md", "第3篇的正文。", "第3篇的全文。");
+    let before = last.last.site.related.clone();
+    let p = try_patch(site, last, out, &["content/news/2024-05-13-a3.md"]).expect("patched");
+    let html = p.files.iter().filter(|f| !f.ends_with("atom.xml")).cloned().collect();
+    let mut expected = vec!["news/a3/index.html".to_string()];
+    expected.extend(related_moved(&before, &last.last));
+    (p, html, expected)
+}
+
 #[test]
 fn an_edit_that_lists_do_not_show_renders_the_page_and_its_feeds_only() {
     let site = site();
     let (mut last, out) = first_build(&site);
     // Below the summary, and the same number of characters: the list view is unchanged.
-    edit(&site, "content/news/2024-05-13-a3.md", "第3篇的正文。", "第3篇的全文。");
-    let before = last.last.site.related.clone();
-    let p = try_patch(&site, &mut last, &out, &["content/news/2024-05-13-a3.md"]).expect("patched");
-    let html: Vec<&String> = p.files.iter().filter(|f| !f.ends_with("atom.xml")).collect();
-    let mut expected = vec!["news/a3/index.html".to_string()];
-    expected.extend(related_moved(&before, &last.last));
-    assert_eq!(html, expected.iter().collect::<Vec<_>>(), "the lists show the same summary");
+    let (p, html, expected) = patch_below_summary(&site, &mut last, &out);
+    assert_eq!(html, expected, "the lists show the same summary");
     assert!(p.files.contains(&"atom.xml".to_string()) && p.files.contains(&"news/atom.xml".to_string()));
     assert!(String::from_utf8_lossy(&bytes(&p.output, "news/a3/index.html")).contains("第3篇的全文"));
     assert_same_as_full_build(&site, &p.output);
@@ -309,14 +321,9 @@ fn a_body_edit_of_an_article_in_an_edition_renders_its_print_view_again() {
     let site = edition_site();
     let (mut last, out) = first_build(&site);
     // Below the summary: no list shows it, but the print view holds the whole body.
-    edit(&site, "content/news/2024-05-13-a3.md", "第3篇的正文。", "第3篇的全文。");
-    let before = last.last.site.related.clone();
-    let p = try_patch(&site, &mut last, &out, &["content/news/2024-05-13-a3.md"]).expect("patched");
-    let html: Vec<&String> = p.files.iter().filter(|f| !f.ends_with("atom.xml")).collect();
-    let mut expected = vec!["news/a3/index.html".to_string()];
-    expected.extend(related_moved(&before, &last.last));
+    let (p, html, mut expected) = patch_below_summary(&site, &mut last, &out);
     expected.push("issues/7/print/index.html".into());
-    assert_eq!(html, expected.iter().collect::<Vec<_>>());
+    assert_eq!(html, expected);
     assert!(String::from_utf8_lossy(&bytes(&p.output, "issues/7/print/index.html")).contains("第3篇的全文"));
     assert_same_as_full_build(&site, &p.output);
 
