@@ -23,6 +23,7 @@ pub mod paths;
 pub mod pipeline;
 pub mod related;
 pub mod render;
+pub mod sanitize;
 pub mod scaffold;
 pub mod search;
 pub mod serve;

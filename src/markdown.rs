@@ -5,12 +5,14 @@
 //! Between parsing and HTML output this stage rewrites the event stream: heading ids (Chinese
 //! kept, de-duplicated), internal links (`@/news/x.md`, relative `.md`) resolved to final URLs,
 //! site-absolute links given the base path, raw HTML dropped unless allowed, `javascript:`
-//! URLs removed, and soft line breaks between CJK characters deleted (a newline inside a
+//! and `data:` URLs and heading attributes other than id and class removed (`sanitize`
+//! decides), and soft line breaks between CJK characters deleted (a newline inside a
 //! Chinese sentence must not become a visible space). Content is never fed to Tera, so
 //! template syntax in an article stays text. Positions in diagnostics are lines of the file.
 
 use crate::diagnostics::{Diagnostic, Location, line_col};
 use crate::paths;
+use crate::sanitize;
 use crate::wikilinks::{self, Resolution, WikiIndex};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -180,11 +182,16 @@ impl<'c> Rewriter<'c> {
                     let title = heading_text(&events[i + 1..end]);
                     let new_id = self.heading_id(id.as_deref(), &title);
                     self.headings.push((heading_num(*level), new_id.clone(), title));
+                    // `{onfocus=… autofocus}` would run script: only allowed attributes pass.
+                    let (attrs, dropped) = sanitize::heading_attrs(attrs, self.ctx.unsafe_html);
+                    if let Some(d) = dropped {
+                        self.diag(d, range);
+                    }
                     out.push(Ev::E(Event::Start(Tag::Heading {
                         level: *level,
                         id: Some(CowStr::from(new_id)),
                         classes: classes.clone(),
-                        attrs: attrs.clone(),
+                        attrs,
                     })));
                 }
                 Event::Start(Tag::Link { link_type: LinkType::WikiLink { has_pothole }, dest_url, .. }) => {
@@ -201,7 +208,7 @@ impl<'c> Rewriter<'c> {
                     dropped_links.push(true);
                 }
                 Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                    match self.link(dest_url, *link_type, range) {
+                    match self.link(dest_url, *link_type, false, range) {
                         Some(url) => {
                             dropped_links.push(false);
                             out.push(Ev::E(Event::Start(Tag::Link {
@@ -215,7 +222,7 @@ impl<'c> Rewriter<'c> {
                     }
                 }
                 Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                    match self.link(dest_url, *link_type, range) {
+                    match self.link(dest_url, *link_type, true, range) {
                         Some(url) => {
                             dropped_links.push(false);
                             out.push(Ev::E(Event::Start(Tag::Image {
@@ -273,16 +280,14 @@ impl<'c> Rewriter<'c> {
         );
     }
 
-    /// The final URL for a link or image destination, or `None` to drop the link (keeping its
-    /// text) after reporting why.
-    fn link(&mut self, dest: &str, kind: LinkType, range: &Range<usize>) -> Option<String> {
+    /// The final URL for a link or image (`image`) destination, or `None` to drop the link
+    /// (keeping its text) after reporting why.
+    fn link(&mut self, dest: &str, kind: LinkType, image: bool, range: &Range<usize>) -> Option<String> {
         if matches!(kind, LinkType::Email) {
             return Some(dest.to_string());
         }
-        let scheme_probe: String =
-            dest.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
-        if scheme_probe.starts_with("javascript:") || scheme_probe.starts_with("vbscript:") {
-            self.diag(Diagnostic::warning("script URL removed from link").hint("links may not run code"), range);
+        if let Some(refused) = sanitize::refused_destination(dest, image) {
+            self.diag(refused, range);
             return None;
         }
         if let Some(rest) = dest.strip_prefix("@/") {

@@ -256,9 +256,13 @@ pub fn build_with(
     for (p, src) in parsed.into_iter().zip(&content.sources) {
         match p {
             Ok(Parsed::Page(d)) => {
-                let d = *d;
+                let mut d = *d;
                 if let Some(diag) = future_correction(&d, config, opts) {
                     diags.push(diag);
+                }
+                if let Some(diag) = d.fm.image.as_deref().and_then(crate::sanitize::refused_lead_image) {
+                    diags.push(diag.at_source(key_line(&d.src.text, &d.src.display, "image"), &d.src.text));
+                    d.fm.image = None;
                 }
                 if let Some(due) = due_after(&d.fm, d.date, config, opts) {
                     let what = if due.1 { DueKind::Publish } else { DueKind::Expire };
@@ -397,7 +401,10 @@ pub fn rebody(site: &Site, config: &Config, opts: &BuildOptions, src: &Source) -
     let i = site.pages.binary_search_by(|p| p.rel.as_str().cmp(&src.rel)).ok()?;
     let sections: BTreeSet<&str> = site.sections.iter().map(|s| s.key.as_str()).collect();
     let Ok(Parsed::Page(d)) = parse(src, config, &sections, None) else { return None };
-    if !visible(&d.fm, d.date, config, opts) {
+    // A refused `image` is dropped, with a warning, by a full build only.
+    if !visible(&d.fm, d.date, config, opts)
+        || d.fm.image.as_deref().is_some_and(|i| crate::sanitize::refused_lead_image(i).is_some())
+    {
         return None;
     }
     let base_path = config.base_path();

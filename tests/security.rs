@@ -1,0 +1,175 @@
+//! No script from content: heading attributes, link and image destinations and the
+//! front-matter `image` are allowed or dropped with located warnings, and the pages, feeds
+//! and JSON-LD carry nothing that could run. `tests/browser/xss.test.mjs` loads the same
+//! vectors in chromium.
+
+mod common;
+
+use common::{Site, attrs, diags};
+use scraper::{Html, Selector};
+
+const FILE: &str = "content/news/2024-05-20-a.md";
+
+/// A site with a `news` section and one article `news/2024-05-20-a.md`.
+fn site(front: &str, body: &str) -> Site {
+    let front = if front.is_empty() { "title: 甲".to_string() } else { format!("title: 甲\n{front}") };
+    Site::new().page("news/_index.md", "title: 新闻\nsort_by: date", "").page("news/2024-05-20-a.md", &front, body)
+}
+
+fn unsafe_site(front: &str, body: &str) -> Site {
+    site(front, body)
+        .file("gazette.yaml", "title: 测试站\nbase_url: https://example.org/\nmarkdown: {unsafe_html: true}\n")
+}
+
+/// Every attribute (element, name, value) of every element in the article body, in
+/// document order and by name within an element.
+fn body_attrs(doc: &Html) -> Vec<(String, String, String)> {
+    let sel = Selector::parse("main article .content *").expect("selector");
+    doc.select(&sel)
+        .flat_map(|e| {
+            let mut all: Vec<(String, String, String)> =
+                e.value().attrs().map(|(k, v)| (e.value().name().to_string(), k.to_string(), v.to_string())).collect();
+            all.sort();
+            all
+        })
+        .collect()
+}
+
+fn hints(site: &Site) -> Vec<String> {
+    site.build().diagnostics.sorted().iter().map(|d| d.hint.clone().unwrap_or_default()).collect()
+}
+
+const SAFE_HINT: &str = "a heading takes only `{#id .class}`; other attributes (event handlers, styles, URLs) \
+                         could run scripts in readers' browsers";
+
+#[test]
+fn heading_attributes_other_than_id_and_class_are_dropped_with_a_located_warning() {
+    let body = "\n## 标题 {onfocus=alert(1) autofocus=true}\n\n正文。\n\n\
+                ### 小节 {#x .wide style=color:red ONCLICK=alert(2) href=javascript:alert(3) x/onmouseover=alert(4)}\n";
+    let s = site("", body);
+    let r = s.build();
+    assert_eq!(
+        diags(&r),
+        vec![
+            format!("warning {FILE}:5:1: heading attributes `onfocus`, `autofocus` dropped"),
+            format!("warning {FILE}:9:1: heading attributes `style`, `ONCLICK`, `href`, `x/onmouseover` dropped"),
+        ]
+    );
+    assert_eq!(hints(&s), vec![SAFE_HINT, SAFE_HINT]);
+    let doc = s.html("news/a/index.html");
+    assert_eq!(
+        body_attrs(&doc),
+        vec![
+            ("h2".into(), "id".into(), "标题".into()),
+            ("h3".into(), "class".into(), "wide".into()),
+            ("h3".into(), "id".into(), "x".into()),
+        ]
+    );
+    // The feed carries the same body: no attribute there either.
+    let atom = s.read("atom.xml");
+    assert!(atom.contains("&lt;h3 id=&quot;x&quot; class=&quot;wide&quot;&gt;"), "{atom}");
+    for bad in ["onfocus", "autofocus", "style", "onclick", "javascript", "onmouseover"] {
+        assert!(!atom.to_lowercase().contains(bad), "{bad} in {atom}");
+    }
+}
+
+#[test]
+fn heading_id_and_class_cannot_leave_their_attribute() {
+    let s = site("", "## 标题 {#a\"onmouseover=alert(1) .b\"/onclick='alert(2)'}\n\n## 乙 {#x'/onclick=alert(3)}\n");
+    s.build_clean();
+    let doc = s.html("news/a/index.html");
+    assert_eq!(
+        body_attrs(&doc),
+        vec![
+            ("h2".into(), "class".into(), "b\"/onclick='alert(2)'".into()),
+            ("h2".into(), "id".into(), "a\"onmouseover=alert(1)".into()),
+            ("h2".into(), "id".into(), "x'/onclick=alert(3)".into()),
+        ]
+    );
+}
+
+#[test]
+fn heading_attributes_with_unsafe_html_still_refuse_handlers_styles_and_urls() {
+    let s =
+        unsafe_site("", "## 标题 {lang=en data-n=1 aria-label=x onfocus=alert(1) style=x src=x data-a/onclick=y}\n");
+    let r = s.build();
+    assert_eq!(
+        diags(&r),
+        vec![format!("warning {FILE}:4:1: heading attributes `onfocus`, `style`, `src`, `data-a/onclick` dropped")]
+    );
+    assert_eq!(
+        hints(&s),
+        vec![
+            "a heading takes `{#id .class}`, and with unsafe_html also lang, dir, title, translate, role, aria-* and \
+             data-*; event handlers, styles and URLs could run scripts in readers' browsers (write the heading as \
+             raw HTML if you must)"
+        ]
+    );
+    let doc = s.html("news/a/index.html");
+    let names: Vec<String> = body_attrs(&doc).into_iter().map(|(_, k, v)| format!("{k}={v}")).collect();
+    assert_eq!(names, vec!["aria-label=x", "data-n=1", "id=标题", "lang=en"]);
+}
+
+#[test]
+fn data_urls_are_removed_from_links_and_from_images_unless_raster() {
+    let png = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+    let body = format!(
+        "[a](data:text/html,<script>alert(1)</script>) ![b]({png})\n\
+         ![c](data:image/svg+xml,%3Csvg%20onload=alert(2)%3E) ![d]( DATA:text/html;base64,PHNjcmlwdD4=)\n\
+         [e](<data:image/png;base64,AAAA>) ![f](data:,x)\n"
+    );
+    let s = site("", &body);
+    let r = s.build();
+    let only = "data: URL removed from image: only PNG, JPEG, GIF or WebP data may be inlined, not";
+    assert_eq!(
+        diags(&r),
+        vec![
+            format!("warning {FILE}:4:1: data: URL removed from link"),
+            format!("warning {FILE}:5:1: {only} `image/svg+xml`"),
+            format!("warning {FILE}:5:54: {only} `text/html`"),
+            format!("warning {FILE}:6:1: data: URL removed from link"),
+            format!("warning {FILE}:6:35: {only} `text/plain`"),
+        ]
+    );
+    let doc = s.html("news/a/index.html");
+    assert_eq!(attrs(&doc, "main article .content img", "src"), vec![png.to_string()]);
+    assert_eq!(attrs(&doc, "main article .content a", "href"), Vec::<String>::new());
+}
+
+#[test]
+fn lead_image_with_another_scheme_than_http_is_ignored_with_a_warning() {
+    let s = site("date: 2024-05-20\nimage: javascript:alert(1)\nimage_alt: 图", "正文。\n").page(
+        "news/2024-05-21-b.md",
+        "title: 乙\nimage: 'data:image/svg+xml,<svg onload=alert(1)>'",
+        "正文。\n",
+    );
+    let r = s.build();
+    assert_eq!(
+        diags(&r),
+        vec![
+            format!("warning {FILE}:4:1: `image` ignored: `javascript:alert(1)` is not a path or an http(s) address"),
+            "warning content/news/2024-05-21-b.md:3:1: `image` ignored: `data:image/svg+xml,<svg onload=alert(1)>` is \
+             not a path or an http(s) address"
+                .to_string(),
+        ]
+    );
+    for page in ["news/a/index.html", "news/b/index.html", "news/index.html", "index.html"] {
+        let html = s.read(page);
+        assert!(!html.contains("javascript:") && !html.contains("data:image"), "{page}: {html}");
+    }
+    let doc = s.html("news/a/index.html");
+    assert_eq!(attrs(&doc, r#"meta[property="og:image"]"#, "content"), Vec::<String>::new());
+    // An http(s) address and a path are still used.
+    let ok = site("image: https://cdn.example.org/a.jpg", "正文。\n");
+    ok.build_clean();
+    let doc = ok.html("news/a/index.html");
+    assert_eq!(attrs(&doc, "main article figure img", "src"), vec!["https://cdn.example.org/a.jpg"]);
+}
+
+#[test]
+fn feed_text_drops_characters_xml_forbids() {
+    let s = site("date: 2024-05-20\nsummary: \"摘要\\uFFFE\\uFFFF完\"", "正文。\n");
+    s.build_clean();
+    let atom = s.read("atom.xml");
+    assert!(atom.contains("<summary type=\"html\">&lt;p&gt;摘要完&lt;/p&gt;</summary>"), "{atom}");
+}
