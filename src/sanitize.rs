@@ -137,7 +137,7 @@ pub(crate) fn heading_attrs<'a>(attrs: &HeadingAttrs<'a>, unsafe_html: bool) -> 
 }
 
 /// `s` as it may appear in a one-line message: at most 40 characters, control characters
-/// (a tab hidden in `jav	ascript:`) written as escapes.
+/// (a tab hidden in `jav\tascript:`) written as escapes.
 fn shown(s: &str) -> String {
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
