@@ -111,10 +111,28 @@ impl Watcher {
     }
 }
 
+/// `GAZETTE_WATCH=poll` forces the polling watcher (for tests, and for file systems whose
+/// events never arrive, such as some network and container mounts); `GAZETTE_POLL_MS` sets its
+/// interval.
+fn forced_poll() -> bool {
+    std::env::var("GAZETTE_WATCH").is_ok_and(|v| v.trim().eq_ignore_ascii_case("poll"))
+}
+
+/// The poll interval: [`POLL`], or `GAZETTE_POLL_MS` milliseconds (at least 10).
+fn poll_interval() -> Duration {
+    std::env::var("GAZETTE_POLL_MS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(POLL, |ms| Duration::from_millis(ms.max(10)))
+}
+
 fn start_watcher<F>(root: &Path, handler: F) -> Result<Watcher, String>
 where
     F: notify_debouncer_full::DebounceEventHandler + Clone,
 {
+    if forced_poll() {
+        return start_poll(root, handler);
+    }
     match new_debouncer(DEBOUNCE, None, handler.clone()) {
         Ok(mut d) => match watch_all(root, |p, m| d.watch(p, m)) {
             Ok(()) => return Ok(Watcher::System(d)),
@@ -125,7 +143,14 @@ where
         },
         Err(e) => eprintln!("warning: no system file watcher ({e}); polling every {} ms instead", POLL.as_millis()),
     }
-    let config = notify::Config::default().with_poll_interval(POLL);
+    start_poll(root, handler)
+}
+
+fn start_poll<F>(root: &Path, handler: F) -> Result<Watcher, String>
+where
+    F: notify_debouncer_full::DebounceEventHandler + Clone,
+{
+    let config = notify::Config::default().with_poll_interval(poll_interval());
     let mut d = new_debouncer_opt::<_, notify::PollWatcher, notify_debouncer_full::RecommendedCache>(
         DEBOUNCE,
         None,
