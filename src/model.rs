@@ -473,7 +473,8 @@ fn check_corrections(
         // A correction written as a day only may be the same day as the article.
         let early = |d: &OffsetDateTime| match c.date.has_time() {
             true => when < *d,
-            false => c.date.day() < d.to_offset(config.offset()).date(),
+            // `checked_`: a date at the very end of year 9999 has no day in some offsets.
+            false => d.checked_to_offset(config.offset()).is_some_and(|d| c.date.day() < d.date()),
         };
         if let Some(d) = date.filter(early) {
             return Err(Diagnostic::error(format!(
@@ -554,6 +555,11 @@ fn parse<'a>(
                     .hint("`section:` names a folder under content/ that has an _index.md, e.g. `news/jiuye`"));
             }
             let (stem, dir) = stem_and_dir(src);
+            if let Some(why) = front_matter::bad_name_date(stem) {
+                return Err(Diagnostic::error(format!("the file name starts with `{}`, which is not a date: {why}", &stem[..11]))
+                    .at(Location::file(&src.display))
+                    .hint("rename the file to start with a real date (`2024-05-20-slug.md`); the date prefix sets the article's date and is left out of its URL"));
+            }
             let prefix = paths::date_prefix(stem);
             let date =
                 fm.date.or(prefix.map(|(d, _)| front_matter::FmDate::from_day(d))).map(|d| d.resolve(config.offset()));
