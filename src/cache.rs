@@ -192,6 +192,7 @@ mod tests {
             bundle: false,
             text: "---\ntitle: 甲\n---\n".into(),
             hash: key(&"甲"),
+            warnings: Vec::new(),
         };
         let cache = BuildCache::default();
         cache.keep_source(path.clone(), &meta, &src);

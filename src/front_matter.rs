@@ -145,8 +145,8 @@ fn parse_clock(s: &str) -> Result<Time, String> {
     let bad = || format!("`{s}` is not a time of day from 00:00 to 23:59:59");
     let whole = s.split_once('.').map_or(s, |(w, _)| w);
     let parts: Vec<&str> = whole.split(':').collect();
-    let two_digits = |p: &&str| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit());
-    if !(2..=3).contains(&parts.len()) || !parts.iter().all(two_digits) {
+    let digits = |p: &&str| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit());
+    if !(2..=3).contains(&parts.len()) || !parts.iter().all(digits) {
         return Err(bad());
     }
     let n = |i: usize| parts.get(i).and_then(|p| p.parse::<u8>().ok()).unwrap_or(0);
@@ -309,6 +309,26 @@ pub struct SectionFrontMatter {
     pub extra: serde_yaml::Value,
 }
 
+/// Where `value` is written under top-level key `key` of the file `text` (`display`): its
+/// first occurrence after the key, on the key's line or below (`tags:` then `  - 就业`); the
+/// key's line when it cannot be found, the file alone when the key cannot either.
+pub fn value_location(text: &str, display: &str, key: &str, value: &str) -> Location {
+    let prefix = format!("{key}:");
+    let Some(line) = text.lines().position(|l| l.trim_start().starts_with(&prefix)) else {
+        return Location::file(display);
+    };
+    let line_start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    // After the key itself, so a value equal to the key's name is not found in the key.
+    let from = line_start + text[line_start..].find(':').map_or(0, |i| i + 1);
+    match text[from..].find(value).filter(|_| !value.is_empty()) {
+        Some(i) => {
+            let (line, col) = crate::diagnostics::line_col(text, from + i);
+            Location::at(display, line, col)
+        }
+        None => Location::at(display, line + 1, 1),
+    }
+}
+
 /// Parses a page's front matter block.
 pub fn parse_page(s: &Split, file: &str, full: &str) -> Result<PageFrontMatter, Diagnostic> {
     yaml::parse(s.yaml, file, s.yaml_line, full)
@@ -333,6 +353,7 @@ mod tests {
         assert!(FmDate::parse("2024-05-20 09:30").is_ok());
         assert!(FmDate::parse("2024-05-20T09:30:00.250+08:00").is_ok());
         assert!(FmDate::parse("2024-5-20").is_ok());
+        assert!(FmDate::parse("2024-05-20 9:30").is_ok());
         let err = |s: &str| FmDate::parse(s).unwrap_err();
         assert_eq!(err("2024-02-30"), "February 2024 has 29 days");
         assert_eq!(err("2024-13-01"), "there is no month 13");
@@ -352,6 +373,16 @@ mod tests {
         assert_eq!(bad_name_date("2024-02-29-slug"), None);
         assert_eq!(bad_name_date("2024-slug"), None);
         assert_eq!(bad_name_date("2024-02-30"), None, "no separator after the date: not a date prefix");
+    }
+
+    #[test]
+    fn values_are_located_after_their_key() {
+        let text = "---\ntitle: tags\ntags:\n  - 就业\n  - tags\nimage: a.png\n---\n";
+        assert_eq!(value_location(text, "a.md", "tags", "tags"), Location::at("a.md", 5, 5));
+        assert_eq!(value_location(text, "a.md", "tags", "就业"), Location::at("a.md", 4, 5));
+        assert_eq!(value_location(text, "a.md", "image", "a.png"), Location::at("a.md", 6, 8));
+        assert_eq!(value_location(text, "a.md", "image", "b.png"), Location::at("a.md", 6, 1));
+        assert_eq!(value_location(text, "a.md", "regions", "x"), Location::file("a.md"));
     }
 
     #[test]

@@ -218,6 +218,8 @@ struct Draft<'a> {
     date: Option<OffsetDateTime>,
     path: String,
     section_dir: String,
+    /// Warnings about the front matter (control characters dropped).
+    warnings: Vec<Diagnostic>,
 }
 
 /// Builds the site model.
@@ -256,7 +258,8 @@ pub fn build_with(
     for (p, src) in parsed.into_iter().zip(&content.sources) {
         match p {
             Ok(Parsed::Page(d)) => {
-                let d = *d;
+                let mut d = *d;
+                diags.append(&mut d.warnings);
                 if let Some(diag) = future_correction(&d, config, opts) {
                     diags.push(diag);
                 }
@@ -357,6 +360,7 @@ pub fn build_with(
     let mut site = Site { pages, sections, links, next_due, ..Default::default() };
     assign_assets(&mut site, content.assets);
     crate::structure::link_with(&mut site, config, cache);
+    diags.extend(crate::terms::spellings(&site, &content.sources, config.slug));
     let (editions, ds) = crate::editions::build(&site, config, &content.sources);
     site.editions = editions;
     diags.extend(ds);
@@ -397,7 +401,8 @@ pub fn rebody(site: &Site, config: &Config, opts: &BuildOptions, src: &Source) -
     let i = site.pages.binary_search_by(|p| p.rel.as_str().cmp(&src.rel)).ok()?;
     let sections: BTreeSet<&str> = site.sections.iter().map(|s| s.key.as_str()).collect();
     let Ok(Parsed::Page(d)) = parse(src, config, &sections, None) else { return None };
-    if !visible(&d.fm, d.date, config, opts) {
+    // Warnings are reported by a full build.
+    if !visible(&d.fm, d.date, config, opts) || !d.warnings.is_empty() || !src.warnings.is_empty() {
         return None;
     }
     let base_path = config.base_path();
@@ -410,6 +415,7 @@ pub fn rebody(site: &Site, config: &Config, opts: &BuildOptions, src: &Source) -
     if !collect_terms(&mut page, &src.text, config).is_empty() {
         return None;
     }
+    crate::terms::show_as_named(&mut page, &site.taxonomies);
     // Set after the model from the section tree (a folder without `_index.md`, or `section:`),
     // which depends only on the path and front matter compared below.
     page.section = site.pages[i].section.clone();
@@ -534,7 +540,7 @@ fn parse<'a>(
             Ok(Parsed::Section(src, Box::new(fm), split.body, split.body_offset))
         }
         SourceKind::Page => {
-            let fm = match cached {
+            let mut fm = match cached {
                 Some(FrontMatter::Page(fm)) => *fm,
                 _ => {
                     let fm = front_matter::parse_page(&split, &src.display, &src.text)?;
@@ -544,6 +550,13 @@ fn parse<'a>(
                     fm
                 }
             };
+            let warnings = crate::controls::strip_front_matter(&mut fm)
+                .into_iter()
+                .map(|(key, found)| {
+                    let at = key_line(&src.text, &src.display, &key);
+                    crate::controls::front_matter_warning(&key, &found, at, &src.text)
+                })
+                .collect();
             if fm.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
                 return Err(Diagnostic::error("missing `title` in front matter")
                     .at_source(Location::at(&src.display, 1, 1), &src.text)
@@ -580,6 +593,7 @@ fn parse<'a>(
                 date,
                 path,
                 section_dir: dir.to_string(),
+                warnings,
             })))
         }
     }
@@ -731,7 +745,7 @@ fn collect_terms(page: &mut Page, text: &str, config: &Config) -> Vec<Diagnostic
             .iter()
             .map(|v| v.trim())
             .filter(|v| !v.is_empty())
-            .map(|v| (v.to_string(), paths::slugify(v, config.slug)))
+            .map(|v| (v.to_string(), crate::terms::slug(v, config.slug)))
             .filter(|(_, slug)| seen.insert(slug.clone()))
             .collect();
         page.terms.insert(name, terms);
