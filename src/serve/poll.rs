@@ -7,7 +7,7 @@
 //! same second, or a file given back its old time, was never seen. A stamp cannot tell two
 //! saves apart within one tick of the file system's clock either, so a file whose times fall
 //! within [`crate::cache::RACY`] of a scan is also hashed, and hashed again at the next scan
-//! (the "racy git" rule): only recently changed files are ever read, so a scan of 10,000
+//! (the "racy git" rule): only recently changed files (up to 16 MiB) are ever read, so a scan of 10,000
 //! files costs their `stat` calls. This module never writes anything.
 
 use crate::cache::FileStamp;
@@ -97,10 +97,16 @@ fn compare(old: Option<&Seen>, stamp: FileStamp, at: SystemTime, hash: impl FnOn
     (differs, Seen { stamp, hash })
 }
 
+/// Files larger than this are never hashed: a video copied into `static/` would be read on
+/// every scan for three seconds, and a same-size rewrite of one within a clock tick is not an
+/// editor's save.
+const HASH_LIMIT: u64 = 16 << 20;
+
 /// A hash of the file's contents; `None` when it cannot be read (it is reported as changed
-/// by the stamp when it comes back).
+/// by the stamp when it comes back) or is larger than [`HASH_LIMIT`].
 fn hash_file(path: &Path) -> Option<u64> {
-    std::fs::read(path).ok().map(|bytes| crate::cache::key(&bytes))
+    let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= HASH_LIMIT);
+    small.then(|| std::fs::read(path).ok().map(|bytes| crate::cache::key(&bytes))).flatten()
 }
 
 /// A scanner running on its own thread; it stops when dropped.
