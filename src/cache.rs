@@ -18,7 +18,9 @@ type Entries<T> = Mutex<HashMap<String, (u64, T)>>;
 /// Caches shared by successive builds of one site.
 #[derive(Debug, Default)]
 pub struct BuildCache {
-    sources: Mutex<HashMap<PathBuf, (FileStamp, Source)>>,
+    /// Sources by path, with the stamp they were read under; `None` when that stamp was too
+    /// recent to be trusted ([`FileStamp::racy`]), so the file is read again.
+    sources: Mutex<HashMap<PathBuf, (Option<FileStamp>, Source)>>,
     markdown: Entries<(std::sync::Arc<Rendered>, Vec<Diagnostic>)>,
     rendered: Entries<std::sync::Arc<[u8]>>,
     front: Entries<FrontMatter>,
@@ -35,17 +37,21 @@ pub enum FrontMatter {
 }
 
 impl BuildCache {
-    /// The source read earlier from `path` when its size and modification time are unchanged.
+    /// The source read earlier from `path` when its stamp (size, times, inode) is unchanged
+    /// and was old enough to be trusted when it was read.
     pub fn source(&self, path: &std::path::Path, meta: &std::fs::Metadata) -> Option<Source> {
         let stamp = FileStamp::of(meta)?;
         let map = self.sources.lock().ok()?;
         let (seen, src) = map.get(path)?;
-        (*seen == stamp).then(|| src.clone())
+        (seen.as_ref() == Some(&stamp)).then(|| src.clone())
     }
 
-    /// Remembers the source read from `path`.
+    /// Remembers the source read from `path`. A file changed within [`RACY`] of now may be
+    /// changed again without its stamp moving (two saves in one tick of the file system's
+    /// clock): its stamp is not kept, so the next build reads it again.
     pub fn keep_source(&self, path: PathBuf, meta: &std::fs::Metadata, src: &Source) {
-        if let (Some(stamp), Ok(mut map)) = (FileStamp::of(meta), self.sources.lock()) {
+        let stamp = FileStamp::of(meta).filter(|s| !s.racy(SystemTime::now()));
+        if let Ok(mut map) = self.sources.lock() {
             map.insert(path, (stamp, src.clone()));
         }
     }
@@ -120,18 +126,27 @@ impl BuildCache {
     }
 }
 
-/// What identifies one version of a file without reading it: size and modification time,
-/// and on Unix the inode and change time too, so a file renamed over another one of the same
-/// size and modification time (`mv`, `cp -p`, `rsync -t`) still counts as changed.
+/// How recent a file's timestamps may be before its stamp stops telling versions apart:
+/// clocks behind file timestamps tick in steps (a few milliseconds on Linux, one second on
+/// HFS+ and many network file systems, two on FAT), and two saves within one step leave equal
+/// stamps. Older than this, a later save is sure to move the stamp (the "racy git" rule).
+pub const RACY: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// What identifies one version of a file without reading it: size and modification time to
+/// the nanosecond, and on Unix the inode and change time too, so a file renamed over another
+/// one of the same size and modification time (`mv`, `cp -p`, `rsync -t`), or given back its
+/// old modification time, still counts as changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct FileStamp {
+pub struct FileStamp {
     len: u64,
     modified: SystemTime,
+    /// Inode and change time (seconds, nanoseconds); the change time cannot be set by a program.
     inode: (u64, i64, i64),
 }
 
 impl FileStamp {
-    fn of(meta: &std::fs::Metadata) -> Option<FileStamp> {
+    /// The stamp of a file's metadata; `None` where the system keeps no modification time.
+    pub fn of(meta: &std::fs::Metadata) -> Option<FileStamp> {
         #[cfg(unix)]
         let inode = {
             use std::os::unix::fs::MetadataExt;
@@ -141,6 +156,16 @@ impl FileStamp {
         let inode = (0, 0, 0);
         Some(FileStamp { len: meta.len(), modified: meta.modified().ok()?, inode })
     }
+
+    /// True when the file was modified or changed within [`RACY`] before `at` (or after it):
+    /// another save could still leave this same stamp, so only its contents can tell.
+    pub fn racy(&self, at: SystemTime) -> bool {
+        let Some(since) = at.checked_sub(RACY) else { return true };
+        let changed = u64::try_from(self.inode.1).ok().and_then(|s| {
+            SystemTime::UNIX_EPOCH.checked_add(std::time::Duration::new(s, u32::try_from(self.inode.2).unwrap_or(0)))
+        });
+        self.modified > since || changed.is_some_and(|c| c > since)
+    }
 }
 
 /// A 64-bit hash of `value`; equal within one process, which is all a cache needs.
@@ -148,4 +173,33 @@ pub fn key(value: &impl Hash) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     value.hash(&mut h);
     h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_source_read_just_after_a_save_is_read_again_until_its_stamp_is_old() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "---\ntitle: 甲\n---\n").expect("write");
+        let meta = std::fs::metadata(&path).expect("meta");
+        let src = Source {
+            rel: "a.md".into(),
+            display: "content/a.md".into(),
+            kind: crate::load::SourceKind::Page,
+            bundle: false,
+            text: "---\ntitle: 甲\n---\n".into(),
+            hash: key(&"甲"),
+            warnings: Vec::new(),
+        };
+        let cache = BuildCache::default();
+        cache.keep_source(path.clone(), &meta, &src);
+        // A second save in the same clock tick would leave this very stamp: not trusted.
+        assert!(cache.source(&path, &meta).is_none());
+        let stamp = FileStamp::of(&meta).expect("stamp");
+        assert!(stamp.racy(SystemTime::now()));
+        assert!(!stamp.racy(SystemTime::now() + RACY + std::time::Duration::from_secs(1)));
+    }
 }

@@ -317,7 +317,8 @@ impl Config {
         if parse_offset(&self.timezone).is_none() {
             errors.push(
                 Diagnostic::error(format!("timezone must be an offset like +08:00, found `{}`", self.timezone))
-                    .at_source(locate("timezone"), text),
+                    .at_source(locate("timezone"), text)
+                    .hint("offsets run from -23:59 to +23:59 and are written `+08:00` (China), `-05:00`, `Z` or `UTC`"),
             );
         }
         let mut seen = std::collections::BTreeSet::new();
@@ -375,7 +376,9 @@ impl Config {
     }
 }
 
-/// Parses `+08:00`, `-05:30`, `Z` or `UTC`.
+/// Parses `+08:00`, `-05:30`, `+8`, `Z` or `UTC`: offsets RFC 3339 can write, from -23:59 to
+/// +23:59. The `time` crate itself accepts up to ±25:59:59, which no date format can print, so
+/// anything beyond is refused here rather than turning into an empty date in the output.
 pub fn parse_offset(s: &str) -> Option<UtcOffset> {
     let s = s.trim();
     if s.eq_ignore_ascii_case("z") || s.eq_ignore_ascii_case("utc") {
@@ -386,9 +389,16 @@ pub fn parse_offset(s: &str) -> Option<UtcOffset> {
         b'-' => (-1i8, &s[1..]),
         _ => return None,
     };
-    let (h, m) = rest.split_once(':').unwrap_or((rest, "0"));
-    let h: i8 = h.parse().ok()?;
-    let m: i8 = m.parse().ok()?;
+    let (h, m) = rest.split_once(':').unwrap_or((rest, "00"));
+    let digits =
+        |t: &str, len: std::ops::RangeInclusive<usize>| len.contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit());
+    if !digits(h, 1..=2) || !digits(m, 2..=2) {
+        return None;
+    }
+    let (h, m): (i8, i8) = (h.parse().ok()?, m.parse().ok()?);
+    if h > 23 || m > 59 {
+        return None;
+    }
     UtcOffset::from_hms(sign * h, sign * m, 0).ok()
 }
 
@@ -430,5 +440,11 @@ mod tests {
         assert_eq!(parse_offset("+08:00"), UtcOffset::from_hms(8, 0, 0).ok());
         assert_eq!(parse_offset("-05:30"), UtcOffset::from_hms(-5, -30, 0).ok());
         assert_eq!(parse_offset("8"), None);
+        assert_eq!(parse_offset("+8"), UtcOffset::from_hms(8, 0, 0).ok());
+        assert_eq!(parse_offset("+23:59"), UtcOffset::from_hms(23, 59, 0).ok());
+        // Beyond what RFC 3339 can print (the `time` crate allows up to ±25:59:59).
+        for bad in ["+24:00", "+25:00", "-25:00", "+08:60", "+-5:30", "+08:-30", "+0800", "+08:0", "+"] {
+            assert_eq!(parse_offset(bad), None, "{bad}");
+        }
     }
 }

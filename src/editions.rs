@@ -339,7 +339,8 @@ pub fn atom(site: &Site, config: &Config) -> Option<Vec<u8>> {
 }
 
 fn entry(x: &mut String, site: &Site, e: &Edition) {
-    let date = e.date.map(rfc3339).unwrap_or_default();
+    // The feed carries dated editions only; an entry without a date is never written.
+    let Some(date) = e.date.map(rfc3339) else { return };
     x.push_str("  <entry>\n");
     let _ = writeln!(x, "    <title>{}</title>", xml_escape(&entry_title(site, e)));
     let _ = writeln!(x, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&e.permalink));

@@ -133,7 +133,9 @@ pub fn atom(site: &Site, config: &Config, feed: &Feed) -> Vec<u8> {
 }
 
 fn entry(x: &mut String, p: &Page, config: &Config) {
-    let date = p.date.map(rfc3339).unwrap_or_default();
+    // Feeds carry dated pages only (`newest_dated`); an entry without a date is never written.
+    let Some(published) = p.date else { return };
+    let date = rfc3339(published);
     let updated = p.updated.map(rfc3339).unwrap_or_else(|| date.clone());
     x.push_str("  <entry>\n");
     let _ = writeln!(x, "    <title>{}</title>", xml_escape(&p.title));
@@ -326,19 +328,21 @@ const NEWS_LIMIT: usize = 1000;
 pub fn news_sitemap(site: &Site, config: &Config, now: OffsetDateTime) -> Vec<u8> {
     // A window reaching before the calendar's start (a huge `days`) holds every article.
     let since = now.checked_sub(time::Duration::days(i64::from(config.news_sitemap.days)));
-    let mut recent: Vec<&Page> = site
+    let mut recent: Vec<(&Page, OffsetDateTime)> = site
         .pages
         .iter()
-        .filter(|p| !p.draft && !p.scheduled && p.date.is_some_and(|d| since.is_none_or(|s| d > s) && d <= now))
+        .filter(|p| !p.draft && !p.scheduled)
+        .filter_map(|p| Some((p, p.date?)))
+        .filter(|(_, d)| since.is_none_or(|s| *d > s) && *d <= now)
         .collect();
-    recent.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.rel.cmp(&b.rel)));
+    recent.sort_by(|(a, da), (b, db)| db.cmp(da).then_with(|| a.rel.cmp(&b.rel)));
     recent.truncate(NEWS_LIMIT);
     let language = config.news_sitemap.language.clone().unwrap_or_else(|| config.language.to_lowercase());
     let mut x = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
          xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n",
     );
-    for p in recent {
+    for (p, date) in recent {
         let _ = writeln!(x, "  <url>\n    <loc>{}</loc>\n    <news:news>", xml_escape(&p.permalink));
         let _ = writeln!(
             x,
@@ -346,8 +350,7 @@ pub fn news_sitemap(site: &Site, config: &Config, now: OffsetDateTime) -> Vec<u8
             xml_escape(config.publisher_name()),
             xml_escape(&language)
         );
-        let date = p.date.map(rfc3339).unwrap_or_default();
-        let _ = writeln!(x, "      <news:publication_date>{date}</news:publication_date>");
+        let _ = writeln!(x, "      <news:publication_date>{}</news:publication_date>", rfc3339(date));
         let _ = writeln!(x, "      <news:title>{}</news:title>\n    </news:news>\n  </url>", xml_escape(&p.title));
     }
     x.push_str("</urlset>\n");

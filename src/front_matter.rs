@@ -48,6 +48,11 @@ pub fn split<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
 }
 
 /// A date as written: the day, and a time and offset when given.
+///
+/// Every `FmDate` can be printed as RFC 3339 whatever offset it is resolved with: the year is
+/// 0001–9999 and a written offset is within ±23:59, so no feed, sitemap, JSON-LD or
+/// `<time datetime>` ever gets an empty date from one. Anything else is refused when parsed,
+/// with the reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FmDate {
     date: Date,
@@ -55,21 +60,25 @@ pub struct FmDate {
     offset: Option<UtcOffset>,
 }
 
+/// How dates may be written, for hints.
+pub const DATE_FORMS: &str = "write a date as 2024-05-20, 2024-05-20 09:30 or 2024-05-20T09:30:00+08:00";
+
 impl FmDate {
-    /// Parses `2024-05-20`, `2024-05-20 09:30[:00]`, `2024-05-20T09:30:00` and RFC 3339.
-    pub fn parse(s: &str) -> Option<FmDate> {
+    /// Parses `2024-05-20`, `2024-05-20 09:30[:00]`, `2024-05-20T09:30:00` and RFC 3339;
+    /// `Err` says what is wrong in plain words (`February 2024 has 29 days`).
+    pub fn parse(s: &str) -> Result<FmDate, String> {
         let s = s.trim();
-        let (day, rest) = match s.get(..10) {
-            Some(day) if s.len() > 10 => (day, &s[10..]),
-            _ => (s, ""),
+        let (day, rest) = match s.find(['T', 't', ' ']) {
+            Some(i) => (&s[..i], &s[i + 1..]),
+            None => (s, ""),
         };
         let date = parse_ymd(day)?;
-        let rest = rest.strip_prefix(['T', 't', ' ']).unwrap_or(rest);
+        let rest = rest.trim_start();
         if rest.is_empty() {
-            return Some(FmDate { date, time: None, offset: None });
+            return Ok(FmDate { date, time: None, offset: None });
         }
         let (clock, offset) = split_offset(rest)?;
-        Some(FmDate { date, time: Some(parse_clock(clock)?), offset })
+        Ok(FmDate { date, time: Some(parse_clock(clock)?), offset })
     }
 
     /// From a `YYYY-MM-DD` file-name prefix.
@@ -77,7 +86,6 @@ impl FmDate {
         FmDate { date, time: None, offset: None }
     }
 
-    /// The instant, using `default` when the text had no offset.
     /// True when a time of day was written (`2024-05-20 09:30`), not just a day.
     pub fn has_time(&self) -> bool {
         self.time.is_some()
@@ -95,47 +103,76 @@ impl FmDate {
     }
 }
 
-fn parse_ymd(s: &str) -> Option<Date> {
+/// `YYYY-MM-DD`, the year 0001–9999 (what RFC 3339 can write).
+fn parse_ymd(s: &str) -> Result<Date, String> {
+    let shape = "expected YYYY-MM-DD, then optionally a time such as 09:30 and an offset such as +08:00";
     let mut it = s.splitn(3, '-');
-    let y: i32 = it.next()?.parse().ok()?;
-    let m: u8 = it.next()?.parse().ok()?;
-    let d: u8 = it.next()?.parse().ok()?;
+    let mut part = |max_len: usize| {
+        it.next()
+            .filter(|p| (1..=max_len).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse::<u32>().ok())
+    };
+    let (Some(y), Some(m), Some(d)) = (part(9), part(2), part(2)) else { return Err(shape.into()) };
     if !(1..=9999).contains(&y) {
-        return None;
+        return Err(format!("the year {y} is outside 0001–9999"));
     }
-    Date::from_calendar_date(y, time::Month::try_from(m).ok()?, d).ok()
+    let y = y as i32; // at most 9999
+    let month = u8::try_from(m).ok().and_then(|m| time::Month::try_from(m).ok());
+    let Some(month) = month else { return Err(format!("there is no month {m}")) };
+    let days = month.length(y);
+    match u8::try_from(d).ok().filter(|d| (1..=days).contains(d)) {
+        Some(d) => Date::from_calendar_date(y, month, d).map_err(|e| e.to_string()),
+        None => Err(format!("{month} {y} has {days} days")),
+    }
 }
 
-fn split_offset(s: &str) -> Option<(&str, Option<UtcOffset>)> {
+/// Splits `09:30+08:00` into the clock and its offset (`Z`, `+08:00`; none when not written).
+fn split_offset(s: &str) -> Result<(&str, Option<UtcOffset>), String> {
     if let Some(c) = s.strip_suffix(['Z', 'z']) {
-        return Some((c, Some(UtcOffset::UTC)));
+        return Ok((c.trim_end(), Some(UtcOffset::UTC)));
     }
     match s.rfind(['+', '-']) {
-        Some(i) => Some((&s[..i], Some(crate::config::parse_offset(&s[i..])?))),
-        None => Some((s, None)),
+        Some(i) => match crate::config::parse_offset(&s[i..]) {
+            Some(offset) => Ok((s[..i].trim_end(), Some(offset))),
+            None => Err(format!("`{}` is not an offset from -23:59 to +23:59 such as +08:00", &s[i..])),
+        },
+        None => Ok((s, None)),
     }
 }
 
-fn parse_clock(s: &str) -> Option<Time> {
-    let s = s.split('.').next()?;
-    let mut it = s.split(':');
-    let h: u8 = it.next()?.parse().ok()?;
-    let m: u8 = it.next()?.parse().ok()?;
-    let sec: u8 = match it.next() {
-        Some(x) => x.parse().ok()?,
-        None => 0,
-    };
-    Time::from_hms(h, m, sec).ok()
+/// `HH:MM` or `HH:MM:SS`, with an optional fraction of a second (dropped); 00:00 to 23:59:59.
+fn parse_clock(s: &str) -> Result<Time, String> {
+    let bad = || format!("`{s}` is not a time of day from 00:00 to 23:59:59");
+    let whole = s.split_once('.').map_or(s, |(w, _)| w);
+    let parts: Vec<&str> = whole.split(':').collect();
+    let digits = |p: &&str| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit());
+    if !(2..=3).contains(&parts.len()) || !parts.iter().all(digits) {
+        return Err(bad());
+    }
+    let n = |i: usize| parts.get(i).and_then(|p| p.parse::<u8>().ok()).unwrap_or(0);
+    Time::from_hms(n(0), n(1), n(2)).map_err(|_| bad())
+}
+
+/// Why a file name that starts like a date (`2024-02-30-slug.md`) does not start with one;
+/// `None` for names with a real date, or no date at all.
+pub fn bad_name_date(stem: &str) -> Option<String> {
+    let b = stem.as_bytes();
+    let shaped = b.len() >= 11
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && matches!(b[10], b'-' | b'_')
+        && b[..10].iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shaped {
+        return None;
+    }
+    parse_ymd(&stem[..10]).err()
 }
 
 impl<'de> Deserialize<'de> for FmDate {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        FmDate::parse(&s).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "invalid date `{s}`: expected YYYY-MM-DD or RFC 3339 such as 2024-05-20T09:30:00+08:00"
-            ))
-        })
+        // The message quotes the value: the YAML stage finds it in the file by that quote.
+        FmDate::parse(&s).map_err(|why| serde::de::Error::custom(format!("invalid date `{}`: {why}", s.trim())))
     }
 }
 
@@ -272,6 +309,26 @@ pub struct SectionFrontMatter {
     pub extra: serde_yaml::Value,
 }
 
+/// Where `value` is written under top-level key `key` of the file `text` (`display`): its
+/// first occurrence after the key, on the key's line or below (`tags:` then `  - 就业`); the
+/// key's line when it cannot be found, the file alone when the key cannot either.
+pub fn value_location(text: &str, display: &str, key: &str, value: &str) -> Location {
+    let prefix = format!("{key}:");
+    let Some(line) = text.lines().position(|l| l.trim_start().starts_with(&prefix)) else {
+        return Location::file(display);
+    };
+    let line_start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    // After the key itself, so a value equal to the key's name is not found in the key.
+    let from = line_start + text[line_start..].find(':').map_or(0, |i| i + 1);
+    match text[from..].find(value).filter(|_| !value.is_empty()) {
+        Some(i) => {
+            let (line, col) = crate::diagnostics::line_col(text, from + i);
+            Location::at(display, line, col)
+        }
+        None => Location::at(display, line + 1, 1),
+    }
+}
+
 /// Parses a page's front matter block.
 pub fn parse_page(s: &Split, file: &str, full: &str) -> Result<PageFrontMatter, Diagnostic> {
     yaml::parse(s.yaml, file, s.yaml_line, full)
@@ -293,10 +350,39 @@ mod tests {
         assert_eq!(d.unix_timestamp(), 1716134400);
         let d = FmDate::parse("2024-05-20T09:30:00Z").unwrap().resolve(tz);
         assert_eq!(d.offset(), UtcOffset::UTC);
-        assert!(FmDate::parse("2024-05-20 09:30").is_some());
-        assert!(FmDate::parse("2024-02-30").is_none());
-        assert!(FmDate::parse("20 May").is_none());
-        assert!(FmDate::parse("2024年05月20日").is_none());
+        assert!(FmDate::parse("2024-05-20 09:30").is_ok());
+        assert!(FmDate::parse("2024-05-20T09:30:00.250+08:00").is_ok());
+        assert!(FmDate::parse("2024-5-20").is_ok());
+        assert!(FmDate::parse("2024-05-20 9:30").is_ok());
+        let err = |s: &str| FmDate::parse(s).unwrap_err();
+        assert_eq!(err("2024-02-30"), "February 2024 has 29 days");
+        assert_eq!(err("2024-13-01"), "there is no month 13");
+        assert_eq!(err("99999-01-01"), "the year 99999 is outside 0001–9999");
+        assert_eq!(err("0000-01-01"), "the year 0 is outside 0001–9999");
+        assert_eq!(err("2024-05-20T24:00"), "`24:00` is not a time of day from 00:00 to 23:59:59");
+        assert_eq!(err("2024-05-20T09:30+25:00"), "`+25:00` is not an offset from -23:59 to +23:59 such as +08:00");
+        for bad in ["20 May", "2024年05月20日", "+2024-05-20", "2024-05-20T9", "2024-05-20T09:30:00:00", ""] {
+            assert!(FmDate::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn file_names_that_start_like_a_date_must_start_with_one() {
+        assert_eq!(bad_name_date("2024-02-30-slug").as_deref(), Some("February 2024 has 29 days"));
+        assert_eq!(bad_name_date("0000-01-01-slug").as_deref(), Some("the year 0 is outside 0001–9999"));
+        assert_eq!(bad_name_date("2024-02-29-slug"), None);
+        assert_eq!(bad_name_date("2024-slug"), None);
+        assert_eq!(bad_name_date("2024-02-30"), None, "no separator after the date: not a date prefix");
+    }
+
+    #[test]
+    fn values_are_located_after_their_key() {
+        let text = "---\ntitle: tags\ntags:\n  - 就业\n  - tags\nimage: a.png\n---\n";
+        assert_eq!(value_location(text, "a.md", "tags", "tags"), Location::at("a.md", 5, 5));
+        assert_eq!(value_location(text, "a.md", "tags", "就业"), Location::at("a.md", 4, 5));
+        assert_eq!(value_location(text, "a.md", "image", "a.png"), Location::at("a.md", 6, 8));
+        assert_eq!(value_location(text, "a.md", "image", "b.png"), Location::at("a.md", 6, 1));
+        assert_eq!(value_location(text, "a.md", "regions", "x"), Location::file("a.md"));
     }
 
     #[test]
@@ -313,6 +399,6 @@ mod tests {
         let s = split(t, "a.md").unwrap();
         let e = parse_page(&s, "a.md", t).unwrap_err();
         assert_eq!(e.location.map(|l| l.line), Some(3));
-        assert!(e.message.starts_with("invalid date `2024-13-01`"), "{}", e.message);
+        assert_eq!(e.message, "invalid date `2024-13-01`: there is no month 13");
     }
 }

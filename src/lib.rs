@@ -9,10 +9,12 @@
 
 pub mod cache;
 pub mod config;
+pub mod controls;
 pub mod diagnostics;
 pub mod editions;
 pub mod feeds;
 pub mod front_matter;
+pub mod images;
 pub mod kb_nav;
 pub mod load;
 pub mod markdown;
@@ -29,6 +31,7 @@ pub mod search;
 pub mod serve;
 pub mod structure;
 pub mod structured;
+pub mod terms;
 pub mod theme;
 pub mod views;
 pub mod wikilinks;

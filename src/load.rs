@@ -38,6 +38,9 @@ pub struct Source {
     pub text: String,
     /// A hash of `text`, so caches compare a number instead of the file.
     pub hash: u64,
+    /// Warnings about the file as read (control characters dropped from `text`), reported
+    /// by every build that reads it, from the cache too.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A non-Markdown file under `content/`, copied to the output next to its page or section.
@@ -106,6 +109,9 @@ pub fn load_with(root: &Path, cache: Option<&BuildCache>) -> (Content, Vec<Diagn
                 continue;
             }
         };
+        if entry.file_name().to_str().is_none() {
+            diags.push(non_utf8_name(root, entry.path()));
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -116,6 +122,7 @@ pub fn load_with(root: &Path, cache: Option<&BuildCache>) -> (Content, Vec<Diagn
             if let (Some(c), Some(m)) = (cache, &meta)
                 && let Some(src) = c.source(path, m)
             {
+                diags.extend(src.warnings.iter().cloned());
                 content.sources.push(src);
                 continue;
             }
@@ -124,6 +131,7 @@ pub fn load_with(root: &Path, cache: Option<&BuildCache>) -> (Content, Vec<Diagn
                     if let (Some(c), Some(m)) = (cache, &meta) {
                         c.keep_source(path.to_path_buf(), m, &src);
                     }
+                    diags.extend(src.warnings.iter().cloned());
                     content.sources.push(src)
                 }
                 Err(d) => diags.push(d),
@@ -156,12 +164,37 @@ fn read_source(root: &Path, path: &Path, rel: String) -> Result<Source, Diagnost
     let display = display_path(root, path);
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::error(format!("cannot read file: {e}")).at(Location::file(&display)))?;
-    let text = decode(bytes, &display)?;
+    let (text, controls) = crate::controls::strip_source(decode(bytes, &display)?, &display);
     let name = rel.rsplit('/').next().unwrap_or(&rel);
     let kind = if name == "_index.md" { SourceKind::Section } else { SourceKind::Page };
     let bundle = name == "index.md";
     let hash = crate::cache::key(&text);
-    Ok(Source { rel, display, kind, bundle, text, hash })
+    Ok(Source { rel, display, kind, bundle, text, hash, warnings: controls.into_iter().collect() })
+}
+
+/// The warning for a file or folder whose name is not valid UTF-8: it is still read and
+/// published, under the name shown, with U+FFFD (�) for the bytes that could not be read.
+fn non_utf8_name(root: &Path, path: &Path) -> Diagnostic {
+    let shown = display_path(root, path);
+    Diagnostic::warning(format!(
+        "the name `{shown}` is not valid UTF-8 (� marks the bytes that are not); the file is used under that name"
+    ))
+    .at(Location::file(shown))
+    .hint("rename it in UTF-8 (`convmv -f GBK -t UTF-8 --notest` renames names written in GBK)")
+}
+
+/// Warnings for every file or folder under `root/dir` whose name is not valid UTF-8 (the
+/// walk of `content/` reports its own as it reads).
+pub fn non_utf8_names(root: &Path, dir: &str) -> Vec<Diagnostic> {
+    WalkDir::new(root.join(dir))
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || e.file_name().to_str().is_none_or(|n| !is_ignored_name(n)))
+        .filter_map(Result::ok)
+        .filter(|e| e.depth() > 0 && e.file_name().to_str().is_none())
+        .map(|e| non_utf8_name(root, e.path()))
+        .collect()
 }
 
 /// UTF-8 text with a leading BOM removed; anything else is an error that says which encoding

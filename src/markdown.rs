@@ -49,6 +49,9 @@ pub struct Rendered {
     /// Content paths of the pages and sections its internal links and wikilinks resolved to:
     /// the structure stage inverts them into backlinks.
     pub links: BTreeSet<String>,
+    /// Image destinations as written, with where: checked against the files the site
+    /// publishes ([`crate::images`]).
+    pub images: Vec<(String, Location)>,
 }
 
 /// What link rewriting needs to know about the site.
@@ -94,8 +97,14 @@ pub fn render(body: &str, ctx: &LinkContext) -> (Rendered, Vec<Diagnostic>) {
         opts |= Options::ENABLE_SMART_PUNCTUATION;
     }
     let events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, opts).into_offset_iter().collect();
-    let mut rw =
-        Rewriter { ctx, diags: Vec::new(), ids: HashSet::new(), headings: Vec::new(), targets: BTreeSet::new() };
+    let mut rw = Rewriter {
+        ctx,
+        diags: Vec::new(),
+        ids: HashSet::new(),
+        headings: Vec::new(),
+        targets: BTreeSet::new(),
+        images: Vec::new(),
+    };
     let events = rw.rewrite(events);
     let events = drop_cjk_soft_breaks(events);
 
@@ -113,6 +122,7 @@ pub fn render(body: &str, ctx: &LinkContext) -> (Rendered, Vec<Diagnostic>) {
     pulldown_cmark::html::push_html(&mut out.html, plain.into_iter());
     out.toc = build_toc(std::mem::take(&mut rw.headings));
     out.links = std::mem::take(&mut rw.targets);
+    out.images = std::mem::take(&mut rw.images);
     (out, rw.diags)
 }
 
@@ -156,6 +166,8 @@ struct Rewriter<'c> {
     headings: Vec<(u8, String, String)>,
     /// Content paths internal links resolved to.
     targets: BTreeSet<String>,
+    /// Image destinations as written, with where.
+    images: Vec<(String, Location)>,
 }
 
 impl<'c> Rewriter<'c> {
@@ -222,6 +234,7 @@ impl<'c> Rewriter<'c> {
                     }
                 }
                 Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                    self.images.push((dest_url.to_string(), self.location(range)));
                     match self.link(dest_url, *link_type, true, range) {
                         Some(url) => {
                             dropped_links.push(false);

@@ -218,6 +218,8 @@ struct Draft<'a> {
     date: Option<OffsetDateTime>,
     path: String,
     section_dir: String,
+    /// Warnings about the front matter (control characters dropped).
+    warnings: Vec<Diagnostic>,
 }
 
 /// Builds the site model.
@@ -257,6 +259,7 @@ pub fn build_with(
         match p {
             Ok(Parsed::Page(d)) => {
                 let mut d = *d;
+                diags.append(&mut d.warnings);
                 if let Some(diag) = future_correction(&d, config, opts) {
                     diags.push(diag);
                 }
@@ -361,6 +364,7 @@ pub fn build_with(
     let mut site = Site { pages, sections, links, next_due, ..Default::default() };
     assign_assets(&mut site, content.assets);
     crate::structure::link_with(&mut site, config, cache);
+    diags.extend(crate::terms::spellings(&site, &content.sources, config.slug));
     let (editions, ds) = crate::editions::build(&site, config, &content.sources);
     site.editions = editions;
     diags.extend(ds);
@@ -401,8 +405,10 @@ pub fn rebody(site: &Site, config: &Config, opts: &BuildOptions, src: &Source) -
     let i = site.pages.binary_search_by(|p| p.rel.as_str().cmp(&src.rel)).ok()?;
     let sections: BTreeSet<&str> = site.sections.iter().map(|s| s.key.as_str()).collect();
     let Ok(Parsed::Page(d)) = parse(src, config, &sections, None) else { return None };
-    // A refused `image` is dropped, with a warning, by a full build only.
+    // Warnings, and a refused `image` (dropped with a warning), are reported by a full build only.
     if !visible(&d.fm, d.date, config, opts)
+        || !d.warnings.is_empty()
+        || !src.warnings.is_empty()
         || d.fm.image.as_deref().is_some_and(|i| crate::sanitize::refused_lead_image(i).is_some())
     {
         return None;
@@ -417,6 +423,7 @@ pub fn rebody(site: &Site, config: &Config, opts: &BuildOptions, src: &Source) -
     if !collect_terms(&mut page, &src.text, config).is_empty() {
         return None;
     }
+    crate::terms::show_as_named(&mut page, &site.taxonomies);
     // Set after the model from the section tree (a folder without `_index.md`, or `section:`),
     // which depends only on the path and front matter compared below.
     page.section = site.pages[i].section.clone();
@@ -480,7 +487,8 @@ fn check_corrections(
         // A correction written as a day only may be the same day as the article.
         let early = |d: &OffsetDateTime| match c.date.has_time() {
             true => when < *d,
-            false => c.date.day() < d.to_offset(config.offset()).date(),
+            // `checked_`: a date at the very end of year 9999 has no day in some offsets.
+            false => d.checked_to_offset(config.offset()).is_some_and(|d| c.date.day() < d.date()),
         };
         if let Some(d) = date.filter(early) {
             return Err(Diagnostic::error(format!(
@@ -540,7 +548,7 @@ fn parse<'a>(
             Ok(Parsed::Section(src, Box::new(fm), split.body, split.body_offset))
         }
         SourceKind::Page => {
-            let fm = match cached {
+            let mut fm = match cached {
                 Some(FrontMatter::Page(fm)) => *fm,
                 _ => {
                     let fm = front_matter::parse_page(&split, &src.display, &src.text)?;
@@ -550,6 +558,13 @@ fn parse<'a>(
                     fm
                 }
             };
+            let warnings = crate::controls::strip_front_matter(&mut fm)
+                .into_iter()
+                .map(|(key, found)| {
+                    let at = key_line(&src.text, &src.display, &key);
+                    crate::controls::front_matter_warning(&key, &found, at, &src.text)
+                })
+                .collect();
             if fm.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
                 return Err(Diagnostic::error("missing `title` in front matter")
                     .at_source(Location::at(&src.display, 1, 1), &src.text)
@@ -561,6 +576,11 @@ fn parse<'a>(
                     .hint("`section:` names a folder under content/ that has an _index.md, e.g. `news/jiuye`"));
             }
             let (stem, dir) = stem_and_dir(src);
+            if let Some(why) = front_matter::bad_name_date(stem) {
+                return Err(Diagnostic::error(format!("the file name starts with `{}`, which is not a date: {why}", &stem[..11]))
+                    .at(Location::file(&src.display))
+                    .hint("rename the file to start with a real date (`2024-05-20-slug.md`); the date prefix sets the article's date and is left out of its URL"));
+            }
             let prefix = paths::date_prefix(stem);
             let date =
                 fm.date.or(prefix.map(|(d, _)| front_matter::FmDate::from_day(d))).map(|d| d.resolve(config.offset()));
@@ -581,6 +601,7 @@ fn parse<'a>(
                 date,
                 path,
                 section_dir: dir.to_string(),
+                warnings,
             })))
         }
     }
@@ -732,7 +753,7 @@ fn collect_terms(page: &mut Page, text: &str, config: &Config) -> Vec<Diagnostic
             .iter()
             .map(|v| v.trim())
             .filter(|v| !v.is_empty())
-            .map(|v| (v.to_string(), paths::slugify(v, config.slug)))
+            .map(|v| (v.to_string(), crate::terms::slug(v, config.slug)))
             .filter(|(_, slug)| seen.insert(slug.clone()))
             .collect();
         page.terms.insert(name, terms);

@@ -77,6 +77,14 @@ pub fn patch(
         }
         pages.push(crate::model::rebody(&last.site, &last.config, opts, &src)?);
     }
+    // A missing image is a warning, which a full build reports.
+    if pages.iter().any(|(_, p)| !p.body.images.is_empty() || p.fm.image.is_some()) {
+        let published = crate::images::published(root, &last.site, &last.theme);
+        let base_path = last.config.base_path();
+        if pages.iter().any(|(_, p)| !crate::images::missing_in(root, p, &published, &base_path).is_empty()) {
+            return None;
+        }
+    }
     let touched: Vec<usize> = pages.iter().map(|(i, _)| *i).collect();
     for (i, page) in pages {
         last.site.pages[i] = page;

@@ -120,9 +120,12 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
     let (content, ds) = load::load_with(&req.root, req.cache.as_deref());
     lap("load", &mut t);
     report.diagnostics.extend(ds);
+    report.diagnostics.extend(load::non_utf8_names(&req.root, "static"));
     let (site, ds) = model::build_with(&config, content, &req.options, req.cache.as_deref());
     lap("model", &mut t);
     report.diagnostics.extend(ds);
+    let published = crate::images::published(&req.root, &site, &theme);
+    report.diagnostics.extend(crate::images::missing(&req.root, &site, &published, &config.base_path()));
     report.pages = site.pages.len();
     report.sections = site.sections.len();
     // A preview with drafts or future pages has no next change that readers will see.

@@ -26,6 +26,9 @@ pub fn link_with(site: &mut Site, config: &Config, cache: Option<&crate::cache::
     order_sections(site);
     site.prev_next = prev_next(site);
     site.taxonomies = taxonomies(site, config);
+    for page in &mut site.pages {
+        crate::terms::show_as_named(page, &site.taxonomies);
+    }
     site.by_date = {
         let mut v: Vec<usize> = (0..site.pages.len()).filter(|i| site.pages[*i].date.is_some()).collect();
         v.sort_by(|a, b| by_date_desc(&site.pages, *a, *b));

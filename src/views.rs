@@ -44,9 +44,27 @@ impl DateView {
     }
 }
 
-/// RFC 3339 with seconds and a numeric offset (`Z` for UTC).
+/// RFC 3339 with seconds and a numeric offset (`Z` for UTC), in the instant's own offset.
+///
+/// Never empty: dates from content are checked when parsed (years 0001–9999, offsets within
+/// ±23:59, see [`crate::front_matter::FmDate`]), so `time`'s formatter cannot refuse them; were
+/// one to slip through, it is written out digit by digit rather than left blank.
 pub fn rfc3339(d: OffsetDateTime) -> String {
-    d.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+    d.format(&time::format_description::well_known::Rfc3339).unwrap_or_else(|_| {
+        let (h, m, _) = d.offset().as_hms();
+        let sign = if d.offset().is_negative() { '-' } else { '+' };
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
+            d.year(),
+            u8::from(d.month()),
+            d.day(),
+            d.hour(),
+            d.minute(),
+            d.second(),
+            h.unsigned_abs(),
+            m.unsigned_abs()
+        )
+    })
 }
 
 /// A link to a taxonomy term.

@@ -32,9 +32,14 @@ fn to_diagnostic(e: &serde_yaml::Error, text: &str, file: &str, first_line: usiz
         d = d.hint(h);
     }
     let position = match e.location().map(|l| (l.line(), l.column())) {
-        // Errors raised by our own Deserialize impls (dates) carry no position of their own;
-        // they quote the bad value, so find it in the block.
-        Some((1, 1)) | None => find_quoted(&d.message, text).or(e.location().map(|l| (l.line(), l.column()))),
+        // Errors raised by our own Deserialize impls (dates) carry no position of their own, or
+        // that of the mapping they sit in (`- {date: …}`); they quote the bad value, so find it
+        // in the block from there.
+        Some((1, 1)) | None => find_quoted(&d.message, text, 0).or(e.location().map(|l| (l.line(), l.column()))),
+        Some((line, col)) if d.message.contains("invalid date `") => {
+            let from = text.split_inclusive('\n').take(line - 1).map(str::len).sum::<usize>();
+            find_quoted(&d.message, text, from).or(Some((line, col)))
+        }
         other => other,
     };
     match position {
@@ -46,16 +51,16 @@ fn to_diagnostic(e: &serde_yaml::Error, text: &str, file: &str, first_line: usiz
     }
 }
 
-/// The 1-based (line, column) of the first backticked value of `message` in `text`; for a
-/// duplicate key, the line where it is repeated.
-fn find_quoted(message: &str, text: &str) -> Option<(usize, usize)> {
+/// The 1-based (line, column) of the first backticked value of `message` in `text`, at or
+/// after byte `from`; for a duplicate key, the line where it is repeated.
+fn find_quoted(message: &str, text: &str, from: usize) -> Option<(usize, usize)> {
     let value = message.split('`').nth(1).filter(|v| !v.is_empty())?;
     if message.starts_with("duplicate field") {
         let key = format!("{value}:");
         let line = text.lines().enumerate().filter(|(_, l)| l.starts_with(&key)).nth(1)?.0;
         return Some((line + 1, 1));
     }
-    let offset = text.find(value)?;
+    let offset = from + text.get(from..)?.find(value)?;
     Some(crate::diagnostics::line_col(text, offset))
 }
 
@@ -96,6 +101,9 @@ fn explain(msg: &str) -> (String, Option<String>) {
             None => format!("custom data goes under `extra:`; known keys: {}", expected.join(", ")),
         };
         return (format!("unknown field `{name}`"), Some(hint));
+    }
+    if msg.contains("invalid date `") {
+        return (msg.to_string(), Some(crate::front_matter::DATE_FORMS.to_string()));
     }
     (msg.to_string(), None)
 }

@@ -168,11 +168,14 @@ fn prev_next_and_related() {
 
 #[test]
 fn sub_path_base_url_prefixes_every_internal_link() {
-    let site = news_site().file("gazette.yaml", "title: 测试站\nbase_url: https://example.org/bulletin/\n").page(
-        "news/2024-07-01-links.md",
-        "title: 链接\nimage: /images/a.svg",
-        "[站内](@/news/2024-05-20-first.md) ![图](/images/a.svg)",
-    );
+    let site = news_site()
+        .file("gazette.yaml", "title: 测试站\nbase_url: https://example.org/bulletin/\n")
+        .file("static/images/a.svg", "<svg/>")
+        .page(
+            "news/2024-07-01-links.md",
+            "title: 链接\nimage: /images/a.svg",
+            "[站内](@/news/2024-05-20-first.md) ![图](/images/a.svg)",
+        );
     site.build_clean();
     let mut checked = 0;
     for (path, bytes) in tree(&site.path("public")) {

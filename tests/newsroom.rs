@@ -22,6 +22,7 @@ fn newsroom() -> Site {
              publisher:\n  name: 劳动资讯编辑部\n  logo: images/logo.svg\n",
         )
         .page("news/_index.md", "title: 要闻", "")
+        .file("static/images/station.svg", "<svg/>")
         .page(
             "news/2026-05-31-hot.md",
             "title: 户外劳动者服务站点提质\nsubtitle: 全省新建驿站三百个\nreporters: [王敏, 李强]\nupdated: 2026-05-31T18:00:00+08:00\n\

@@ -33,9 +33,15 @@ struct Reply {
 
 impl Server {
     fn start(root: &Path) -> Server {
+        Server::start_env(root, &[])
+    }
+
+    /// Starts the server with extra environment variables.
+    fn start_env(root: &Path, env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
             .args(["serve", "--port", "0", "--root"])
             .arg(root)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -269,6 +275,27 @@ fn editor_save_styles_are_picked_up_and_temp_files_ignored() {
     s.wait_for("/public/notice/", "content/public", |r| r.body.contains("第一版通知"));
     std::fs::write(site.path("content/public/notice.md"), article("通知", "第二版通知。")).expect("notice 2");
     s.wait_for("/public/notice/", "an edit under content/public", |r| r.body.contains("第二版通知"));
+}
+
+#[test]
+fn polling_picks_up_a_same_size_rewrite_within_the_same_modification_time() {
+    // The watcher polls when the system's watch limit is reached; forced here.
+    let site = site();
+    let s = Server::start_env(site.root(), &[("GAZETTE_WATCH", "poll"), ("GAZETTE_POLL_MS", "50")]);
+    let file = site.path("content/news/2024-05-25-same.md");
+    let page = "/news/same/";
+    // A new file is seen by any poller.
+    std::fs::write(&file, article("同秒", "甲甲甲甲")).expect("first version");
+    s.wait_for(page, "the first version", |r| r.body.contains("甲甲甲甲"));
+    let first = std::fs::metadata(&file).and_then(|m| m.modified()).expect("mtime");
+    // The second save: same size, and the same modification time to the nanosecond (two saves
+    // within one tick of a coarse clock, or `rsync -t`).
+    let second = article("同秒", "乙乙乙乙");
+    assert_eq!(second.len(), article("同秒", "甲甲甲甲").len());
+    std::fs::write(&file, &second).expect("second version");
+    std::fs::File::options().write(true).open(&file).and_then(|f| f.set_modified(first)).expect("set mtime");
+    assert_eq!(std::fs::metadata(&file).and_then(|m| m.modified()).expect("mtime"), first);
+    s.wait_for(page, "the second version", |r| r.body.contains("乙乙乙乙"));
 }
 
 #[test]
