@@ -31,6 +31,7 @@ const SNIPPETS: &[(&str, &str)] = &[
     ("code spans", "`code` ``a ` b`` `<b>&amp;`\n"),
     ("hard breaks", "line  \nnext\\\nthird\n"),
     ("latin soft break", "one\ntwo\n"),
+    ("curly quotes across lines", "“yes”\n“no”, wait…\nwhat — ‘so’\n‘be it’\n"),
     ("backslash escapes", "\\*not em\\* \\_ \\# \\[x\\] \\\\ \\<b\\>\n"),
     ("entities", "&copy; &amp; &#x4E2D; &#20013; &nbsp;x &bogus; &lt;!-- x --&gt;\n"),
     ("html-special text", "a < b > c & d \"q\" 'a'\n"),
@@ -59,6 +60,7 @@ const SNIPPETS: &[(&str, &str)] = &[
     ("chinese without breaks", "全国总工会发布通知，要求各地做好“六一”活动。\n"),
     ("inline comments", "a <!-- x --> b <!-- y\nz --> c<!---->d\n"),
     ("block comments", "<!-- note -->\n\npara\n\n<!--\nmulti\nline\n-->\n\nend\n"),
+    ("text after a comment", "<!-- 注 -->*bar* &amp; baz\n\nnext\n"),
     ("comment inside a list", "- a\n\n  <!-- c\n  d -->\n- b\n"),
     ("comment inside a quote", "> a\n>\n> <!-- c\n> d -->\n>\n> b\n"),
 ];

@@ -182,17 +182,19 @@ impl<'c> Rewriter<'c> {
         self.raw_html(&Joined::new([(html, range.start)]), true, out);
     }
 
+    /// Drops the comments of `joined` (marking `<!-- more -->`), then keeps or drops what is
+    /// left as one piece.
     fn raw_html<'a>(&mut self, joined: &Joined, inline: bool, out: &mut Vec<Ev<'a>>) {
         let text = joined.text.as_str();
         let pieces = split(text);
-        let others: Vec<&Range<usize>> = pieces
+        let others: Vec<Range<usize>> = pieces
             .iter()
             .filter_map(|p| match p {
-                Piece::Other(r) => Some(r),
+                Piece::Other(r) => Some(r.clone()),
                 Piece::Comment { .. } => None,
             })
             .collect();
-        let rest: String = others.iter().map(|r| &text[(*r).clone()]).collect();
+        let rest: String = others.iter().map(|r| &text[r.clone()]).collect();
         let keep = if rest.trim().is_empty() {
             false
         } else if self.ctx.unsafe_html || (!inline && !rest.contains('<')) {
@@ -218,13 +220,14 @@ impl<'c> Rewriter<'c> {
 
     /// Reports raw HTML that is dropped, once per block or element: the end tag of an inline
     /// element whose start tag was already reported goes quietly.
-    fn report_dropped(&mut self, joined: &Joined, others: &[&Range<usize>], inline: bool) {
+    fn report_dropped(&mut self, joined: &Joined, others: &[Range<usize>], inline: bool) {
         let text = joined.text.as_str();
-        let Some(first) = others.iter().find(|r| !text[(**r).clone()].trim().is_empty()) else {
+        let Some(first) = others.iter().map(|r| &text[r.clone()]).position(|t| !t.trim().is_empty()) else {
             return;
         };
+        let first_text = &text[others[first].clone()];
         if inline {
-            match lone_tag(&text[(*first).clone()]) {
+            match lone_tag(first_text) {
                 Some((true, name)) => {
                     if let Some(i) = self.dropped_tags.iter().rposition(|t| *t == name) {
                         self.dropped_tags.remove(i);
@@ -235,14 +238,15 @@ impl<'c> Rewriter<'c> {
                 None => {}
             }
         }
-        let whole: Vec<&str> = others.iter().flat_map(|r| text[(*r).clone()].split_whitespace()).collect();
-        let whole = whole.join(" ");
+        // Shown on one line, shortened: a block may run over many.
+        let words: Vec<&str> = others.iter().flat_map(|r| text[r.clone()].split_whitespace()).collect();
+        let whole = words.join(" ");
         let mut shown: String = whole.chars().take(40).collect();
         if shown.len() < whole.len() {
             shown.push('…');
         }
-        let lead = text[(*first).clone()].len() - text[(*first).clone()].trim_start().len();
-        let at = joined.source(first.start + lead);
+        let lead = first_text.len() - first_text.trim_start().len();
+        let at = joined.source(others[first].start + lead);
         self.diag(
             Diagnostic::warning(format!("raw HTML dropped: `{shown}`"))
                 .hint("write it in Markdown, or set `markdown: {unsafe_html: true}` in gazette.yaml"),
