@@ -18,6 +18,10 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ops::Range;
 
+mod raw_html;
+mod relative;
+mod soft_breaks;
+
 /// One heading in the table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TocEntry {
@@ -104,9 +108,11 @@ pub fn render(body: &str, ctx: &LinkContext) -> (Rendered, Vec<Diagnostic>) {
         headings: Vec::new(),
         targets: BTreeSet::new(),
         images: Vec::new(),
+        dropped_tags: Vec::new(),
     };
+    rw.unclosed_inline_comments(body, &events);
     let events = rw.rewrite(events);
-    let events = drop_cjk_soft_breaks(events);
+    let events = soft_breaks::drop_cjk_soft_breaks(events);
 
     let more = events.iter().position(|e| matches!(e, Ev::More));
     let plain: Vec<Event> = events.into_iter().filter_map(Ev::into_event).collect();
@@ -168,6 +174,8 @@ struct Rewriter<'c> {
     targets: BTreeSet<String>,
     /// Image destinations as written, with where.
     images: Vec<(String, Location)>,
+    /// Names of inline start tags dropped with a warning, so their end tags go quietly.
+    dropped_tags: Vec<String>,
 }
 
 impl<'c> Rewriter<'c> {
@@ -253,7 +261,14 @@ impl<'c> Rewriter<'c> {
                         out.push(Ev::E(ev.clone()));
                     }
                 }
-                Event::Html(html) | Event::InlineHtml(html) => self.raw_html(html, range, &mut out),
+                Event::Start(Tag::HtmlBlock) => {
+                    let end = find_end(&events, i).min(events.len() - 1);
+                    self.html_block(&events[i..=end], &mut out);
+                    i = end;
+                }
+                // pulldown-cmark puts every `Html` event inside an HTML block; this is a fallback.
+                Event::Html(_) => self.html_block(&[(ev.clone(), range.clone())], &mut out),
+                Event::InlineHtml(html) => self.inline_html(html, range, &mut out),
                 // pulldown-cmark's checkbox has no accessible name; screen readers would say
                 // only "checkbox". This markup is ours, not the author's, so it is safe.
                 Event::TaskListMarker(done) => {
@@ -269,28 +284,6 @@ impl<'c> Rewriter<'c> {
             i += 1;
         }
         out
-    }
-
-    fn raw_html<'a>(&mut self, html: &CowStr<'a>, range: &Range<usize>, out: &mut Vec<Ev<'a>>) {
-        let t = html.trim();
-        if t.starts_with("<!--") {
-            let inner = t.trim_start_matches("<!--").trim_end_matches("-->").trim();
-            if inner == "more" {
-                out.push(Ev::More);
-            }
-            // Other comments are dropped: they are notes for editors, not readers.
-            return;
-        }
-        if self.ctx.unsafe_html {
-            out.push(Ev::E(Event::Html(html.clone())));
-            return;
-        }
-        let shown: String = t.chars().take(40).collect();
-        self.diag(
-            Diagnostic::warning(format!("raw HTML dropped: `{shown}`"))
-                .hint("write it in Markdown, or set `markdown: {unsafe_html: true}` in gazette.yaml"),
-            range,
-        );
     }
 
     /// The final URL for a link or image (`image`) destination, or `None` to drop the link
@@ -317,37 +310,13 @@ impl<'c> Rewriter<'c> {
             }
             return Some(format!("{bp}{abs}"));
         }
-        let (path, _) = split_fragment(dest);
-        if path.ends_with(".md") {
-            let joined = paths::join(paths::parent(self.ctx.source_rel), &paths::decode_path(path));
-            return match paths::normalize(&joined) {
-                Some(target) => {
-                    let frag = split_fragment(dest).1;
-                    self.resolve(&target, frag, dest, range)
-                }
-                None => {
-                    self.broken(dest, "it points outside content/", range);
-                    None
-                }
-            };
-        }
-        if self.ctx.bundle {
-            // Bundle assets are copied beside the page's index.html, so relative links work as is.
-            return Some(dest.to_string());
-        }
-        // A plain page's output is one level deeper than its source file; anchor the link to
-        // the source folder, which is where section assets are copied.
-        let joined = paths::join(paths::parent(self.ctx.source_rel), path);
-        match paths::normalize(&joined) {
-            Some(p) => Some(format!("{}{}{}", self.ctx.base_path, paths::encode_path(&p), split_fragment(dest).1)),
-            None => Some(dest.to_string()),
-        }
+        self.relative(dest, range)
     }
 
     fn internal(&mut self, rest: &str, dest: &str, range: &Range<usize>) -> Option<String> {
-        let (path, frag) = split_fragment(rest);
+        let (path, suffix) = relative::split_path(rest);
         match paths::normalize(&paths::decode_path(path)) {
-            Some(p) => self.resolve(&p, frag, dest, range),
+            Some(p) => self.resolve(&p, suffix, dest, range),
             None => {
                 self.broken(dest, "it points outside content/", range);
                 None
@@ -355,10 +324,11 @@ impl<'c> Rewriter<'c> {
         }
     }
 
-    fn resolve(&mut self, target: &str, frag: &str, dest: &str, range: &Range<usize>) -> Option<String> {
+    /// The URL of the page built from `target`, with `suffix` (the link's `?query#fragment`).
+    fn resolve(&mut self, target: &str, suffix: &str, dest: &str, range: &Range<usize>) -> Option<String> {
         if let Some(url) = self.ctx.urls.get(target) {
             self.targets.insert(target.to_string());
-            return Some(format!("{url}{frag}"));
+            return Some(format!("{url}{suffix}"));
         }
         if self.ctx.broken.contains(target) {
             return Some("#".to_string());
@@ -467,13 +437,6 @@ fn has_scheme(dest: &str) -> bool {
     }
 }
 
-fn split_fragment(s: &str) -> (&str, &str) {
-    match s.find('#') {
-        Some(i) => (&s[..i], &s[i..]),
-        None => (s, ""),
-    }
-}
-
 fn find_end(events: &[(Event, Range<usize>)], start: usize) -> usize {
     let mut depth = 0;
     for (j, (e, _)) in events.iter().enumerate().skip(start) {
@@ -517,43 +480,6 @@ pub fn heading_slug(title: &str) -> String {
     }
     let out = out.trim_end_matches('-').to_string();
     if out.is_empty() { "section".to_string() } else { out }
-}
-
-/// Deletes a soft break whose neighbours are both CJK, so `工人\n日报` renders as `工人日报`.
-/// The neighbours are the nearest characters of text on each side, looking through inline
-/// markup (`**重点**\n内容` must join too).
-fn drop_cjk_soft_breaks(events: Vec<Ev>) -> Vec<Ev> {
-    let mut drop = vec![false; events.len()];
-    for (i, ev) in events.iter().enumerate() {
-        if let Ev::E(Event::SoftBreak) = ev {
-            let before = events[..i].iter().rev().find_map(|e| edge_char(e, true));
-            let after = events[i + 1..].iter().find_map(|e| edge_char(e, false));
-            if let (Some(Some(a)), Some(Some(b))) = (before, after) {
-                drop[i] = paths::is_cjk(a) && paths::is_cjk(b);
-            }
-        }
-    }
-    events.into_iter().zip(drop).filter(|(_, d)| !d).map(|(e, _)| e).collect()
-}
-
-/// For the soft-break scan: `Some(Some(c))` is text ending (or starting) with `c`;
-/// `Some(None)` stops the scan (a block boundary or another break); `None` looks further
-/// (inline tags, which render no characters).
-fn edge_char(ev: &Ev, last: bool) -> Option<Option<char>> {
-    match ev {
-        Ev::E(Event::Text(t) | Event::Code(t)) => Some(if last { t.chars().last() } else { t.chars().next() }),
-        Ev::E(Event::Start(tag)) if is_inline(tag) => None,
-        Ev::E(Event::End(end)) if is_inline_end(end) => None,
-        _ => Some(None),
-    }
-}
-
-fn is_inline(tag: &Tag) -> bool {
-    matches!(tag, Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
-}
-
-fn is_inline_end(end: &TagEnd) -> bool {
-    matches!(end, TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link)
 }
 
 fn plain_text(events: &[Event]) -> String {
@@ -725,7 +651,8 @@ mod tests {
         assert!(!r.html.contains("javascript"), "{}", r.html);
         assert!(!r.html.contains("<script"), "{}", r.html);
         assert!(!r.html.contains("<b>"), "{}", r.html);
-        assert_eq!(d.len(), 4);
+        // The script URL, `<b>` (its `</b>` goes quietly) and the `<script>` block.
+        assert_eq!(d.len(), 3);
     }
 
     #[test]

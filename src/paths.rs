@@ -115,12 +115,22 @@ pub fn is_han(c: char) -> bool {
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F | 0x30000..=0x3134F)
 }
 
-/// True for characters after which a soft line break must not become a space: Han, kana,
-/// Hangul and East Asian punctuation (Chinese text has no spaces between words).
+/// True for characters of scripts written without spaces between words, where a line break
+/// inside a paragraph must not become a space: Han, Japanese kana, bopomofo, and the
+/// ideographic and fullwidth punctuation only such text uses (`，。、「」《》（）`).
+/// Hangul is not among them (Korean puts spaces between words), nor are punctuation marks
+/// that Latin text uses too, such as curly quotes and `…`.
 pub fn is_cjk(c: char) -> bool {
     is_han(c)
         || matches!(c as u32,
-            0x3000..=0x303F | 0x3040..=0x30FF | 0xAC00..=0xD7AF | 0xFF00..=0xFFEF | 0x2018..=0x201F | 0x2026)
+            0x3000..=0x303F // CJK symbols and punctuation
+            | 0x3040..=0x30FF // hiragana, katakana
+            | 0x3100..=0x312F // bopomofo
+            | 0x31F0..=0x31FF // katakana extensions
+            | 0xFE10..=0xFE1F // vertical forms
+            | 0xFE30..=0xFE4F // CJK compatibility forms
+            | 0xFF00..=0xFF9F // fullwidth forms, halfwidth katakana
+            | 0xFFE0..=0xFFEF)
 }
 
 /// Splits a `YYYY-MM-DD-` prefix off a file stem.

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Site, attrs, diags, inner, texts};
+use common::{Site, attrs, diags, inner, raw_content, texts};
 use scraper::Html;
 
 /// The element of `page.html` holding the rendered article body.
@@ -133,6 +133,18 @@ fn soft_break_next_to_emphasis_in_chinese_renders_no_space() {
     // (or the next one starts) with emphasised text.
     let doc = article("这是**重点**\n内容，\n*强调*部分。\n");
     assert_eq!(texts(&doc, &format!("{BODY} p")), vec!["这是重点内容，强调部分。"]);
+}
+
+#[test]
+fn soft_break_joins_only_cjk_text_not_curly_quotes_or_ellipses_in_latin_text() {
+    let doc = article(
+        "“yes”\n“no”\n\nwait…\nwhat\n\n“工人”\n日报\n\n“工人”\n“日报”\n\n\
+         你好……\n世界\n\nこんにちは\n世界\n\n한국\n사람\n",
+    );
+    assert_eq!(
+        texts(&doc, &format!("{BODY} p")),
+        vec!["“yes” “no”", "wait… what", "“工人”日报", "“工人”“日报”", "你好……世界", "こんにちは世界", "한국 사람"]
+    );
 }
 
 // ---------------------------------------------------------------- internal links
@@ -275,6 +287,49 @@ fn link_to_a_draft_resolves_when_drafts_are_built() {
     assert_eq!(attrs(&doc, &format!("{BODY} a"), "href"), vec!["/news/draft/"]);
 }
 
+/// Relative destinations of every kind, for a page at `news/` (`up` climbs to `content/`).
+fn relative_links(up: &str) -> String {
+    format!(
+        "[a](foo%20b&auml;) [b](report.pdf?page=2) [c](report.pdf?page=2&x=1#p3) [d](img/图.png) \
+         [e]({up}kb/hotline.md?x=1#受理范围) [f](@/kb/hotline.md?y=2) [g](?tab=2) [h](sub/) [i](<a b.pdf>)\n"
+    )
+}
+
+#[test]
+fn relative_link_destinations_keep_escapes_query_and_fragment() {
+    let s = site()
+        .page("kb/_index.md", "title: 知识库", "")
+        .page("kb/hotline.md", "title: 热线", "")
+        .page("news/2024-05-20-plain.md", "title: 甲", &relative_links("../"))
+        .page("news/2024-05-21-bundle/index.md", "title: 乙", &relative_links("../../"));
+    s.build_clean();
+    let page = |q: &str| format!("/kb/hotline/{q}");
+    // A plain page's output is a folder deeper than its source: re-anchored to `/news/`.
+    assert_eq!(
+        raw_content(&s.read("news/plain/index.html")),
+        format!(
+            "<p><a href=\"/news/foo%20b%C3%A4\">a</a> <a href=\"/news/report.pdf?page=2\">b</a> \
+             <a href=\"/news/report.pdf?page=2&amp;x=1#p3\">c</a> <a href=\"/news/img/%E5%9B%BE.png\">d</a> \
+             <a href=\"{}\">e</a> <a href=\"{}\">f</a> <a href=\"?tab=2\">g</a> <a href=\"/news/sub/\">h</a> \
+             <a href=\"/news/a%20b.pdf\">i</a></p>",
+            page(&format!("?x=1#{SCOPE}")),
+            page("?y=2")
+        )
+    );
+    // A bundle's files sit beside its page: kept as written, escaped as pulldown-cmark escapes.
+    assert_eq!(
+        raw_content(&s.read("news/bundle/index.html")),
+        format!(
+            "<p><a href=\"foo%20b%C3%A4\">a</a> <a href=\"report.pdf?page=2\">b</a> \
+             <a href=\"report.pdf?page=2&amp;x=1#p3\">c</a> <a href=\"img/%E5%9B%BE.png\">d</a> \
+             <a href=\"{}\">e</a> <a href=\"{}\">f</a> <a href=\"?tab=2\">g</a> <a href=\"sub/\">h</a> \
+             <a href=\"a%20b.pdf\">i</a></p>",
+            page(&format!("?x=1#{SCOPE}")),
+            page("?y=2")
+        )
+    );
+}
+
 // ---------------------------------------------------------------- raw HTML
 
 const RAW: &str = "<div class=\"box\">x</div>\n\n段落<b>粗</b>。\n";
@@ -287,8 +342,8 @@ fn raw_html_is_dropped_with_located_warnings() {
         diags(&r),
         vec![
             "warning content/news/2024-05-20-a.md:4:1: raw HTML dropped: `<div class=\"box\">x</div>`",
+            // One warning per element: `</b>` goes with its `<b>`.
             "warning content/news/2024-05-20-a.md:6:3: raw HTML dropped: `<b>`",
-            "warning content/news/2024-05-20-a.md:6:7: raw HTML dropped: `</b>`",
         ]
     );
     let hint = r.diagnostics.sorted()[0].hint.clone();
@@ -312,6 +367,62 @@ fn raw_html_is_kept_when_unsafe_html_is_on() {
 fn html_comments_are_dropped_silently() {
     let doc = article("<!-- 编辑备注：待核实 -->\n\n正文。\n");
     assert_eq!(inner(&doc, BODY).trim(), "<p>正文。</p>");
+}
+
+/// Comments over several lines, after or before text, in a list and a quote, and the
+/// shortest forms CommonMark allows.
+const COMMENTS: &str = "导语。\n\n<!--\n编辑备注：不要发布\n-->\n\n正文<!-- 行内\n备注 -->*强调*。\n\n\
+                        - 要点一\n  <!-- 列表\n  备注 -->\n- 要点二\n\n> 引语\n>\n> <!-- 引文\n> 备注 -->\n\n\
+                        空注释<!---->和<!-->也去掉。\n";
+
+#[test]
+fn html_comments_vanish_whole_whatever_their_line_breaks() {
+    let doc = article(COMMENTS);
+    assert_eq!(
+        inner(&doc, BODY).trim(),
+        "<p>导语。</p>\n<p>正文<em>强调</em>。</p>\n<ul>\n<li>要点一</li>\n<li>要点二</li>\n</ul>\n\
+         <blockquote>\n<p>引语</p>\n</blockquote>\n<p>空注释和也去掉。</p>"
+    );
+}
+
+/// Text and markup beside a comment on the same line.
+const BESIDE: &str = "<!-- 注 -->*bar*\n\n<!-- a --> <b>x</b>\n\n段<!-- c --><i>y</i>。\n";
+
+#[test]
+fn what_stands_beside_a_comment_is_kept_or_dropped_on_its_own() {
+    let s = site().page("news/2024-05-20-a.md", "title: 甲", BESIDE);
+    let r = s.build();
+    assert_eq!(
+        diags(&r),
+        vec![
+            "warning content/news/2024-05-20-a.md:6:12: raw HTML dropped: `<b>x</b>`",
+            "warning content/news/2024-05-20-a.md:8:12: raw HTML dropped: `<i>`",
+        ]
+    );
+    // Text after a comment is no markup: it shows as CommonMark shows it, asterisks and all.
+    assert_eq!(raw_content(&s.read("news/a/index.html")), "*bar*\n<p>段y。</p>");
+    let s = site()
+        .file("gazette.yaml", "title: 测试站\nbase_url: https://example.org/\nmarkdown: {unsafe_html: true}\n")
+        .page("news/2024-05-20-a.md", "title: 甲", BESIDE);
+    s.build_clean();
+    assert_eq!(raw_content(&s.read("news/a/index.html")), "*bar*\n <b>x</b>\n<p>段<i>y</i>。</p>");
+}
+
+#[test]
+fn unclosed_html_comment_hides_the_rest_of_its_block_with_a_warning() {
+    let body = "正文。\n\n段落 <!-- 没有结尾\n\n<!-- 编辑备注：未写完\n\n后面全部隐藏。\n";
+    let s = site().page("news/2024-05-20-a.md", "title: 甲", body);
+    let r = s.build();
+    assert_eq!(
+        diags(&r),
+        vec![
+            "warning content/news/2024-05-20-a.md:6:4: `<!--` starts no comment here: the text after it is published",
+            "warning content/news/2024-05-20-a.md:8:1: HTML comment `<!--` is never closed, so everything after it \
+             is left out (to the end of the page, or of the list item or quote it is in)",
+        ]
+    );
+    // Inside a paragraph CommonMark shows an unclosed `<!--` as text; a block hides the rest.
+    assert_eq!(raw_content(&s.read("news/a/index.html")), "<p>正文。</p>\n<p>段落 &lt;!-- 没有结尾</p>");
 }
 
 // ---------------------------------------------------------------- script URLs

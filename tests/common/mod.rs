@@ -145,6 +145,16 @@ pub fn inner(doc: &Html, css: &str) -> String {
     doc.select(&sel).next().map(|e| e.inner_html()).unwrap_or_default()
 }
 
+/// The article body exactly as the build wrote it: the text between the theme's
+/// `<div class="content">` and its closing tag, without re-serialising (so the test sees
+/// the bytes a reader gets, comments and entities included), trimmed.
+pub fn raw_content(page: &str) -> String {
+    let open = "<div class=\"content\">\n";
+    let start = page.find(open).map(|i| i + open.len()).expect("page has a content div");
+    let end = page[start..].find("\n  </div>").map(|i| start + i).expect("content div is closed");
+    page[start..end].trim().to_string()
+}
+
 /// Every file under `dir` with its bytes, sorted, for byte-for-byte tree comparisons.
 pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
