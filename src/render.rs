@@ -106,9 +106,8 @@ fn new_tera(config: &Config) -> Tera {
         let path: String = kwargs.must_get("path")?;
         Ok(format!("{base_path}{}", paths::encode_path(path.trim_start_matches('/'))))
     });
-    tera.register_function(budget::TICK, |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let at: usize = kwargs.get("at")?.unwrap_or_default();
-        budget::tick(at).map(|()| String::new()).map_err(tera::Error::message)
+    tera.register_test(budget::TICK, |at: u64, _: Kwargs, _: &State| -> tera::TeraResult<bool> {
+        budget::tick(usize::try_from(at).unwrap_or(usize::MAX)).map(|()| true).map_err(tera::Error::message)
     });
     tera
 }

@@ -10,12 +10,13 @@
 //!
 //! So each template is rewritten before Tera parses it ([`instrument`]): the body of every
 //! `{% for %}` loop and every `{% component %}` definition starts with
-//! `{{ __gazette_tick(at=N) }}`, and every list comprehension's condition calls the same
-//! function; N is the byte offset of the loop in the file as written. The call writes
-//! nothing. It counts one iteration against the page's budget (`templates.max_iterations`)
-//! and looks at the clock (`templates.max_render_ms`); once either is spent it fails, Tera
-//! turns that into a rendering error that unwinds the render, and the caller reports the
-//! loop's file, line and column and the page being rendered ([`run`], [`Trip`]). The thread
+//! `{% if N is __gazette_tick %}{% endif %}`, and every list comprehension's condition runs
+//! the same test; N is the byte offset of the loop in the file as written. (A test, not a
+//! function: it needs no keyword map and writes nothing, the cheapest call Tera has.) It
+//! counts one iteration against the page's budget (`templates.max_iterations`) and looks at
+//! the clock (`templates.max_render_ms`); once either is spent it fails, Tera turns that into
+//! a rendering error that unwinds the render, and the caller reports the loop's file, line
+//! and column and the page being rendered ([`run`], [`Trip`]). The thread
 //! is then free: the next save in `gazette serve` rebuilds as usual. Between two ticks a
 //! template runs only straight-line code, bounded by its length and its data.
 //!
@@ -30,7 +31,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-/// The function the rewritten templates call; registered on every Tera instance.
+/// The test the rewritten templates run; registered on every Tera instance.
 pub(super) const TICK: &str = "__gazette_tick";
 
 /// A template with budget checks inserted.
@@ -81,9 +82,9 @@ pub(super) fn instrument(src: &str) -> Instrumented {
     Instrumented { text, inserted }
 }
 
-/// The call starting a loop body; `trim` carries the loop tag's `-%}` over.
+/// The check starting a loop body; `trim` carries the loop tag's `-%}` over.
 fn body_tick(at: usize, trim: bool) -> String {
-    format!("{{{{ {TICK}(at={at}) {}}}}}", if trim { "-" } else { "" })
+    format!("{{% if {at} is {TICK} %}}{{% endif {}%}}", if trim { "-" } else { "" })
 }
 
 /// Finds every loop, component definition and comprehension; `None` where Tera's lexer
@@ -227,7 +228,7 @@ fn comprehension_word(
         ("for", c @ None) => *c = Some((start, false)),
         ("if", Some((for_at, has_if @ false))) => {
             *has_if = true;
-            edits.push((end, format!(" ({TICK}(at={for_at}) == \"\") and (")));
+            edits.push((end, format!(" ({for_at} is {TICK}) and (")));
         }
         _ => {}
     }
@@ -235,7 +236,7 @@ fn comprehension_word(
 
 /// What closes a comprehension's condition (opened by [`comprehension_word`]) or adds one.
 fn comprehension_end(for_at: usize, has_if: bool) -> String {
-    if has_if { ")".to_string() } else { format!(" if {TICK}(at={for_at}) == \"\"") }
+    if has_if { ")".to_string() } else { format!(" if {for_at} is {TICK}") }
 }
 
 /// As Tera's lexer: the length of the string literal opening `rest`, quotes included.
@@ -300,7 +301,8 @@ pub enum Trip {
 /// The budget of the render running on this thread.
 struct Running {
     limits: Limits,
-    deadline: Instant,
+    /// `None` when the time budget reaches past what the clock can count.
+    deadline: Option<Instant>,
     count: u64,
     stop: Arc<AtomicBool>,
     trip: Option<Trip>,
@@ -323,7 +325,7 @@ pub(super) fn tick(at: usize) -> Result<(), &'static str> {
             Trip::Stopped
         // Every time: one iteration may be slow (a sort of a long list), and reading the
         // monotonic clock costs little beside a call through Tera.
-        } else if Instant::now() >= run.deadline {
+        } else if run.deadline.is_some_and(|d| Instant::now() >= d) {
             Trip::Time(at)
         } else {
             return Ok(());
@@ -348,8 +350,13 @@ pub(super) fn run<T>(limits: Limits, stop: &Arc<AtomicBool>, render: impl FnOnce
         }
     }
     RUNNING.with(|r| {
-        *r.borrow_mut() =
-            Some(Running { limits, deadline: Instant::now() + limits.time, count: 0, stop: stop.clone(), trip: None })
+        *r.borrow_mut() = Some(Running {
+            limits,
+            deadline: Instant::now().checked_add(limits.time),
+            count: 0,
+            stop: stop.clone(),
+            trip: None,
+        })
     });
     let clear = Clear;
     let out = render();
@@ -406,12 +413,12 @@ mod tests {
     fn loop_and_component_bodies_start_with_a_tick_that_keeps_whitespace_control() {
         assert_eq!(
             rewritten("a{% for x in xs %}b{% endfor %}"),
-            "a{% for x in xs %}{{ __gazette_tick(at=1) }}b{% endfor %}"
+            "a{% for x in xs %}{% if 1 is __gazette_tick %}{% endif %}b{% endfor %}"
         );
-        assert_eq!(rewritten("{%- for x in xs -%} b"), "{%- for x in xs -%}{{ __gazette_tick(at=0) -}} b");
+        assert_eq!(rewritten("{%- for x in xs -%} b"), "{%- for x in xs -%}{% if 0 is __gazette_tick %}{% endif -%} b");
         assert_eq!(
             rewritten("{% component c(n) %}x{% endcomponent c %}"),
-            "{% component c(n) %}{{ __gazette_tick(at=0) }}x{% endcomponent c %}"
+            "{% component c(n) %}{% if 0 is __gazette_tick %}{% endif %}x{% endcomponent c %}"
         );
         // Not a loop: another tag, text, a string, a comment, a raw block.
         for src in [
@@ -427,14 +434,14 @@ mod tests {
 
     #[test]
     fn comprehensions_tick_in_their_condition() {
-        assert_eq!(rewritten("{{ [x for x in xs] }}"), "{{ [x for x in xs if __gazette_tick(at=6) == \"\"] }}");
+        assert_eq!(rewritten("{{ [x for x in xs] }}"), "{{ [x for x in xs if 6 is __gazette_tick] }}");
         assert_eq!(
             rewritten("{{ [x for x in xs if x > 1] }}"),
-            "{{ [x for x in xs if (__gazette_tick(at=6) == \"\") and ( x > 1)] }}"
+            "{{ [x for x in xs if (6 is __gazette_tick) and ( x > 1)] }}"
         );
         assert_eq!(
             rewritten("{{ [[y for y in x] for x in xs] }}"),
-            "{{ [[y for y in x if __gazette_tick(at=7) == \"\"] for x in xs if __gazette_tick(at=19) == \"\"] }}"
+            "{{ [[y for y in x if 7 is __gazette_tick] for x in xs if 19 is __gazette_tick] }}"
         );
         // A subscript or a call is no comprehension.
         assert_eq!(rewritten("{{ a[i] ~ f(for=1) }}"), "{{ a[i] ~ f(for=1) }}");
@@ -448,7 +455,7 @@ mod tests {
         assert_eq!(Instrumented::original(&t.inserted, at("x.y")), src.find("x.y").expect("x.y"));
         assert_eq!(Instrumented::original(&t.inserted, at("{{ z }}")), src.find("{{ z }}").expect("z"));
         // Inside an inserted call: where it was inserted.
-        assert_eq!(Instrumented::original(&t.inserted, at("__gazette_tick(at=27)")), src.find("{{ z").expect("z"));
+        assert_eq!(Instrumented::original(&t.inserted, at("27 is __gazette_tick")), src.find("{{ z").expect("z"));
         assert_eq!(line_col(src, src.find("{{ z").expect("z")), Some((2, 17)));
         assert_eq!(line_col("标题\n 甲乙", "标题\n 甲乙".find('乙').expect("乙")), Some((2, 3)));
     }
@@ -476,5 +483,9 @@ mod tests {
         assert_eq!(tick(1), Ok(()));
         let ((), trip) = run(Limits { time: Duration::ZERO, ..limits }, &Arc::default(), || assert!(tick(2).is_err()));
         assert_eq!(trip, Some(Trip::Time(2)));
+        // A time budget past what the clock counts is no budget (and no overflow).
+        let forever = Limits { iterations: u64::MAX, time: Duration::from_millis(u64::MAX) };
+        let ((), trip) = run(forever, &Arc::default(), || assert_eq!(tick(3), Ok(())));
+        assert_eq!(trip, None);
     }
 }
