@@ -130,7 +130,8 @@ fn template_error(e: &tera::Error, theme: &Theme, inserted: &BTreeMap<String, Ve
             Diagnostic::error(format!("{what} error: {}", r.message()))
                 .at_source(Location::at(display, line, col), text)
         }
-        other => Diagnostic::error(format!("template error: {other}")).at(Location::file("templates")),
+        other => budget::chain_error(other, theme)
+            .unwrap_or_else(|| Diagnostic::error(format!("template error: {other}")).at(Location::file("templates"))),
     }
 }
 

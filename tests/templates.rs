@@ -177,3 +177,24 @@ fn a_zero_render_budget_is_a_located_config_error() {
     let r = Site::new().file("gazette.yaml", config).build();
     assert_eq!(common::diags(&r), vec!["error gazette.yaml:5:19: templates.max_iterations must be at least 1"]);
 }
+
+/// Recursion through templates is found when they load, and named at the tag closing the circle.
+#[test]
+fn templates_including_or_extending_each_other_in_a_circle_are_located_errors() {
+    let site = Site::new()
+        .page("news/a.md", "title: A\ntemplate: a.html", "x")
+        .file("templates/a.html", "<p>\n{% for i in [1, 2] %}{% include \"partials/b.html\" %}{% endfor %}")
+        .file("templates/partials/b.html", "b {% include \"a.html\" %}");
+    let r = site.build();
+    assert_eq!(
+        common::diags(&r),
+        vec![
+            "error templates/partials/b.html:1:3: templates include each other in a circle: a.html → partials/b.html → a.html"
+        ]
+    );
+    let site = site.file("templates/partials/b.html", "b").file("templates/a.html", "\n {% extends \"a.html\" %}");
+    assert_eq!(
+        common::diags(&site.build()),
+        vec!["error templates/a.html:2:2: templates extend each other in a circle: a.html → a.html"]
+    );
+}

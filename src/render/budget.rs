@@ -396,6 +396,54 @@ gazette.yaml if this page really needs it",
     }
 }
 
+/// Includes or extends that go round in a circle (which Tera finds when loading, so they
+/// never loop), and a missing parent, as errors at the tag that names the next template.
+pub(super) fn chain_error(kind: &tera::ErrorKind, theme: &crate::theme::Theme) -> Option<Diagnostic> {
+    use tera::ErrorKind as K;
+    let (from, keyword, to, message, hint) = match kind {
+        K::CircularInclude { include_chain: chain, .. } if chain.len() >= 2 => (
+            &chain[chain.len() - 2],
+            "include",
+            &chain[chain.len() - 1],
+            format!("templates include each other in a circle: {}", chain.join(" → ")),
+            "an include of a template that (through others) includes it again never ends; move the shared \
+part into a template that includes neither",
+        ),
+        K::CircularExtend { tpl, inheritance_chain: chain } => (
+            chain.len().checked_sub(2).map_or(tpl, |i| &chain[i]),
+            "extends",
+            chain.last()?,
+            format!("templates extend each other in a circle: {tpl} → {}", chain.join(" → ")),
+            "a template extends one that (through others) extends it again; one of them must be the base",
+        ),
+        K::MissingParent { current, parent } => (
+            current,
+            "extends",
+            parent,
+            format!("template `{current}` extends `{parent}`, which does not exist"),
+            "templates live in templates/ or themes/<name>/templates/",
+        ),
+        _ => return None,
+    };
+    let d = Diagnostic::error(message).hint(hint);
+    let Some(source) = theme.templates.get(from) else { return Some(d.at(Location::file("templates"))) };
+    Some(match tag_naming(&source.text, keyword, to).and_then(|at| line_col(&source.text, at)) {
+        Some((line, col)) => d.at_source(Location::at(&source.display, line, col), &source.text),
+        None => d.at(Location::file(&source.display)),
+    })
+}
+
+/// The offset of the first `{% keyword "target" %}` tag in `text`.
+fn tag_naming(text: &str, keyword: &str, target: &str) -> Option<usize> {
+    ['"', '\'', '`'].iter().find_map(|q| {
+        text.match_indices(&format!("{q}{target}{q}")).find_map(|(i, _)| {
+            let before = text[..i].trim_end();
+            before.strip_suffix(keyword)?;
+            before.rfind("{%")
+        })
+    })
+}
+
 /// What a render stopped early reports; the build drops it (see [`Trip::Stopped`]).
 pub(super) fn stopped_diagnostic() -> Diagnostic {
     Diagnostic::error("rendering stopped: another page ran past the render budget")
