@@ -2,103 +2,34 @@
 //! WebSocket and script under the reserved `/__gazette/` prefix, and the error overlay.
 
 use super::Shared;
+use super::live_socket;
 use super::snapshot::{Lookup, Snapshot, resolve};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::markdown::escape_html;
 use axum::body::Body;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-use tokio::sync::Notify;
 
 /// Reserved path prefix for the server's own files.
 pub const RESERVED: &str = "/__gazette/";
-/// Open live-reload connections kept at once; a new one beyond it closes the one heard from
-/// least recently (see [`Sockets::admit`]).
-const MAX_SOCKETS: usize = 64;
 
 const LIVE_JS: &str = include_str!("live.js");
 
 struct App {
     shared: Arc<Shared>,
-    sockets: Mutex<Sockets>,
-    timing: Timing,
-    /// What connections' `seen` times count from.
-    epoch: Instant,
-}
-
-/// How the server keeps live-reload connections honest: it pings each page every `ping`,
-/// closes one it has heard nothing from (a Pong or any message) for `idle`, and gives up on
-/// a write that has not gone out after `write`. A browser answers pings by itself, even in
-/// a background tab; a stalled client (a frozen page, a socket nobody reads) does not, so it
-/// cannot hold a connection slot or the broadcaster for long.
-#[derive(Debug, Clone, Copy)]
-struct Timing {
-    ping: Duration,
-    idle: Duration,
-    write: Duration,
-}
-
-impl Timing {
-    /// Ping every 15 s, close after 30 s of silence, writes time out after 10 s.
-    /// `GAZETTE_LIVE_PING_MS` (for tests) sets the ping interval and scales the others with it.
-    fn from_env() -> Timing {
-        let ping = std::env::var("GAZETTE_LIVE_PING_MS")
-            .ok()
-            .and_then(|v| v.parse::<u64>().ok())
-            .filter(|ms| *ms > 0)
-            .map_or(Duration::from_secs(15), Duration::from_millis);
-        Timing { ping, idle: ping * 2, write: ping * 2 / 3 }
-    }
-}
-
-/// The open live-reload connections: when each was last heard from, and how to close it.
-#[derive(Default)]
-struct Sockets {
-    next: u64,
-    open: BTreeMap<u64, Connection>,
-}
-
-struct Connection {
-    /// Milliseconds since the server started, when the page last sent anything.
-    seen: Arc<AtomicU64>,
-    close: Arc<Notify>,
-}
-
-impl Sockets {
-    /// Registers a new connection. At the limit, the connection heard from least recently is
-    /// closed to make room: a live page answers every ping, so that is a stalled one unless
-    /// every one of the 64 is live (and then the closed page reconnects in a second).
-    fn admit(&mut self, now: u64) -> (u64, Arc<AtomicU64>, Arc<Notify>) {
-        if self.open.len() >= MAX_SOCKETS
-            && let Some(stalest) =
-                self.open.iter().min_by_key(|(_, c)| c.seen.load(Ordering::Relaxed)).map(|(id, _)| *id)
-            && let Some(c) = self.open.remove(&stalest)
-        {
-            // Stored if the connection is busy right now: it sees it at its next wait.
-            c.close.notify_one();
-        }
-        let id = self.next;
-        self.next += 1;
-        let c = Connection { seen: Arc::new(AtomicU64::new(now)), close: Arc::new(Notify::new()) };
-        let handles = (id, c.seen.clone(), c.close.clone());
-        self.open.insert(id, c);
-        handles
-    }
+    sockets: Arc<Mutex<live_socket::Sockets>>,
+    timing: live_socket::Timing,
 }
 
 /// Serves until the listener fails.
 pub async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>) -> std::io::Result<()> {
     let app = Arc::new(App {
         shared,
-        sockets: Mutex::new(Sockets::default()),
-        timing: Timing::from_env(),
-        epoch: Instant::now(),
+        sockets: Arc::new(Mutex::new(live_socket::Sockets::new())),
+        timing: live_socket::Timing::from_env(),
     });
     let router = axum::Router::new().fallback(handle).with_state(app);
     axum::serve(listener, router).await
@@ -154,93 +85,13 @@ async fn websocket(app: Arc<App>, req: Request) -> Response {
         Ok(u) => u,
         Err(e) => return e.into_response(),
     };
-    let epoch = app.epoch;
-    let (id, seen, close) = lock(&app.sockets).admit(millis_since(epoch));
-    // Removes the connection however it ends, including an upgrade that fails (axum then
-    // drops the callback without running it).
-    struct Slot(Arc<App>, u64);
-    impl Drop for Slot {
-        fn drop(&mut self) {
-            lock(&self.0.sockets).open.remove(&self.1);
-        }
-    }
-    let slot = Slot(app.clone(), id);
+    let Some(conn) = live_socket::Sockets::admit(&app.sockets) else {
+        return plain(StatusCode::SERVICE_UNAVAILABLE, "too many live-reload connections\n");
+    };
     let rx = app.shared.reload.subscribe();
     let timing = app.timing;
-    upgrade.on_upgrade(move |socket| async move {
-        let link = Link { socket, seen, epoch, timing };
-        link.run(rx, &close).await;
-        drop(slot);
-    })
-}
-
-fn lock(sockets: &Mutex<Sockets>) -> std::sync::MutexGuard<'_, Sockets> {
-    sockets.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// One live-reload connection.
-struct Link {
-    socket: WebSocket,
-    /// When the page last sent anything, in milliseconds since `epoch` (the server's start).
-    seen: Arc<AtomicU64>,
-    epoch: Instant,
-    timing: Timing,
-}
-
-impl Link {
-    /// Forwards reload messages to the page and pings it until it goes away, stops answering,
-    /// or is closed to make room for a new connection.
-    async fn run(mut self, mut rx: tokio::sync::broadcast::Receiver<&'static str>, close: &Notify) {
-        let start = tokio::time::Instant::now() + self.timing.ping;
-        let mut ping = tokio::time::interval_at(start, self.timing.ping);
-        loop {
-            let sent = tokio::select! {
-                () = close.notified() => return,
-                _ = ping.tick() => {
-                    if self.silent_for() >= self.timing.idle {
-                        return;
-                    }
-                    self.send(Message::Ping(Default::default())).await
-                }
-                msg = rx.recv() => match msg {
-                    Ok(m) => self.send(Message::Text(m.into())).await,
-                    // Missed messages: one reload covers them all.
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                        self.send(Message::Text("reload".into())).await
-                    }
-                    Err(_) => return,
-                },
-                incoming = self.socket.recv() => match incoming {
-                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
-                    Some(Ok(_)) => {
-                        self.seen.store(self.now(), Ordering::Relaxed);
-                        true
-                    }
-                },
-            };
-            if !sent {
-                return;
-            }
-        }
-    }
-
-    /// Sends one message; false when it failed or did not go out in time (a page that stopped
-    /// reading must not hold up the others' reloads).
-    async fn send(&mut self, msg: Message) -> bool {
-        matches!(tokio::time::timeout(self.timing.write, self.socket.send(msg)).await, Ok(Ok(())))
-    }
-
-    fn now(&self) -> u64 {
-        millis_since(self.epoch)
-    }
-
-    fn silent_for(&self) -> Duration {
-        Duration::from_millis(self.now().saturating_sub(self.seen.load(Ordering::Relaxed)))
-    }
-}
-
-fn millis_since(epoch: Instant) -> u64 {
-    u64::try_from(epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
+    // An upgrade that fails drops the callback, and `conn` with it: that removes it too.
+    upgrade.on_upgrade(move |socket| live_socket::run(socket, rx, conn, timing))
 }
 
 /// A page of the snapshot: the file, a redirect, or the site's 404 page; HTML gets the
