@@ -16,13 +16,19 @@
 //! counts one iteration against the page's budget (`templates.max_iterations`) and looks at
 //! the clock (`templates.max_render_ms`); once either is spent it fails, Tera turns that into
 //! a rendering error that unwinds the render, and the caller reports the loop's file, line
-//! and column and the page being rendered ([`run`], [`Trip`]). The thread
-//! is then free: the next save in `gazette serve` rebuilds as usual. Between two ticks a
-//! template runs only straight-line code, bounded by its length and its data.
+//! and column and the page being rendered ([`run`], [`Trip`]). The thread is then free: the
+//! next save in `gazette serve` rebuilds as usual. Between two ticks a template runs only
+//! straight-line code, bounded by its length and its data. The price is one test call per
+//! iteration, small beside rendering anything in the loop; the alternatives (a subprocess
+//! per render, or exiting the process from a watchdog) would cost far more or leave `serve`
+//! unprotected.
 //!
 //! The rewrite follows Tera's lexer (comments, `{% raw %}`, strings, whitespace control: a
-//! `-%}` moves onto the inserted call so trimming is unchanged); positions Tera reports in
-//! the rewritten text are mapped back with [`Instrumented::original`].
+//! `-%}` moves onto the inserted check so trimming is unchanged); positions Tera reports in
+//! the rewritten text are mapped back with [`Instrumented::original`]. A template the
+//! rewrite would break (a bug here, never seen on Tera's own test templates) is loaded as
+//! written, without checks. Not covered: memory. A string doubled forty times in a loop
+//! outgrows memory long before either budget is spent.
 
 use crate::diagnostics::{Diagnostic, Location};
 use crate::theme::TemplateSource;
