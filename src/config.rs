@@ -64,9 +64,41 @@ pub struct Config {
     /// The Google News sitemap (`news-sitemap.xml`).
     #[serde(default)]
     pub news_sitemap: NewsSitemapConfig,
+    /// What rendering one page may spend.
+    #[serde(default)]
+    pub templates: TemplatesConfig,
     /// Free-form data passed to templates as `site.extra`.
     #[serde(default)]
     pub extra: serde_yaml::Value,
+}
+
+/// Budgets for rendering one page: a template whose loops run away (nested over long lists,
+/// or a component calling itself) ends with an error naming the loop instead of hanging the
+/// build or the preview server (see `src/render/budget.rs`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplatesConfig {
+    /// Loop iterations, list-comprehension elements and component calls, together.
+    #[serde(default = "default_max_iterations")]
+    pub max_iterations: u64,
+    /// Wall time, in milliseconds.
+    #[serde(default = "default_max_render_ms")]
+    pub max_render_ms: u64,
+}
+
+impl Default for TemplatesConfig {
+    fn default() -> Self {
+        TemplatesConfig { max_iterations: default_max_iterations(), max_render_ms: default_max_render_ms() }
+    }
+}
+
+/// Ten million: a thousand times what the largest page of a 10,000-article site loops over.
+fn default_max_iterations() -> u64 {
+    10_000_000
+}
+
+fn default_max_render_ms() -> u64 {
+    10_000
 }
 
 /// One taxonomy, e.g. `tags`.
@@ -333,6 +365,17 @@ impl Config {
                 );
             }
         }
+        for (key, value) in
+            [("max_iterations", self.templates.max_iterations), ("max_render_ms", self.templates.max_render_ms)]
+        {
+            if value == 0 {
+                errors.push(
+                    Diagnostic::error(format!("templates.{key} must be at least 1"))
+                        .at_source(nested_key_location(text, "templates", key), text)
+                        .hint("it is what rendering one page may spend; leave it out for the default"),
+                );
+            }
+        }
         if errors.is_empty() { Ok(()) } else { Err(errors) }
     }
 
@@ -409,6 +452,23 @@ fn key_location(text: &str, key: &str) -> Location {
         .position(|l| l.starts_with(&prefix))
         .map(|i| Location::at(CONFIG_FILE, i + 1, prefix.len() + 2))
         .unwrap_or_else(|| Location::file(CONFIG_FILE))
+}
+
+/// The location of `key:` in the block of the top-level `section:`; that of `section:` when
+/// it is written in flow style (`templates: {max_iterations: 0}`).
+fn nested_key_location(text: &str, section: &str, key: &str) -> Location {
+    let head = format!("{section}:");
+    let Some(start) = text.lines().position(|l| l.starts_with(&head)) else { return key_location(text, section) };
+    let prefix = format!("{key}:");
+    text.lines()
+        .enumerate()
+        .skip(start + 1)
+        .take_while(|(_, l)| l.is_empty() || l.starts_with([' ', '#']))
+        .find_map(|(i, l)| {
+            let indent = l.len() - l.trim_start().len();
+            l.trim_start().starts_with(&prefix).then(|| Location::at(CONFIG_FILE, i + 1, indent + prefix.len() + 2))
+        })
+        .unwrap_or_else(|| key_location(text, section))
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ pub struct Last {
     /// The site model, with patched pages replaced.
     pub site: Site,
     theme: Theme,
-    tera: tera::Tera,
+    tera: render::Templates,
     kept: Kept,
     feeds: Vec<Feed>,
 }
@@ -39,7 +39,14 @@ impl std::fmt::Debug for Last {
 
 impl Last {
     /// Keeps what a successful build used.
-    pub fn new(config: Config, site: Site, theme: Theme, tera: tera::Tera, kept: Kept, feeds: Vec<Feed>) -> Last {
+    pub fn new(
+        config: Config,
+        site: Site,
+        theme: Theme,
+        tera: render::Templates,
+        kept: Kept,
+        feeds: Vec<Feed>,
+    ) -> Last {
         Last { config, site, theme, tera, kept, feeds }
     }
 }

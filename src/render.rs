@@ -20,6 +20,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
 use tera::{Context, ErrorKind, Kwargs, State, Tera, Value};
 
+mod budget;
 mod issues;
 
 /// `base` (a map) with `extra` keys set. Tera values share maps and arrays through `Arc`, so
@@ -44,24 +45,45 @@ const REQUIRED: &[&str] = &[
     "404.html",
 ];
 
+/// The site's templates, loaded into Tera with the render budget checks of [`budget`].
+pub struct Templates {
+    tera: Tera,
+    /// For each template given to Tera rewritten, where text was inserted, to map the
+    /// positions Tera reports back to the file as written.
+    inserted: BTreeMap<String, Vec<(usize, usize)>>,
+    limits: budget::Limits,
+}
+
 /// Loads all templates into Tera, reporting every template with a syntax error.
-pub fn load_templates(theme: &Theme, config: &Config) -> (Option<Tera>, Vec<Diagnostic>) {
+pub fn load_templates(theme: &Theme, config: &Config) -> (Option<Templates>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    let mut texts: BTreeMap<&str, budget::Instrumented> = BTreeMap::new();
+    let none = BTreeMap::new();
+    // Alone, a template may miss its parent or components; only syntax errors count here.
+    let syntax_error = |name: &str, text: &str| match new_tera(config).add_raw_template(name, text) {
+        Err(e) if matches!(e.kind(), ErrorKind::SyntaxError(_)) => Some(e),
+        _ => None,
+    };
     for (name, src) in &theme.templates {
-        let mut single = new_tera(config);
-        // Alone, a template may miss its parent or components; only syntax errors count here.
-        if let Err(e) = single.add_raw_template(name, &src.text)
-            && matches!(e.kind(), ErrorKind::SyntaxError(_))
-        {
-            diags.push(template_error(&e, theme));
+        if let Some(e) = syntax_error(name, &src.text) {
+            diags.push(template_error(&e, theme, &none));
+            continue;
+        }
+        let rewritten = budget::instrument(&src.text);
+        // A rewrite that breaks a valid template would be a bug here: that one goes unchecked.
+        if syntax_error(name, &rewritten.text).is_none() {
+            texts.insert(name, rewritten);
         }
     }
     if !diags.is_empty() {
         return (None, diags);
     }
+    let inserted: BTreeMap<String, Vec<(usize, usize)>> =
+        texts.iter().map(|(name, t)| (name.to_string(), t.inserted.clone())).collect();
     let mut tera = new_tera(config);
-    if let Err(e) = tera.add_raw_templates(theme.templates.iter().map(|(n, s)| (n.as_str(), s.text.as_str()))) {
-        diags.push(template_error(&e, theme));
+    let sources = theme.templates.iter().map(|(n, s)| (n.as_str(), texts.get(n.as_str()).map_or(&s.text, |t| &t.text)));
+    if let Err(e) = tera.add_raw_templates(sources) {
+        diags.push(template_error(&e, theme, &inserted));
         return (None, diags);
     }
     for name in REQUIRED {
@@ -70,7 +92,11 @@ pub fn load_templates(theme: &Theme, config: &Config) -> (Option<Tera>, Vec<Diag
                 .push(Diagnostic::error(format!("the theme has no `{name}` template")).at(Location::file("templates")));
         }
     }
-    (Some(tera), diags)
+    let limits = budget::Limits {
+        iterations: config.templates.max_iterations,
+        time: std::time::Duration::from_millis(config.templates.max_render_ms),
+    };
+    (Some(Templates { tera, inserted, limits }), diags)
 }
 
 fn new_tera(config: &Config) -> Tera {
@@ -80,11 +106,15 @@ fn new_tera(config: &Config) -> Tera {
         let path: String = kwargs.must_get("path")?;
         Ok(format!("{base_path}{}", paths::encode_path(path.trim_start_matches('/'))))
     });
+    tera.register_test(budget::TICK, |at: u64, _: Kwargs, _: &State| -> tera::TeraResult<bool> {
+        budget::tick(usize::try_from(at).unwrap_or(usize::MAX)).map(|()| true).map_err(tera::Error::message)
+    });
     tera
 }
 
-/// A Tera error as a diagnostic at the template's file, line and column.
-fn template_error(e: &tera::Error, theme: &Theme) -> Diagnostic {
+/// A Tera error as a diagnostic at the template's file, line and column (positions in a
+/// rewritten template, see `inserted` in [`Templates`], are mapped back to the file).
+fn template_error(e: &tera::Error, theme: &Theme, inserted: &BTreeMap<String, Vec<(usize, usize)>>) -> Diagnostic {
     match e.kind() {
         ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
             let (display, text) = match theme.templates.get(r.filename()) {
@@ -92,11 +122,16 @@ fn template_error(e: &tera::Error, theme: &Theme) -> Diagnostic {
                 None => (r.filename().to_string(), ""),
             };
             let span = r.span();
+            let (line, col) = inserted
+                .get(r.filename())
+                .and_then(|ins| budget::line_col(text, budget::Instrumented::original(ins, span.range.start)))
+                .unwrap_or((span.start_line, span.start_col + 1));
             let what = if matches!(e.kind(), ErrorKind::SyntaxError(_)) { "template syntax" } else { "template" };
             Diagnostic::error(format!("{what} error: {}", r.message()))
-                .at_source(Location::at(display, span.start_line, span.start_col + 1), text)
+                .at_source(Location::at(display, line, col), text)
         }
-        other => Diagnostic::error(format!("template error: {other}")).at(Location::file("templates")),
+        other => budget::chain_error(other, theme)
+            .unwrap_or_else(|| Diagnostic::error(format!("template error: {other}")).at(Location::file("templates"))),
     }
 }
 
@@ -176,7 +211,7 @@ struct Prepared {
 struct Shared<'a> {
     site: &'a Site,
     config: &'a Config,
-    tera: &'a Tera,
+    templates: &'a Templates,
     theme: &'a Theme,
     prep: &'a Prepared,
     /// Each page's view as a template value, made when a job first needs it.
@@ -184,6 +219,8 @@ struct Shared<'a> {
     /// Set when building contexts only to fingerprint them: page views, the site value and
     /// page bodies are then stood in for by hashes of themselves (see [`Marks`]).
     marks: Option<Marks>,
+    /// Set when a render runs out of budget: the others then stop (see [`budget::run`]).
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// What a `gazette serve` build keeps of its rendering, so that after a body-only edit
@@ -281,7 +318,7 @@ pub struct Rendering {
 pub fn render_all(
     site: &Site,
     config: &Config,
-    tera: &Tera,
+    tera: &Templates,
     theme: &Theme,
     drafts: bool,
     sink: Option<&Staging>,
@@ -352,6 +389,8 @@ pub fn render_all(
     let mut files = Vec::with_capacity(results.len());
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut shown_in: Vec<Vec<u32>> = vec![Vec::new(); site.pages.len()];
+    // Renders stopped because another ran out of budget: that one is reported.
+    let stopped = budget::stopped_diagnostic();
     for (j, (r, shown)) in results.into_iter().enumerate() {
         for p in shown {
             if shown_in[p].last() != Some(&(j as u32)) {
@@ -361,7 +400,7 @@ pub fn render_all(
         match r {
             Ok(file) => files.push(file),
             Err(d) => {
-                if !diagnostics.contains(&d) {
+                if d != stopped && !diagnostics.contains(&d) {
                     diagnostics.push(d);
                 }
             }
@@ -382,7 +421,7 @@ pub fn rerender(
     kept: &mut Kept,
     site: &Site,
     config: &Config,
-    tera: &Tera,
+    tera: &Templates,
     theme: &Theme,
     pages: &[usize],
     relisted: &[usize],
@@ -555,9 +594,15 @@ struct TermView {
 }
 
 impl<'a> Shared<'a> {
-    fn new(site: &'a Site, config: &'a Config, tera: &'a Tera, theme: &'a Theme, prep: &'a Prepared) -> Shared<'a> {
+    fn new(
+        site: &'a Site,
+        config: &'a Config,
+        templates: &'a Templates,
+        theme: &'a Theme,
+        prep: &'a Prepared,
+    ) -> Shared<'a> {
         let values = prep.views.iter().map(|_| OnceLock::new()).collect();
-        Shared { site, config, tera, theme, prep, values, marks: None }
+        Shared { site, config, templates, theme, prep, values, marks: None, stop: Default::default() }
     }
 }
 
@@ -603,11 +648,25 @@ impl Shared<'_> {
                 .at(Location::file(self.origin(job)))
                 .hint("templates live in templates/ or themes/<name>/templates/"));
         }
-        match self.tera.render(&template, &ctx.into_context()) {
-            Ok(html) => {
+        if budget::stopped(&self.stop) {
+            return Err(budget::stopped_diagnostic());
+        }
+        let templates = self.templates;
+        let context = ctx.into_context();
+        match budget::run(templates.limits, &self.stop, || templates.tera.render(&template, &context)) {
+            (Ok(html), _) => {
                 Ok(Rendered { path, html: html.into_bytes(), origin: self.origin(job), written: false, cached: None })
             }
-            Err(e) => Err(template_error(&e, self.theme)),
+            (Err(e), Some(trip)) => {
+                let source = match e.kind() {
+                    ErrorKind::RenderingError(r) => self.theme.templates.get(r.filename()),
+                    _ => None,
+                };
+                let origin = self.origin(job);
+                let rendering = if origin == path { path } else { format!("{path} ({origin})") };
+                Err(budget::diagnostic(trip, source, templates.limits, &rendering))
+            }
+            (Err(e), None) => Err(template_error(&e, self.theme, &templates.inserted)),
         }
     }
 

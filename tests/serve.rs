@@ -123,6 +123,48 @@ Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrig
     }
 }
 
+/// Reads one WebSocket frame from the server (unmasked, as servers send them): its opcode
+/// and payload.
+fn frame(s: &mut TcpStream) -> std::io::Result<(u8, Vec<u8>)> {
+    let mut head = [0u8; 2];
+    s.read_exact(&mut head)?;
+    let len = match head[1] & 0x7f {
+        126 => {
+            let mut n = [0u8; 2];
+            s.read_exact(&mut n)?;
+            u64::from(u16::from_be_bytes(n))
+        }
+        127 => {
+            let mut n = [0u8; 8];
+            s.read_exact(&mut n)?;
+            u64::from_be_bytes(n)
+        }
+        n => u64::from(n),
+    };
+    let mut payload = vec![0u8; usize::try_from(len).expect("frame length")];
+    s.read_exact(&mut payload)?;
+    Ok((head[0] & 0x0f, payload))
+}
+
+/// The next text message, answering pings on the way when `pong`.
+fn next_text(s: &mut TcpStream, pong: bool) -> String {
+    loop {
+        match frame(s).expect("a message") {
+            (1, text) => return String::from_utf8(text).expect("utf-8"),
+            (9, payload) if pong => send_pong(s, &payload),
+            (9 | 10, _) => {}
+            (op, _) => panic!("unexpected frame, opcode {op}"),
+        }
+    }
+}
+
+/// Answers a ping, as a browser does (client frames are masked; a zero mask keeps the bytes).
+fn send_pong(s: &mut TcpStream, payload: &[u8]) {
+    let mut f = vec![0x8a, 0x80 | u8::try_from(payload.len()).expect("short ping"), 0, 0, 0, 0];
+    f.extend_from_slice(payload);
+    s.write_all(&f).expect("pong");
+}
+
 fn article(title: &str, body: &str) -> String {
     format!("---\ntitle: {title}\ndate: 2024-05-20\ntags: [工会]\n---\n{body}\n")
 }
@@ -193,9 +235,7 @@ fn edits_creations_and_deletions_show_up() {
     std::fs::write(site.path("content/news/2024-05-20-first.md"), article("第一篇", "新的正文：高温补贴发放。"))
         .expect("edit");
     // The open page is told to reload (a text frame "reload"), and the new page is served.
-    let mut frame = [0u8; 8];
-    socket.read_exact(&mut frame).expect("a reload message");
-    assert_eq!(&frame, b"\x81\x06reload");
+    assert_eq!(next_text(&mut socket, false), "reload");
     s.wait_for(page, "the edited body", |r| r.body.contains("高温补贴发放"));
 
     std::fs::write(site.path("content/news/2024-05-22-second.md"), article("第二篇新文章", "零工市场。")).expect("new");
@@ -340,11 +380,10 @@ fn a_checkout_of_300_articles_costs_at_most_two_rebuilds() {
     // Every rebuild sends one "reload"; count them until the server has been quiet for 3 s.
     socket.set_read_timeout(Some(Duration::from_secs(3))).expect("timeout");
     let mut reloads = 0;
-    let mut frame = [0u8; 8];
-    while socket.read_exact(&mut frame).is_ok() {
-        match &frame {
-            b"\x81\x06reload" => reloads += 1,
-            b"\x81\x06search" => {}
+    while let Ok((op, text)) = frame(&mut socket) {
+        match (op, text.as_slice()) {
+            (1, b"reload") => reloads += 1,
+            (1, b"search") | (9, _) => {}
             other => panic!("unexpected frame {other:?}"),
         }
     }
@@ -411,4 +450,72 @@ fn percent(seg: &str) -> String {
             }
         })
         .collect()
+}
+
+/// Pages left open in 64 stalled tabs (their sockets never read nor answer) cannot lock a new
+/// page out of live reload: it takes the place of the one heard from least recently.
+#[test]
+fn stalled_live_reload_sockets_cannot_lock_out_a_new_page() {
+    let site = site();
+    let s = Server::start(site.root());
+    let origin = s.url().trim_end_matches('/').to_string();
+    let mut stalled = Vec::new();
+    for n in 0..70 {
+        let (status, socket) = s.websocket(&origin);
+        assert!(status.contains(" 101 "), "socket {n}: {status}");
+        stalled.push(socket);
+    }
+    let (status, socket) = s.websocket(&origin);
+    let mut socket = socket.unwrap_or_else(|| panic!("a new page after 70 stalled ones: {status}"));
+    std::fs::write(site.path("content/news/2024-05-20-first.md"), article("第一篇", "改过的正文。")).expect("edit");
+    assert_eq!(next_text(&mut socket, true), "reload");
+}
+
+/// The server pings each page; one that stops answering is closed, one that answers stays.
+#[test]
+fn live_reload_sockets_that_stop_answering_pings_are_closed() {
+    let site = site();
+    let s = Server::start_env(site.root(), &[("GAZETTE_LIVE_PING_MS", "100")]);
+    let origin = s.url().trim_end_matches('/').to_string();
+    let (status, live) = s.websocket(&origin);
+    let mut live = live.unwrap_or_else(|| panic!("live reload: {status}"));
+    let (status, silent) = s.websocket(&origin);
+    let mut silent = silent.unwrap_or_else(|| panic!("live reload: {status}"));
+    // The answering page, on its own thread, until a reload comes.
+    let answering = std::thread::spawn(move || next_text(&mut live, true));
+    let mut pings = 0;
+    loop {
+        match frame(&mut silent) {
+            Ok((9, _)) => pings += 1,
+            Ok((8, _)) => break,
+            Ok((op, _)) => panic!("unexpected frame, opcode {op}"),
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset) => {
+                break;
+            }
+            Err(e) => panic!("the silent page was not closed ({pings} pings): {e}"),
+        }
+    }
+    assert!(pings >= 1, "closed after {pings} pings");
+    std::fs::write(site.path("content/news/2024-05-20-first.md"), article("第一篇", "改过的正文。")).expect("edit");
+    assert_eq!(answering.join().expect("the answering page"), "reload");
+}
+
+/// A template saved with a loop that would run for hours: the rebuild ends at the budget with
+/// the error over the last good pages, and saving the fixed template applies it, without a
+/// restart.
+#[test]
+fn a_runaway_template_is_reported_and_its_fix_applied_without_a_restart() {
+    let config = "title: 测试站\nbase_url: https://example.org/\ntemplates:\n  max_iterations: 5000\n";
+    let site = site().file("gazette.yaml", config).file("templates/page.html", "<p>{{ page.title }}</p>");
+    let s = Server::start(site.root());
+    s.wait_for("/news/first/", "the first build", |r| r.body.contains("<p>第一篇</p>"));
+    let runaway = "{% set r = range(end=100000) %}\n{% for i in r %}{% for j in r %}{% endfor %}{% endfor %}";
+    std::fs::write(site.path("templates/page.html"), runaway).expect("save the runaway template");
+    let r = s.wait_for("/news/first/", "the budget error", |r| r.body.contains("gazette-errors"));
+    assert!(r.body.contains("<code>templates/page.html:2:17</code>"), "{}", r.body);
+    assert!(r.body.contains("templates.max_iterations"), "{}", r.body);
+    assert!(r.body.contains("<p>第一篇</p>"), "the last good page under the overlay");
+    std::fs::write(site.path("templates/page.html"), "<p>修正：{{ page.title }}</p>").expect("save the fix");
+    let r = s.wait_for("/news/first/", "the fixed template", |r| r.body.contains("<p>修正：第一篇</p>"));
+    assert!(!r.body.contains("gazette-errors"), "{}", r.body);
 }

@@ -110,3 +110,91 @@ fn without_search_there_is_no_search_page_or_box() {
     assert!(!site.exists("search/index.html"));
     assert!(common::attrs(&site.html("index.html"), "form[role=search]", "action").is_empty());
 }
+
+/// Loops that would run for hours (ten billion iterations; a component calling itself three
+/// times at each of its 20 levels; comprehensions nested over lists already in the context,
+/// which call no function at all) end with an error at the loop that ran out, naming the
+/// page, when the page's budget is spent; the build fails (exit 1) and the previous output
+/// stays as it was.
+#[test]
+fn a_runaway_template_loop_ends_with_an_error_at_the_loop_naming_the_page() {
+    let config = "title: 测试站\nbase_url: https://example.org/\ntemplates:\n  max_iterations: 5000\n";
+    let site = Site::new()
+        .file("gazette.yaml", config)
+        .page("news/a.md", "title: A\ntemplate: runaway.html", "x")
+        .file("templates/runaway.html", "<p>{{ page.title }}</p>");
+    site.build_clean();
+    let before = common::tree(&site.path("public"));
+    let cases = [
+        (
+            "<p>{{ page.title }}</p>\n{% set r = range(end=100000) %}\n{% for i in r %}\n  {%- for j in r %}{{ j }}{% endfor %}{% endfor %}",
+            "templates/runaway.html:4:3",
+        ),
+        (
+            "{% component f(n) %}{% if n > 0 %}{{ <f n={n - 1}/> }}{{ <f n={n - 1}/> }}{{ <f n={n - 1}/> }}{% endif %}{% endcomponent f %}\n{{ <f n={19}/> }}",
+            "templates/runaway.html:1:1",
+        ),
+        ("{% set r = range(end=100000) %}{{ [[y for y in r] for x in r] | length }}", "templates/runaway.html:1:39"),
+    ];
+    for (template, at) in cases {
+        std::fs::write(site.path("templates/runaway.html"), template).expect("write the template");
+        let r = site.build();
+        let d = r.diagnostics.sorted()[0].clone();
+        assert_eq!(r.diagnostics.error_count(), 1, "{}", r.diagnostics.render());
+        assert_eq!(d.location.map(|l| l.to_string()).as_deref(), Some(at), "{template}");
+        assert_eq!(
+            d.message,
+            "template loop ran past the render budget of 5000 iterations (templates.max_iterations) while \
+rendering news/a/index.html (content/news/a.md)"
+        );
+        assert_eq!(common::tree(&site.path("public")), before, "the previous output is kept");
+    }
+
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("--> templates/runaway.html:1:39"), "{}", run.stderr);
+
+    // The time budget, for a loop whose every iteration is slow.
+    let config = "title: 测试站\nbase_url: https://example.org/\ntemplates:\n  max_render_ms: 50\n";
+    let site = site.file("gazette.yaml", config).file(
+        "templates/runaway.html",
+        "{% set r = range(end=100000) %}{% for i in r %}{% set s = r | reverse | join(sep=\",\") %}{% endfor %}",
+    );
+    let r = site.build();
+    let d = r.diagnostics.sorted()[0].clone();
+    assert_eq!(d.location.map(|l| l.to_string()).as_deref(), Some("templates/runaway.html:1:32"));
+    assert_eq!(
+        d.message,
+        "template loop ran past the render budget of 50 ms (templates.max_render_ms) while rendering \
+news/a/index.html (content/news/a.md)"
+    );
+}
+
+#[test]
+fn a_zero_render_budget_is_a_located_config_error() {
+    let config =
+        "title: 测试站\nbase_url: https://example.org/\ntemplates:\n  max_render_ms: 100\n  max_iterations: 0\n";
+    let r = Site::new().file("gazette.yaml", config).build();
+    assert_eq!(common::diags(&r), vec!["error gazette.yaml:5:19: templates.max_iterations must be at least 1"]);
+}
+
+/// Recursion through templates is found when they load, and named at the tag closing the circle.
+#[test]
+fn templates_including_or_extending_each_other_in_a_circle_are_located_errors() {
+    let site = Site::new()
+        .page("news/a.md", "title: A\ntemplate: a.html", "x")
+        .file("templates/a.html", "<p>\n{% for i in [1, 2] %}{% include \"partials/b.html\" %}{% endfor %}")
+        .file("templates/partials/b.html", "b {% include \"a.html\" %}");
+    let r = site.build();
+    assert_eq!(
+        common::diags(&r),
+        vec![
+            "error templates/partials/b.html:1:3: templates include each other in a circle: a.html → partials/b.html → a.html"
+        ]
+    );
+    let site = site.file("templates/partials/b.html", "b").file("templates/a.html", "\n {% extends \"a.html\" %}");
+    assert_eq!(
+        common::diags(&site.build()),
+        vec!["error templates/a.html:2:2: templates extend each other in a circle: a.html → a.html"]
+    );
+}

@@ -2,32 +2,35 @@
 //! WebSocket and script under the reserved `/__gazette/` prefix, and the error overlay.
 
 use super::Shared;
+use super::live_socket;
 use super::snapshot::{Lookup, Snapshot, resolve};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::markdown::escape_html;
 use axum::body::Body;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Reserved path prefix for the server's own files.
 pub const RESERVED: &str = "/__gazette/";
-/// Open live-reload connections allowed at once.
-const MAX_SOCKETS: usize = 64;
 
 const LIVE_JS: &str = include_str!("live.js");
 
 struct App {
     shared: Arc<Shared>,
-    sockets: AtomicUsize,
+    sockets: Arc<Mutex<live_socket::Sockets>>,
+    timing: live_socket::Timing,
 }
 
 /// Serves until the listener fails.
 pub async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>) -> std::io::Result<()> {
-    let app = Arc::new(App { shared, sockets: AtomicUsize::new(0) });
+    let app = Arc::new(App {
+        shared,
+        sockets: Arc::new(Mutex::new(live_socket::Sockets::new())),
+        timing: live_socket::Timing::from_env(),
+    });
     let router = axum::Router::new().fallback(handle).with_state(app);
     axum::serve(listener, router).await
 }
@@ -82,50 +85,13 @@ async fn websocket(app: Arc<App>, req: Request) -> Response {
         Ok(u) => u,
         Err(e) => return e.into_response(),
     };
-    if app.sockets.fetch_add(1, Ordering::SeqCst) >= MAX_SOCKETS {
-        app.sockets.fetch_sub(1, Ordering::SeqCst);
+    let Some(conn) = live_socket::Sockets::admit(&app.sockets) else {
         return plain(StatusCode::SERVICE_UNAVAILABLE, "too many live-reload connections\n");
-    }
-    // Gives the slot back however the connection ends, including an upgrade that fails
-    // (axum then drops the callback without running it).
-    struct Slot(Arc<App>);
-    impl Drop for Slot {
-        fn drop(&mut self) {
-            self.0.sockets.fetch_sub(1, Ordering::SeqCst);
-        }
-    }
-    let slot = Slot(app.clone());
+    };
     let rx = app.shared.reload.subscribe();
-    upgrade.on_upgrade(move |socket| async move {
-        live(socket, rx).await;
-        drop(slot);
-    })
-}
-
-/// Forwards reload messages to one page until it goes away.
-async fn live(mut socket: WebSocket, mut rx: tokio::sync::broadcast::Receiver<&'static str>) {
-    loop {
-        tokio::select! {
-            msg = rx.recv() => match msg {
-                Ok(m) => {
-                    if socket.send(Message::Text(m.into())).await.is_err() {
-                        return;
-                    }
-                }
-                // Missed messages: one reload covers them all.
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                    if socket.send(Message::Text("reload".into())).await.is_err() {
-                        return;
-                    }
-                }
-                Err(_) => return,
-            },
-            incoming = socket.recv() => match incoming {
-                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
-                Some(Ok(_)) => {}
-            },
-        }
-    }
+    let timing = app.timing;
+    // An upgrade that fails drops the callback, and `conn` with it: that removes it too.
+    upgrade.on_upgrade(move |socket| live_socket::run(socket, rx, conn, timing))
 }
 
 /// A page of the snapshot: the file, a redirect, or the site's 404 page; HTML gets the

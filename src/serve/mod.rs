@@ -6,6 +6,7 @@
 //! when the first build failed) and shows its diagnostics as an overlay on every page.
 
 mod http;
+mod live_socket;
 mod poll;
 mod snapshot;
 mod watch;

@@ -1,0 +1,545 @@
+//! Render budgets: no template keeps a build, or the preview server, busy for ever.
+//!
+//! Templates can run away: loops nested over `range(end=100000)` or over long lists, a list
+//! comprehension inside another, a component that calls itself three times at each of its 20
+//! allowed levels. Tera 2 gives its host no hook inside the VM (no per-instruction callback,
+//! no loop counter, no limit but the components' depth), and `{% for x in list %}` over a
+//! list already in the context runs none of our code, so a counting `range()` would not see
+//! it. A watchdog thread is no answer either: a Rust thread cannot be stopped from outside,
+//! and `gazette serve` cannot exit the process.
+//!
+//! So each template is rewritten before Tera parses it ([`instrument`]): the body of every
+//! `{% for %}` loop and every `{% component %}` definition starts with
+//! `{% if N is __gazette_tick %}{% endif %}`, and every list comprehension's condition runs
+//! the same test; N is the byte offset of the loop in the file as written. (A test, not a
+//! function: it needs no keyword map and writes nothing, the cheapest call Tera has.) It
+//! counts one iteration against the page's budget (`templates.max_iterations`) and looks at
+//! the clock (`templates.max_render_ms`); once either is spent it fails, Tera turns that into
+//! a rendering error that unwinds the render, and the caller reports the loop's file, line
+//! and column and the page being rendered ([`run`], [`Trip`]). The thread is then free: the
+//! next save in `gazette serve` rebuilds as usual. Between two ticks a template runs only
+//! straight-line code, bounded by its length and its data. The price is one test call per
+//! iteration, small beside rendering anything in the loop; the alternatives (a subprocess
+//! per render, or exiting the process from a watchdog) would cost far more or leave `serve`
+//! unprotected.
+//!
+//! The rewrite follows Tera's lexer (comments, `{% raw %}`, strings, whitespace control: a
+//! `-%}` moves onto the inserted check so trimming is unchanged); positions Tera reports in
+//! the rewritten text are mapped back with [`Instrumented::original`]. A template the
+//! rewrite would break (a bug here, never seen on Tera's own test templates) is loaded as
+//! written, without checks. Not covered: memory. A string doubled forty times in a loop
+//! outgrows memory long before either budget is spent.
+
+use crate::diagnostics::{Diagnostic, Location};
+use crate::theme::TemplateSource;
+use std::cell::RefCell;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// The test the rewritten templates run; registered on every Tera instance.
+pub(super) const TICK: &str = "__gazette_tick";
+
+/// A template with budget checks inserted.
+pub(super) struct Instrumented {
+    /// The rewritten text, for Tera.
+    pub text: String,
+    /// Where text was inserted: (offset in `text`, length), in order.
+    pub inserted: Vec<(usize, usize)>,
+}
+
+impl Instrumented {
+    /// The byte offset in the template as written of `pos`, a byte offset in the rewritten
+    /// text; a position inside inserted text maps to where it was inserted.
+    pub fn original(inserted: &[(usize, usize)], pos: usize) -> usize {
+        let mut shift = 0;
+        for &(at, len) in inserted {
+            if pos < at {
+                break;
+            }
+            if pos < at + len {
+                return at - shift;
+            }
+            shift += len;
+        }
+        pos - shift
+    }
+}
+
+/// Inserts the budget checks into `src`. A template Tera's lexer would reject is returned
+/// unchanged, so Tera reports the error against the text as written.
+pub(super) fn instrument(src: &str) -> Instrumented {
+    let mut edits = Vec::new();
+    if scan(src, &mut edits).is_none() {
+        return Instrumented { text: src.to_string(), inserted: Vec::new() };
+    }
+    // Stable: two insertions at one offset keep the order they were found in.
+    edits.sort_by_key(|e| e.0);
+    let mut text = String::with_capacity(src.len() + edits.iter().map(|e| e.1.len()).sum::<usize>());
+    let mut inserted = Vec::with_capacity(edits.len());
+    let mut copied = 0;
+    for (at, insert) in edits {
+        text.push_str(&src[copied..at]);
+        inserted.push((text.len(), insert.len()));
+        text.push_str(&insert);
+        copied = at;
+    }
+    text.push_str(&src[copied..]);
+    Instrumented { text, inserted }
+}
+
+/// The check starting a loop body; `trim` carries the loop tag's `-%}` over.
+fn body_tick(at: usize, trim: bool) -> String {
+    format!("{{% if {at} is {TICK} %}}{{% endif {}%}}", if trim { "-" } else { "" })
+}
+
+/// Finds every loop, component definition and comprehension; `None` where Tera's lexer
+/// would fail.
+fn scan(src: &str, edits: &mut Vec<(usize, String)>) -> Option<()> {
+    let b = src.as_bytes();
+    let mut i = 0;
+    while let Some(found) = b.get(i..)?.windows(2).position(|w| w == b"{{" || w == b"{%" || w == b"{#") {
+        let start = i + found;
+        let inner = start + 2 + usize::from(b.get(start + 2) == Some(&b'-'));
+        i = match &b[start..start + 2] {
+            b"{#" => inner + find(&b[inner..], b"#}")? + 2,
+            b"{%" => match skip_tag(&src[inner..], "raw") {
+                Some(len) => skip_raw(src, inner + len)?,
+                None => expression(src, inner, Some(start), edits)?,
+            },
+            _ => expression(src, inner, None, edits)?,
+        };
+    }
+    Some(())
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// As Tera's lexer: the length of `-? ws* name ws* -? %}` at the start of `s`, if it is one.
+fn skip_tag(s: &str, name: &str) -> Option<usize> {
+    let rest = s.strip_prefix('-').unwrap_or(s).trim_start_matches(|c: char| c.is_ascii_whitespace());
+    let rest = rest.strip_prefix(name)?.trim_start_matches(|c: char| c.is_ascii_whitespace());
+    let rest = rest.strip_prefix('-').unwrap_or(rest).strip_prefix("%}")?;
+    Some(s.len() - rest.len())
+}
+
+/// The offset after the `{% endraw %}` closing a raw block whose body starts at `body`.
+fn skip_raw(src: &str, body: usize) -> Option<usize> {
+    let mut at = body;
+    loop {
+        at += find(&src.as_bytes()[at..], b"{%")? + 2;
+        if let Some(len) = skip_tag(&src[at..], "endraw") {
+            return Some(at + len);
+        }
+    }
+}
+
+/// An open bracket inside a tag or variable, and the comprehension it holds, if any.
+struct Bracket {
+    /// `[`, `(`, `{`, or `?` for `?[`.
+    open: u8,
+    /// Offset of the comprehension's `for`, and whether its `if` was seen.
+    comprehension: Option<(usize, bool)>,
+}
+
+/// Reads the tokens of a tag (`tag` = offset of its `{%`) or variable whose contents start
+/// at `at`, as Tera's lexer does; returns the offset after its closing delimiter.
+fn expression(src: &str, mut at: usize, tag: Option<usize>, edits: &mut Vec<(usize, String)>) -> Option<usize> {
+    let b = src.as_bytes();
+    let close: &[u8] = if tag.is_some() { b"%}" } else { b"}}" };
+    // The tag's first word, when its first token is one.
+    let mut first: Option<&str> = None;
+    let mut tokens = 0;
+    let mut after_dot = false;
+    let mut open: Vec<Bracket> = Vec::new();
+    loop {
+        while b.get(at).is_some_and(u8::is_ascii_whitespace) {
+            at += 1;
+        }
+        let rest = b.get(at..).filter(|r| !r.is_empty())?;
+        let trim = rest[0] == b'-' && rest.get(1..3) == Some(close);
+        if trim || rest.starts_with(close) {
+            let end = at + 2 + usize::from(trim);
+            if let (Some(tag), Some("for" | "component")) = (tag, first) {
+                edits.push((end, body_tick(tag, trim)));
+            }
+            return Some(end);
+        }
+        let start = at;
+        let mut dot = false;
+        let two = rest.get(..2).unwrap_or_default();
+        if rest.starts_with(b"...") {
+            at += 3;
+        } else if two == b"?[" {
+            open.push(Bracket { open: b'?', comprehension: None });
+            at += 2;
+        } else if matches!(two, b"//" | b"**" | b"==" | b"!=" | b">=" | b"<=" | b"</" | b"?.") {
+            dot = two == b"?.";
+            at += 2;
+        } else {
+            match rest[0] {
+                q @ (b'\'' | b'"' | b'`') => at += string_len(rest, q)?,
+                c if c.is_ascii_digit() => at += number_len(rest),
+                c @ (b'[' | b'(' | b'{') => {
+                    open.push(Bracket { open: c, comprehension: None });
+                    at += 1;
+                }
+                c @ (b']' | b')' | b'}') => {
+                    if let Some(Bracket { open: b'[', comprehension: Some((for_at, has_if)) }) = open.pop()
+                        && c == b']'
+                    {
+                        edits.push((at, comprehension_end(for_at, has_if)));
+                    }
+                    at += 1;
+                }
+                b'.' => {
+                    dot = true;
+                    at += 1;
+                }
+                b'+' | b'-' | b'*' | b'/' | b'%' | b'!' | b',' | b':' | b'~' | b'|' | b'=' | b'>' | b'<' | b'@' => {
+                    at += 1
+                }
+                c if c == b'_' || c.is_ascii_alphabetic() => {
+                    let len = rest.iter().take_while(|c| **c == b'_' || c.is_ascii_alphanumeric()).count();
+                    let word = &src[at..at + len];
+                    at += len;
+                    if tokens == 0 {
+                        first = Some(word);
+                    }
+                    if !after_dot {
+                        comprehension_word(word, start, at, open.last_mut(), edits);
+                    }
+                }
+                _ => return None,
+            }
+        }
+        tokens += 1;
+        after_dot = dot;
+    }
+}
+
+/// Notes a comprehension's `for` (directly inside `[`) and puts the check before the rest of
+/// its `if` condition.
+fn comprehension_word(
+    word: &str,
+    start: usize,
+    end: usize,
+    innermost: Option<&mut Bracket>,
+    edits: &mut Vec<(usize, String)>,
+) {
+    let Some(bracket) = innermost.filter(|b| b.open == b'[') else { return };
+    match (word, &mut bracket.comprehension) {
+        ("for", c @ None) => *c = Some((start, false)),
+        ("if", Some((for_at, has_if @ false))) => {
+            *has_if = true;
+            edits.push((end, format!(" ({for_at} is {TICK}) and (")));
+        }
+        _ => {}
+    }
+}
+
+/// What closes a comprehension's condition (opened by [`comprehension_word`]) or adds one.
+fn comprehension_end(for_at: usize, has_if: bool) -> String {
+    if has_if { ")".to_string() } else { format!(" if {for_at} is {TICK}") }
+}
+
+/// As Tera's lexer: the length of the string literal opening `rest`, quotes included.
+fn string_len(rest: &[u8], quote: u8) -> Option<usize> {
+    let mut escaped = false;
+    let body = rest
+        .iter()
+        .skip(1)
+        .take_while(|&&c| {
+            if escaped {
+                escaped = false;
+                return true;
+            }
+            escaped = c == b'\\';
+            c != quote
+        })
+        .count();
+    (rest.get(body + 1) == Some(&quote)).then_some(body + 2)
+}
+
+/// As Tera's lexer: digits with at most one `.`.
+fn number_len(rest: &[u8]) -> usize {
+    let mut dot = false;
+    rest.iter()
+        .take_while(|&&c| {
+            if !dot && c == b'.' {
+                dot = true;
+                true
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+        .count()
+}
+
+/// What one page render may spend.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Loop iterations, comprehension elements and component calls, all together.
+    pub iterations: u64,
+    /// Wall time.
+    pub time: Duration,
+}
+
+/// True once a render sharing `stop` has run out of budget.
+pub(super) fn stopped(stop: &AtomicBool) -> bool {
+    stop.load(Ordering::Relaxed)
+}
+
+/// Why a render was stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trip {
+    /// The iteration budget ran out in the loop at this byte offset of the template.
+    Iterations(usize),
+    /// The time budget ran out in the loop at this byte offset.
+    Time(usize),
+    /// Another render of the same build ran out: this one stopped early so the error comes
+    /// sooner (its own pages are reported by the next build).
+    Stopped,
+}
+
+/// The budget of the render running on this thread.
+struct Running {
+    limits: Limits,
+    /// `None` when the time budget reaches past what the clock can count.
+    deadline: Option<Instant>,
+    count: u64,
+    stop: Arc<AtomicBool>,
+    trip: Option<Trip>,
+}
+
+thread_local! {
+    static RUNNING: RefCell<Option<Running>> = const { RefCell::new(None) };
+}
+
+/// One tick of the loop at byte `at` of its template: `Err` ends the render. A render not
+/// started by [`run`] has no budget.
+pub(super) fn tick(at: usize) -> Result<(), &'static str> {
+    RUNNING.with(|r| {
+        let mut r = r.borrow_mut();
+        let Some(run) = r.as_mut() else { return Ok(()) };
+        run.count += 1;
+        let trip = if run.count > run.limits.iterations {
+            Trip::Iterations(at)
+        } else if run.stop.load(Ordering::Relaxed) {
+            Trip::Stopped
+        // Every time: one iteration may be slow (a sort of a long list), and reading the
+        // monotonic clock costs little beside a call through Tera.
+        } else if run.deadline.is_some_and(|d| Instant::now() >= d) {
+            Trip::Time(at)
+        } else {
+            return Ok(());
+        };
+        if trip != Trip::Stopped {
+            run.stop.store(true, Ordering::Relaxed);
+        }
+        run.trip.get_or_insert(trip);
+        Err("the render budget is spent")
+    })
+}
+
+/// Runs `render` on this thread under `limits`; sets `stop` when it runs out, and stops
+/// early when another render sets it. Returns its result and why it was stopped, if it was.
+/// (A render not yet started when `stop` is set need not start: see [`stopped`].)
+pub(super) fn run<T>(limits: Limits, stop: &Arc<AtomicBool>, render: impl FnOnce() -> T) -> (T, Option<Trip>) {
+    /// Clears the budget however the render ends.
+    struct Clear;
+    impl Drop for Clear {
+        fn drop(&mut self) {
+            RUNNING.with(|r| r.borrow_mut().take());
+        }
+    }
+    RUNNING.with(|r| {
+        *r.borrow_mut() = Some(Running {
+            limits,
+            deadline: Instant::now().checked_add(limits.time),
+            count: 0,
+            stop: stop.clone(),
+            trip: None,
+        })
+    });
+    let clear = Clear;
+    let out = render();
+    let trip = RUNNING.with(|r| r.borrow().as_ref().and_then(|run| run.trip));
+    drop(clear);
+    (out, trip)
+}
+
+/// 1-based line and column (in characters, as Tera counts them) of byte `at` in `text`.
+pub(super) fn line_col(text: &str, at: usize) -> Option<(usize, usize)> {
+    let before = text.get(..at)?;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    Some((before.matches('\n').count() + 1, before[line_start..].chars().count() + 1))
+}
+
+/// The error for a render stopped by `trip`: at the loop in `template` (where the budget ran
+/// out), naming the page being rendered.
+pub(super) fn diagnostic(trip: Trip, template: Option<&TemplateSource>, limits: Limits, rendering: &str) -> Diagnostic {
+    let (at, spent) = match trip {
+        Trip::Iterations(at) => (at, format!("{} iterations (templates.max_iterations)", limits.iterations)),
+        Trip::Time(at) => (at, format!("{} ms (templates.max_render_ms)", limits.time.as_millis())),
+        Trip::Stopped => return stopped_diagnostic(),
+    };
+    let d =
+        Diagnostic::error(format!("template loop ran past the render budget of {spent} while rendering {rendering}"))
+            .hint(
+                "loops nested over long lists multiply (two nested `range(end=100000)` run ten billion times), and so \
+does a component calling itself more than once; loop over less, or raise the budget under `templates:` in \
+gazette.yaml if this page really needs it",
+            );
+    match template {
+        Some(t) => match line_col(&t.text, at) {
+            Some((line, col)) => d.at_source(Location::at(&t.display, line, col), &t.text),
+            None => d.at(Location::file(&t.display)),
+        },
+        None => d.at(Location::file("templates")),
+    }
+}
+
+/// Includes or extends that go round in a circle (which Tera finds when loading, so they
+/// never loop), and a missing parent, as errors at the tag that names the next template.
+pub(super) fn chain_error(kind: &tera::ErrorKind, theme: &crate::theme::Theme) -> Option<Diagnostic> {
+    use tera::ErrorKind as K;
+    let (from, keyword, to, message, hint) = match kind {
+        K::CircularInclude { include_chain: chain, .. } if chain.len() >= 2 => (
+            &chain[chain.len() - 2],
+            "include",
+            &chain[chain.len() - 1],
+            format!("templates include each other in a circle: {}", chain.join(" → ")),
+            "an include of a template that (through others) includes it again never ends; move the shared \
+part into a template that includes neither",
+        ),
+        K::CircularExtend { tpl, inheritance_chain: chain } => (
+            chain.len().checked_sub(2).map_or(tpl, |i| &chain[i]),
+            "extends",
+            chain.last()?,
+            format!("templates extend each other in a circle: {tpl} → {}", chain.join(" → ")),
+            "a template extends one that (through others) extends it again; one of them must be the base",
+        ),
+        K::MissingParent { current, parent } => (
+            current,
+            "extends",
+            parent,
+            format!("template `{current}` extends `{parent}`, which does not exist"),
+            "templates live in templates/ or themes/<name>/templates/",
+        ),
+        _ => return None,
+    };
+    let d = Diagnostic::error(message).hint(hint);
+    let Some(source) = theme.templates.get(from) else { return Some(d.at(Location::file("templates"))) };
+    Some(match tag_naming(&source.text, keyword, to).and_then(|at| line_col(&source.text, at)) {
+        Some((line, col)) => d.at_source(Location::at(&source.display, line, col), &source.text),
+        None => d.at(Location::file(&source.display)),
+    })
+}
+
+/// The offset of the first `{% keyword "target" %}` tag in `text`.
+fn tag_naming(text: &str, keyword: &str, target: &str) -> Option<usize> {
+    ['"', '\'', '`'].iter().find_map(|q| {
+        text.match_indices(&format!("{q}{target}{q}")).find_map(|(i, _)| {
+            let before = text[..i].trim_end();
+            before.strip_suffix(keyword)?;
+            before.rfind("{%")
+        })
+    })
+}
+
+/// What a render stopped early reports; the build drops it (see [`Trip::Stopped`]).
+pub(super) fn stopped_diagnostic() -> Diagnostic {
+    Diagnostic::error("rendering stopped: another page ran past the render budget")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rewritten(src: &str) -> String {
+        instrument(src).text
+    }
+
+    #[test]
+    fn loop_and_component_bodies_start_with_a_tick_that_keeps_whitespace_control() {
+        assert_eq!(
+            rewritten("a{% for x in xs %}b{% endfor %}"),
+            "a{% for x in xs %}{% if 1 is __gazette_tick %}{% endif %}b{% endfor %}"
+        );
+        assert_eq!(rewritten("{%- for x in xs -%} b"), "{%- for x in xs -%}{% if 0 is __gazette_tick %}{% endif -%} b");
+        assert_eq!(
+            rewritten("{% component c(n) %}x{% endcomponent c %}"),
+            "{% component c(n) %}{% if 0 is __gazette_tick %}{% endif %}x{% endcomponent c %}"
+        );
+        // Not a loop: another tag, text, a string, a comment, a raw block.
+        for src in [
+            "{% if for_x %}{% endif %}for",
+            "{% set s = \"{% for x in y %}\" %}{{ 'for %}' }}",
+            "{# {% for x in y %} #}",
+            "{% raw %}{% for x in y %}{% endraw %}",
+            "{{ x.for }}",
+        ] {
+            assert_eq!(rewritten(src), src);
+        }
+    }
+
+    #[test]
+    fn comprehensions_tick_in_their_condition() {
+        assert_eq!(rewritten("{{ [x for x in xs] }}"), "{{ [x for x in xs if 6 is __gazette_tick] }}");
+        assert_eq!(
+            rewritten("{{ [x for x in xs if x > 1] }}"),
+            "{{ [x for x in xs if (6 is __gazette_tick) and ( x > 1)] }}"
+        );
+        assert_eq!(
+            rewritten("{{ [[y for y in x] for x in xs] }}"),
+            "{{ [[y for y in x if 7 is __gazette_tick] for x in xs if 19 is __gazette_tick] }}"
+        );
+        // A subscript or a call is no comprehension.
+        assert_eq!(rewritten("{{ a[i] ~ f(for=1) }}"), "{{ a[i] ~ f(for=1) }}");
+    }
+
+    #[test]
+    fn positions_map_back_to_the_template_as_written() {
+        let src = "{% for x in xs %}{{ x.y }}\n{% for z in x %}{{ z }}{% endfor %}{% endfor %}";
+        let t = instrument(src);
+        let at = |needle: &str| t.text.find(needle).expect(needle);
+        assert_eq!(Instrumented::original(&t.inserted, at("x.y")), src.find("x.y").expect("x.y"));
+        assert_eq!(Instrumented::original(&t.inserted, at("{{ z }}")), src.find("{{ z }}").expect("z"));
+        // Inside an inserted call: where it was inserted.
+        assert_eq!(Instrumented::original(&t.inserted, at("27 is __gazette_tick")), src.find("{{ z").expect("z"));
+        assert_eq!(line_col(src, src.find("{{ z").expect("z")), Some((2, 17)));
+        assert_eq!(line_col("标题\n 甲乙", "标题\n 甲乙".find('乙').expect("乙")), Some((2, 3)));
+    }
+
+    #[test]
+    fn what_tera_would_reject_is_left_as_written() {
+        for src in ["{% for x in xs", "{{ 'open }}", "{# open", "{% raw %}{% for %}", "{{ x ^ y }}"] {
+            assert_eq!(rewritten(src), src);
+        }
+    }
+
+    #[test]
+    fn a_spent_budget_fails_the_tick_and_stops_the_others() {
+        let stop = Arc::new(AtomicBool::new(false));
+        let limits = Limits { iterations: 3, time: Duration::from_secs(3600) };
+        let ((), trip) = run(limits, &stop, || {
+            assert_eq!((tick(5), tick(5), tick(5)), (Ok(()), Ok(()), Ok(())));
+            assert!(tick(9).is_err());
+        });
+        assert_eq!(trip, Some(Trip::Iterations(9)));
+        assert!(stopped(&stop));
+        let ((), trip) = run(limits, &stop, || assert!(tick(1).is_err()));
+        assert_eq!(trip, Some(Trip::Stopped));
+        // Outside a budgeted render, nothing is counted.
+        assert_eq!(tick(1), Ok(()));
+        let ((), trip) = run(Limits { time: Duration::ZERO, ..limits }, &Arc::default(), || assert!(tick(2).is_err()));
+        assert_eq!(trip, Some(Trip::Time(2)));
+        // A time budget past what the clock counts is no budget (and no overflow).
+        let forever = Limits { iterations: u64::MAX, time: Duration::from_millis(u64::MAX) };
+        let ((), trip) = run(forever, &Arc::default(), || assert_eq!(tick(3), Ok(())));
+        assert_eq!(trip, None);
+    }
+}
