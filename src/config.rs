@@ -64,6 +64,11 @@ pub struct Config {
     /// The Google News sitemap (`news-sitemap.xml`).
     #[serde(default)]
     pub news_sitemap: NewsSitemapConfig,
+    /// Paths in the output folder that gazette did not write and carries over into every new
+    /// output, beside the built-in `.git`, `CNAME`, `.nojekyll` and `.well-known/`
+    /// ([`crate::output::keep`]).
+    #[serde(default)]
+    pub keep: Vec<String>,
     /// Free-form data passed to templates as `site.extra`.
     #[serde(default)]
     pub extra: serde_yaml::Value,
@@ -329,6 +334,20 @@ impl Config {
                     Diagnostic::error(format!("taxonomy name `{}` is invalid or repeated", t.name))
                         .at_source(locate("taxonomies"), text)
                         .hint("names are lowercase ASCII (they become URL segments), each used once"),
+                );
+            }
+        }
+        let entries = yaml::entry_positions(text, "keep");
+        for (i, pattern) in self.keep.iter().enumerate() {
+            if let Err(why) = crate::output::keep::Pattern::parse(pattern) {
+                let at = match entries.get(i).filter(|_| entries.len() == self.keep.len()) {
+                    Some(&(line, col)) => Location::at(CONFIG_FILE, line, col),
+                    None => locate("keep"),
+                };
+                errors.push(
+                    Diagnostic::error(format!("keep entry `{}` {why}", pattern.escape_debug()))
+                        .at_source(at, text)
+                        .hint("list paths relative to the output folder, such as `downloads/` or `**/*.pdf`"),
                 );
             }
         }

@@ -9,7 +9,7 @@
 
 use crate::cache::BuildCache;
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::{Diagnostic, Location, Spot};
 use crate::front_matter::{self, PageFrontMatter, SectionFrontMatter, SortBy};
 use crate::load::{Asset, Content, Source, SourceKind};
 use crate::markdown::{self, LinkContext, Rendered};
@@ -84,6 +84,10 @@ pub struct Page {
     pub image: Option<String>,
     /// Files of a bundle, copied beside the page.
     pub assets: Vec<Asset>,
+    /// Where the `slug:` value is (the file, without one): output-path problems point there.
+    pub slug_at: Spot,
+    /// Where each of `fm.aliases` is written.
+    pub alias_at: Vec<Spot>,
 }
 
 /// One section (a folder with `_index.md`; the home page is the section with key ``).
@@ -218,6 +222,10 @@ struct Draft<'a> {
     date: Option<OffsetDateTime>,
     path: String,
     section_dir: String,
+    slug_at: Spot,
+    alias_at: Vec<Spot>,
+    /// Found while parsing, reported with the page's other diagnostics.
+    warnings: Vec<Diagnostic>,
 }
 
 /// Builds the site model.
@@ -256,7 +264,7 @@ pub fn build_with(
     for (p, src) in parsed.into_iter().zip(&content.sources) {
         match p {
             Ok(Parsed::Page(d)) => {
-                let d = *d;
+                let mut d = *d;
                 if let Some(diag) = future_correction(&d, config, opts) {
                     diags.push(diag);
                 }
@@ -271,6 +279,7 @@ pub fn build_with(
                 let shown = visible(&d.fm, d.date, config, opts);
                 wiki.add(&d.src.rel, d.fm.title.as_deref().unwrap_or_default(), &d.path, shown);
                 if shown {
+                    diags.append(&mut d.warnings);
                     page_drafts.push(d);
                 } else {
                     unpublished.insert(d.src.rel.clone());
@@ -397,7 +406,7 @@ pub fn rebody(site: &Site, config: &Config, opts: &BuildOptions, src: &Source) -
     let i = site.pages.binary_search_by(|p| p.rel.as_str().cmp(&src.rel)).ok()?;
     let sections: BTreeSet<&str> = site.sections.iter().map(|s| s.key.as_str()).collect();
     let Ok(Parsed::Page(d)) = parse(src, config, &sections, None) else { return None };
-    if !visible(&d.fm, d.date, config, opts) {
+    if !visible(&d.fm, d.date, config, opts) || !d.warnings.is_empty() {
         return None;
     }
     let base_path = config.base_path();
@@ -564,6 +573,9 @@ fn parse<'a>(
                 None => paths::slugify(slug_src, config.slug),
             };
             let path = format!("{}{slug}/", if dir.is_empty() { String::new() } else { format!("{dir}/") });
+            let slug_at = front_matter::value_spot(&split, &src.display, &src.text, "slug");
+            let alias_at = front_matter::entry_spots(&split, &src.display, &src.text, "aliases", fm.aliases.len());
+            let warnings = front_matter::slug_warnings(fm.slug.as_deref(), &slug, &slug_at);
             let split_body = split.body;
             let body_offset = split.body_offset;
             Ok(Parsed::Page(Box::new(Draft {
@@ -574,6 +586,9 @@ fn parse<'a>(
                 date,
                 path,
                 section_dir: dir.to_string(),
+                slug_at,
+                alias_at,
+                warnings,
             })))
         }
     }
@@ -681,6 +696,8 @@ fn finish_page(
         terms,
         image,
         assets: Vec::new(),
+        slug_at: d.slug_at,
+        alias_at: d.alias_at,
         body,
         fm: d.fm,
     }
