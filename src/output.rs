@@ -140,16 +140,14 @@ impl Output {
     fn insert(&mut self, path: String, body: Body, origin: &str, at: Option<Spot>) {
         let key = path.to_lowercase();
         for (i, _) in key.match_indices('/') {
-            // A file [`Output::replace`] dropped no longer vouches for its folders.
-            let files = &self.files;
-            self.folders
-                .entry(key[..i].to_string())
-                .and_modify(|f| {
-                    if !files.contains_key(f) {
-                        f.clone_from(&path);
-                    }
-                })
-                .or_insert_with(|| path.clone());
+            match self.folders.get_mut(&key[..i]) {
+                // A file [`Output::replace`] dropped no longer vouches for its folders.
+                Some(f) if !self.files.contains_key(f.as_str()) => f.clone_from(&path),
+                Some(_) => {}
+                None => {
+                    self.folders.insert(key[..i].to_string(), path.clone());
+                }
+            }
         }
         self.lowercase.insert(key, path.clone());
         self.files.insert(path, OutFile { body, origin: origin.to_string(), at });
@@ -304,4 +302,48 @@ pub(crate) fn absolute(p: &Path) -> PathBuf {
         out.push(name);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn add(out: &mut Output, path: &str, origin: &str) -> Result<(), String> {
+        out.add(path.into(), Body::Bytes(Vec::new()), origin).map_err(|d| d.message)
+    }
+
+    #[test]
+    fn a_file_where_another_needs_a_folder_is_refused_in_either_order() {
+        let mut out = Output::default();
+        add(&mut out, "news/atom.xml", "feeds").unwrap();
+        assert_eq!(
+            add(&mut out, "News/atom.xml/index.html", "content/news/a.md").unwrap_err(),
+            "`news/atom.xml` cannot be both a file (from feeds) and a folder (for `News/atom.xml/index.html` from content/news/a.md)"
+        );
+        add(&mut out, "kb/x/index.html", "content/kb/x.md").unwrap();
+        assert_eq!(
+            add(&mut out, "kb/x", "content/kb/x").unwrap_err(),
+            "`kb/x` cannot be both a file (from content/kb/x) and a folder (for `kb/x/index.html` from content/kb/x.md)"
+        );
+        out.replace("css/style.css".into(), Body::Bytes(Vec::new()), "themes/default/static/css/style.css");
+        out.replace("css".into(), Body::Bytes(Vec::new()), "static/css");
+        let problems: Vec<String> = out.take_problems().into_iter().map(|d| d.message).collect();
+        assert_eq!(
+            problems,
+            [
+                "`css` cannot be both a file (from static/css) and a folder (for `css/style.css` from themes/default/static/css/style.css)"
+            ]
+        );
+        assert!(!out.files.contains_key("css"));
+    }
+
+    #[test]
+    fn names_and_paths_too_long_are_refused() {
+        let mut out = Output::with_room(300);
+        assert!(add(&mut out, &format!("{}/index.html", "x".repeat(255)), "a").is_ok());
+        let long = add(&mut out, &format!("{}/index.html", "y".repeat(256)), "b").unwrap_err();
+        assert!(long.ends_with("has a name of 256 bytes; file systems allow at most 255"), "{long}");
+        let deep = add(&mut out, &format!("{0}/{0}/i.html", "z".repeat(150)), "c").unwrap_err();
+        assert!(deep.ends_with("is 308 bytes long; inside the output folder a path may have 300"), "{deep}");
+    }
 }

@@ -294,6 +294,32 @@ fn a_build_killed_while_moving_kept_files_gives_them_back_before_anything_else()
     assert!(!staging.exists(), "{}", r.stderr);
 }
 
+#[test]
+fn a_build_killed_while_it_writes_leaves_nothing_after_the_next_build() {
+    let site = site();
+    ok(&site.run(&["build"]));
+    write(&site.path("public/CNAME"), b"news.example.org\n");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .arg("build")
+        .current_dir(site.root())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // Kill it once its staging folder is there (or once it has ended, on a fast machine).
+    let staging = site.path(&format!(".public.staging-{}", child.id()));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while !staging.exists() && child.try_wait().expect("try_wait").is_none() && std::time::Instant::now() < deadline {
+        std::thread::yield_now();
+    }
+    child.kill().expect("kill");
+    child.wait().expect("wait");
+    let r = site.run(&["build"]);
+    ok(&r);
+    assert_eq!(site.read("CNAME"), "news.example.org\n", "{}", r.stderr);
+    assert_eq!(entries(site.root()), vec![".gazette", "content", "gazette.yaml", "public"], "{}", r.stderr);
+}
+
 // ---------------------------------------------------------------- one build at a time
 
 #[test]
