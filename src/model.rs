@@ -332,6 +332,7 @@ pub fn build_with(
             let (body, mut ds) = render_ctx(src, d.split_body, d.body_offset);
             let mut page = finish_page(d, body, config, opts, &base_path, &origin);
             ds.extend(collect_terms(&mut page, &src.text, config));
+            ds.extend(terms_too_long(&page, &src.text));
             (page, ds)
         })
         .collect();
@@ -746,6 +747,26 @@ fn collect_terms(page: &mut Page, text: &str, config: &Config) -> Vec<Diagnostic
             .filter(|(_, slug)| seen.insert(slug.clone()))
             .collect();
         page.terms.insert(name, terms);
+    }
+    diags
+}
+
+/// A term becomes a folder name (`tags/<term>/`): one longer than file systems allow is an
+/// error at the page's taxonomy line, before anything is written.
+fn terms_too_long(page: &Page, text: &str) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for (taxonomy, terms) in &page.terms {
+        for (name, slug) in terms.iter().filter(|(_, slug)| slug.len() > 255) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "{taxonomy} term `{}` makes a folder name of {} bytes; file systems allow at most 255",
+                    crate::output::shown(name),
+                    slug.len()
+                ))
+                .at_source(key_line(text, &page.display, taxonomy), text)
+                .hint("shorten the term"),
+            );
+        }
     }
     diags
 }

@@ -450,6 +450,21 @@ fn a_name_too_long_for_the_file_system_is_an_error_at_the_slug_line() {
 }
 
 #[test]
+fn a_term_too_long_for_a_folder_name_is_an_error_at_its_taxonomy_line() {
+    let site = site().page("news/a.md", &format!("title: 甲\ntags: [就业, {}]", "x".repeat(256)), "x");
+    assert_eq!(
+        fails(&site),
+        format!(
+            "error: tags term `{}…` makes a folder name of 256 bytes; file systems allow at most 255\n \
+             --> content/news/a.md:3:1\n  |\n3 | tags: [就业, {}…\n  | ^\n  = hint: shorten the term\n\n\
+             error: build failed with 1 error(s) and 0 warning(s)\n",
+            "x".repeat(40),
+            "x".repeat(29)
+        )
+    );
+}
+
+#[test]
 fn a_path_too_long_for_the_kernel_is_an_error_at_the_alias_entry() {
     let alias = format!("/{}/", vec!["x".repeat(200); 21].join("/"));
     let site = site().page("news/a.md", &format!("title: 甲\naliases:\n  - {alias}"), "x");
