@@ -259,6 +259,14 @@ fn peak_kb() -> String {
 /// are carried over into the new one.
 pub fn build(req: &Request) -> Report {
     let mut early = Diagnostics::new();
+    let fail = |mut early: Diagnostics, d: Vec<Diagnostic>| {
+        early.extend(d);
+        Report { diagnostics: early, ..Report::default() }
+    };
+    // Not a site (no readable gazette.yaml): fail before the lock creates anything.
+    if let Err(ds) = Config::load(&req.root, &req.overrides) {
+        return fail(early, ds);
+    }
     let _lock = match output::lock::acquire(&req.root, |line| eprintln!("{line}")) {
         Ok(lock) => Some(lock),
         Err(e) => {
@@ -268,12 +276,7 @@ pub fn build(req: &Request) -> Report {
             None
         }
     };
-    let fail = |mut early: Diagnostics, d: Vec<Diagnostic>| {
-        early.extend(d);
-        Report { diagnostics: early, ..Report::default() }
-    };
-    // The keep-list and the index folder come from the config; one that does not load stops
-    // the build before anything is touched.
+    // The keep-list and the index folder, from the config as it is now that this build runs.
     let config = match Config::load(&req.root, &req.overrides) {
         Ok(c) => c,
         Err(ds) => return fail(early, ds),

@@ -46,7 +46,11 @@ pub fn acquire(root: &Path, waiting: impl FnOnce(String)) -> Result<BuildLock, S
     loop {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let made = (!dir.exists()).then(|| dir.clone());
-        std::fs::create_dir_all(&dir).map_err(fail)?;
+        // Only `.gazette` itself: a missing site root is not created.
+        match std::fs::create_dir(&dir) {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(fail(e)),
+            _ => {}
+        }
         let mut file = match std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path)
         {
             Ok(f) => f,
