@@ -39,7 +39,11 @@ pub fn recover(out: &Path) -> Vec<Diagnostic> {
                     )));
                     old = None;
                 }
-                Err(e) => diags.push(Diagnostic::warning(format!("cannot restore `{shown}` from `{}`: {e}", name(o)))),
+                Err(e) => {
+                    // Both folders stay: nothing of the last good output may go.
+                    diags.push(Diagnostic::warning(format!("cannot restore `{shown}` from `{}`: {e}", name(o))));
+                    continue;
+                }
             }
         }
         if let Some(s) = staging {
