@@ -67,6 +67,11 @@ pub struct Config {
     /// What rendering one page may spend.
     #[serde(default)]
     pub templates: TemplatesConfig,
+    /// Paths in the output folder that gazette did not write and carries over into every new
+    /// output, beside the built-in `.git`, `CNAME`, `.nojekyll` and `.well-known/`
+    /// ([`crate::output::keep`]).
+    #[serde(default)]
+    pub keep: Vec<String>,
     /// Free-form data passed to templates as `site.extra`.
     #[serde(default)]
     pub extra: serde_yaml::Value,
@@ -373,6 +378,20 @@ impl Config {
                     Diagnostic::error(format!("templates.{key} must be at least 1"))
                         .at_source(nested_key_location(text, "templates", key), text)
                         .hint("it is what rendering one page may spend; leave it out for the default"),
+                );
+            }
+        }
+        let entries = yaml::entry_positions(text, "keep");
+        for (i, pattern) in self.keep.iter().enumerate() {
+            if let Err(why) = crate::output::keep::Pattern::parse(pattern) {
+                let at = match entries.get(i).filter(|_| entries.len() == self.keep.len()) {
+                    Some(&(line, col)) => Location::at(CONFIG_FILE, line, col),
+                    None => locate("keep"),
+                };
+                errors.push(
+                    Diagnostic::error(format!("keep entry `{}` {why}", pattern.escape_debug()))
+                        .at_source(at, text)
+                        .hint("list paths relative to the output folder, such as `downloads/` or `**/*.pdf`"),
                 );
             }
         }

@@ -53,6 +53,30 @@ impl fmt::Display for Location {
     }
 }
 
+/// A place in a source file together with the text of its line, for problems found after the
+/// source text is gone (an output path that collides, found while assembling the output, is
+/// still shown under the `slug:` line that asked for it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spot {
+    /// Where.
+    pub location: Location,
+    /// The line `location` points at, when known.
+    pub line: Option<String>,
+}
+
+impl Spot {
+    /// A spot naming only a file.
+    pub fn file(file: impl Into<String>) -> Spot {
+        Spot { location: Location::file(file), line: None }
+    }
+
+    /// A spot at `location`, with its line copied out of `source`.
+    pub fn at(location: Location, source: &str) -> Spot {
+        let line = location.line.checked_sub(1).and_then(|i| source.lines().nth(i)).map(str::to_string);
+        Spot { location, line }
+    }
+}
+
 /// One problem found in the user's input, with everything needed to show it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
@@ -92,6 +116,13 @@ impl Diagnostic {
             self.source_line = source.lines().nth(location.line - 1).map(str::to_string);
         }
         self.location = Some(location);
+        self
+    }
+
+    /// Attach a location kept as a [`Spot`].
+    pub fn at_spot(mut self, spot: &Spot) -> Self {
+        self.location = Some(spot.location.clone());
+        self.source_line = spot.line.clone().filter(|_| spot.location.line > 0);
         self
     }
 

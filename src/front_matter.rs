@@ -5,7 +5,7 @@
 //! line of the *file*, not of the YAML block. Dates are parsed here but resolved to an instant
 //! later, once the site's timezone is known. This stage never reads other files.
 
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::{Diagnostic, Location, Spot};
 use crate::yaml;
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
@@ -45,6 +45,54 @@ pub fn split<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
     Err(Diagnostic::error("front matter is not closed: no second `---` line")
         .at_source(Location::at(file, 1, 1), text)
         .hint("end the front matter with a line containing only `---`"))
+}
+
+/// Where the value of `key:` is in the file, for problems found after parsing; the file
+/// itself when the key is absent.
+pub fn value_spot(s: &Split, file: &str, full: &str, key: &str) -> Spot {
+    match yaml::value_position(s.yaml, key) {
+        Some((line, col)) => Spot::at(Location::at(file, s.yaml_line + line - 1, col), full),
+        None => Spot::file(file),
+    }
+}
+
+/// Where each of the `n` entries of the list `key:` is in the file; an entry it cannot find
+/// (an unusual way of writing the list) points at the key, or at the file.
+pub fn entry_spots(s: &Split, file: &str, full: &str, key: &str, n: usize) -> Vec<Spot> {
+    let found = yaml::entry_positions(s.yaml, key);
+    let fallback = || match s.yaml.lines().position(|l| l.starts_with(&format!("{key}:"))) {
+        Some(i) => Spot::at(Location::at(file, s.yaml_line + i, 1), full),
+        None => Spot::file(file),
+    };
+    (0..n)
+        .map(|i| match found.get(i).filter(|_| found.len() == n) {
+            Some(&(line, col)) => Spot::at(Location::at(file, s.yaml_line + line - 1, col), full),
+            None => fallback(),
+        })
+        .collect()
+}
+
+/// Warnings about the slug a page ends up with: a `slug:` that had to be cleaned to become
+/// one URL segment (`../../x`, `a/b`, a control character), so the URL is not what was
+/// written, and a name Windows reserves for a device (`con`), which cannot be copied there.
+pub fn slug_warnings(written: Option<&str>, slug: &str, at: &Spot) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if let Some(written) = written.filter(|w| w.trim() != slug) {
+        out.push(
+            Diagnostic::warning(format!("slug `{}` was cleaned to `{slug}`", written.escape_debug())).at_spot(at).hint(
+                format!(
+                    "a slug is one URL segment: letters are lowercased, and `/`, `..`, control characters and \
+                     other punctuation are dropped; write `slug: {slug}` if that is the URL you want"
+                ),
+            ),
+        );
+    }
+    if crate::paths::is_windows_device_name(slug) {
+        out.push(Diagnostic::warning(format!("slug `{slug}` is a device name on Windows")).at_spot(at).hint(format!(
+            "the output could not be copied to a Windows machine; choose another slug, such as `{slug}-1`"
+        )));
+    }
+    out
 }
 
 /// A date as written: the day, and a time and offset when given.

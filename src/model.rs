@@ -9,7 +9,7 @@
 
 use crate::cache::BuildCache;
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::{Diagnostic, Location, Spot};
 use crate::front_matter::{self, PageFrontMatter, SectionFrontMatter, SortBy};
 use crate::load::{Asset, Content, Source, SourceKind};
 use crate::markdown::{self, LinkContext, Rendered};
@@ -84,6 +84,10 @@ pub struct Page {
     pub image: Option<String>,
     /// Files of a bundle, copied beside the page.
     pub assets: Vec<Asset>,
+    /// Where the `slug:` value is (the file, without one): output-path problems point there.
+    pub slug_at: Spot,
+    /// Where each of `fm.aliases` is written.
+    pub alias_at: Vec<Spot>,
 }
 
 /// One section (a folder with `_index.md`; the home page is the section with key ``).
@@ -218,7 +222,9 @@ struct Draft<'a> {
     date: Option<OffsetDateTime>,
     path: String,
     section_dir: String,
-    /// Warnings about the front matter (control characters dropped).
+    slug_at: Spot,
+    alias_at: Vec<Spot>,
+    /// Found while parsing (control characters dropped, slugs cleaned), reported with the page's other diagnostics.
     warnings: Vec<Diagnostic>,
 }
 
@@ -330,6 +336,7 @@ pub fn build_with(
             let (body, mut ds) = render_ctx(src, d.split_body, d.body_offset);
             let mut page = finish_page(d, body, config, opts, &base_path, &origin);
             ds.extend(collect_terms(&mut page, &src.text, config));
+            ds.extend(terms_too_long(&page, &src.text));
             (page, ds)
         })
         .collect();
@@ -558,7 +565,7 @@ fn parse<'a>(
                     fm
                 }
             };
-            let warnings = crate::controls::strip_front_matter(&mut fm)
+            let mut warnings: Vec<Diagnostic> = crate::controls::strip_front_matter(&mut fm)
                 .into_iter()
                 .map(|(key, found)| {
                     let at = key_line(&src.text, &src.display, &key);
@@ -591,6 +598,9 @@ fn parse<'a>(
                 None => paths::slugify(slug_src, config.slug),
             };
             let path = format!("{}{slug}/", if dir.is_empty() { String::new() } else { format!("{dir}/") });
+            let slug_at = front_matter::value_spot(&split, &src.display, &src.text, "slug");
+            let alias_at = front_matter::entry_spots(&split, &src.display, &src.text, "aliases", fm.aliases.len());
+            warnings.extend(front_matter::slug_warnings(fm.slug.as_deref(), &slug, &slug_at));
             let split_body = split.body;
             let body_offset = split.body_offset;
             Ok(Parsed::Page(Box::new(Draft {
@@ -601,6 +611,8 @@ fn parse<'a>(
                 date,
                 path,
                 section_dir: dir.to_string(),
+                slug_at,
+                alias_at,
                 warnings,
             })))
         }
@@ -709,6 +721,8 @@ fn finish_page(
         terms,
         image,
         assets: Vec::new(),
+        slug_at: d.slug_at,
+        alias_at: d.alias_at,
         body,
         fm: d.fm,
     }
@@ -757,6 +771,26 @@ fn collect_terms(page: &mut Page, text: &str, config: &Config) -> Vec<Diagnostic
             .filter(|(_, slug)| seen.insert(slug.clone()))
             .collect();
         page.terms.insert(name, terms);
+    }
+    diags
+}
+
+/// A term becomes a folder name (`tags/<term>/`): one longer than file systems allow is an
+/// error at the page's taxonomy line, before anything is written.
+fn terms_too_long(page: &Page, text: &str) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for (taxonomy, terms) in &page.terms {
+        for (name, slug) in terms.iter().filter(|(_, slug)| slug.len() > 255) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "{taxonomy} term `{}` makes a folder name of {} bytes; file systems allow at most 255",
+                    crate::output::shown(name),
+                    slug.len()
+                ))
+                .at_source(key_line(text, &page.display, taxonomy), text)
+                .hint("shorten the term"),
+            );
+        }
     }
     diags
 }

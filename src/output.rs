@@ -1,21 +1,37 @@
-//! Stage 6: output. Collects every file the build produces into one [`Output`] (checking for
-//! path collisions) and writes it atomically.
+//! Stage 6: output. Collects every file the build produces into one [`Output`], checking
+//! that each path can be written — no two inputs on one path, no file where another input
+//! needs a folder, no name or path too long for the file system — and writes it atomically
+//! through a [`Staging`] folder.
 //!
 //! The write goes into a staging folder beside the output folder, which is swapped in only
 //! when every file is written; a failed build leaves the previous output byte-identical and
 //! removes its staging folder. This stage refuses output folders it could destroy: the site
 //! root or anything above it, `content/` and the other input folders, and any non-empty
-//! folder that does not carry the marker a previous build left. It never deletes a folder it
-//! did not create.
+//! folder that neither carries the marker a previous build left nor holds only files on the
+//! keep-list. It never deletes what it did not write: files on the keep-list ([`keep`]) are
+//! carried over into each new output, a build waits while another build of the site runs
+//! ([`lock`]), and what a killed build left beside the output is put back or removed by the
+//! next one ([`recover`]).
 
-use crate::diagnostics::{Diagnostic, Location};
-use rayon::prelude::*;
+pub mod keep;
+pub mod lock;
+pub mod recover;
+mod staging;
+
+pub use staging::Staging;
+
+use crate::diagnostics::{Diagnostic, Location, Spot};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 /// Written into every output folder so a later build knows it may replace it.
 pub const MARKER: &str = ".gazette-build";
 const MARKER_TEXT: &str = "This folder is written by `gazette build` and replaced on every build.\n";
+
+/// The longest path, in bytes, Linux accepts in a system call (`PATH_MAX` less its NUL).
+const MAX_PATH: usize = 4095;
+/// The longest file or folder name, in bytes, of every common file system.
+const MAX_NAME: usize = 255;
 
 /// The bytes of one output file.
 #[derive(Debug, Clone)]
@@ -40,41 +56,156 @@ pub struct OutFile {
     pub body: Body,
     /// The source file, as shown to users.
     pub origin: String,
+    /// Where in a source the path was asked for (a `slug:` or `aliases:` entry, or the file),
+    /// so a problem with the path points there; `None` for generated files.
+    pub at: Option<Spot>,
 }
 
 /// Every file of a build, by output path (forward slashes, relative to the output root).
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct Output {
     /// Files by path.
     pub files: BTreeMap<String, OutFile>,
     lowercase: HashMap<String, String>,
+    /// Every folder the files need (lowercased) → one file inside it.
+    folders: HashMap<String, String>,
+    /// Bytes a path may have below the output folder.
+    room: usize,
+    /// Problems found by [`Output::replace`], which cannot refuse a file.
+    problems: Vec<Diagnostic>,
+}
+
+impl Default for Output {
+    fn default() -> Self {
+        Output::with_room(MAX_PATH)
+    }
 }
 
 impl Output {
+    /// An empty output whose paths may have `room` bytes (see [`path_room`]).
+    pub fn with_room(room: usize) -> Output {
+        Output {
+            files: BTreeMap::new(),
+            lowercase: HashMap::new(),
+            folders: HashMap::new(),
+            room,
+            problems: Vec::new(),
+        }
+    }
+
     /// Adds a file. Two inputs producing the same path — or paths that differ only by case,
-    /// which collide on macOS and Windows hosts — is an error naming both inputs.
+    /// which collide on macOS and Windows hosts — is an error naming both inputs, and so is
+    /// a file where another input needs a folder, or a path no file system can hold.
     pub fn add(&mut self, path: String, body: Body, origin: &str) -> Result<(), Diagnostic> {
+        self.add_at(path, body, origin, None)
+    }
+
+    /// [`Output::add`], for a path asked for at `at` in a source file (errors point there).
+    pub fn add_at(&mut self, path: String, body: Body, origin: &str, at: Option<Spot>) -> Result<(), Diagnostic> {
+        self.check(&path, origin, at.as_ref())?;
         let key = path.to_lowercase();
-        if let Some(existing) = self.lowercase.get(&key) {
-            let other = self.files.get(existing).map(|f| f.origin.clone()).unwrap_or_default();
+        if let Some((existing, other)) = self.lowercase.get(&key).and_then(|p| self.files.get_key_value(p)) {
             let same = existing == &path;
             let what = if same { "the same output path" } else { "output paths that differ only by case" };
-            return Err(Diagnostic::error(format!("{origin} and {other} both produce {what}: `{path}`"))
-                .at(Location::file(origin))
-                .hint("change the `slug:` of one of them, or rename the file"));
+            let d = Diagnostic::error(format!("{origin} and {} both produce {what}: `{}`", other.origin, shown(&path)))
+                .hint("change the `slug:` or the alias of one of them, or rename a file");
+            return Err(locate(d, at.as_ref(), other.at.as_ref(), origin));
         }
-        self.lowercase.insert(key, path.clone());
-        self.files.insert(path, OutFile { body, origin: origin.to_string() });
+        self.folder_clash(&path, origin, at.as_ref())?;
+        self.insert(path, body, origin, at);
         Ok(())
     }
 
     /// Adds a file that may legitimately replace an earlier one (site static files override
-    /// the theme's).
+    /// the theme's). Other problems with its path are kept for [`Output::take_problems`].
     pub fn replace(&mut self, path: String, body: Body, origin: &str) {
-        if let Some(old) = self.lowercase.insert(path.to_lowercase(), path.clone()) {
+        let at = Some(Spot::file(origin));
+        if let Err(d) =
+            self.check(&path, origin, at.as_ref()).and_then(|()| self.folder_clash(&path, origin, at.as_ref()))
+        {
+            self.problems.push(d);
+            return;
+        }
+        if let Some(old) = self.lowercase.get(&path.to_lowercase()).cloned() {
             self.files.remove(&old);
         }
-        self.files.insert(path, OutFile { body, origin: origin.to_string() });
+        self.insert(path, body, origin, at);
+    }
+
+    /// Problems [`Output::replace`] found.
+    pub fn take_problems(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.problems)
+    }
+
+    fn insert(&mut self, path: String, body: Body, origin: &str, at: Option<Spot>) {
+        let key = path.to_lowercase();
+        for (i, _) in key.match_indices('/') {
+            match self.folders.get_mut(&key[..i]) {
+                // A file [`Output::replace`] dropped no longer vouches for its folders.
+                Some(f) if !self.files.contains_key(f.as_str()) => f.clone_from(&path),
+                Some(_) => {}
+                None => {
+                    self.folders.insert(key[..i].to_string(), path.clone());
+                }
+            }
+        }
+        self.lowercase.insert(key, path.clone());
+        self.files.insert(path, OutFile { body, origin: origin.to_string(), at });
+    }
+
+    /// A name longer than file systems allow, a path longer than the kernel accepts, or a
+    /// NUL (which no file name can hold).
+    fn check(&self, path: &str, origin: &str, at: Option<&Spot>) -> Result<(), Diagnostic> {
+        let hint = "shorten the `slug:`, the alias or the file name";
+        let fail = |d: Diagnostic| Err(locate(d, at, None, origin));
+        if path.contains('\0') {
+            return fail(Diagnostic::error(format!("output path `{}` (from {origin}) contains a NUL", shown(path))));
+        }
+        if let Some(name) = path.split('/').find(|n| n.len() > MAX_NAME) {
+            let d = Diagnostic::error(format!(
+                "output path `{}` (from {origin}) has a name of {} bytes; file systems allow at most {MAX_NAME}",
+                shown(path),
+                name.len()
+            ));
+            return fail(d.hint(hint));
+        }
+        if path.len() > self.room {
+            let d = Diagnostic::error(format!(
+                "output path `{}` (from {origin}) is {} bytes long; inside the output folder a path may have {}",
+                shown(path),
+                path.len(),
+                self.room
+            ));
+            return fail(d.hint(hint));
+        }
+        Ok(())
+    }
+
+    /// A file where another file needs a folder, or the other way round.
+    fn folder_clash(&self, path: &str, origin: &str, at: Option<&Spot>) -> Result<(), Diagnostic> {
+        let key = path.to_lowercase();
+        let hint = "change the `slug:` or the alias, or rename the file, so that no output file takes the name of a folder another one needs";
+        if let Some((inside, other)) = self.folders.get(&key).and_then(|p| self.files.get_key_value(p)) {
+            let d = Diagnostic::error(format!(
+                "`{}` cannot be both a file (from {origin}) and a folder (for `{}` from {})",
+                shown(path),
+                shown(inside),
+                other.origin
+            ));
+            return Err(locate(d.hint(hint), at, other.at.as_ref(), origin));
+        }
+        for (i, _) in key.match_indices('/') {
+            if let Some((file, other)) = self.lowercase.get(&key[..i]).and_then(|p| self.files.get_key_value(p)) {
+                let d = Diagnostic::error(format!(
+                    "`{}` cannot be both a file (from {}) and a folder (for `{}` from {origin})",
+                    shown(file),
+                    other.origin,
+                    shown(path)
+                ));
+                return Err(locate(d.hint(hint), at, other.at.as_ref(), origin));
+            }
+        }
+        Ok(())
     }
 
     /// The bytes of one file.
@@ -89,8 +220,43 @@ impl Output {
     }
 }
 
-/// Checks that `out` may be written for the site at `root`.
-pub fn check_target(root: &Path, out: &Path) -> Result<(), Diagnostic> {
+/// Points `d` at the first of the spots that names a line (a `slug:` or `aliases:` entry),
+/// else at the first known, else at the file `origin`.
+fn locate(d: Diagnostic, first: Option<&Spot>, second: Option<&Spot>, origin: &str) -> Diagnostic {
+    let line = |s: &&Spot| s.location.line > 0;
+    match first.filter(line).or(second.filter(line)).or(first).or(second) {
+        Some(spot) => d.at_spot(spot),
+        None => d.at(Location::file(origin)),
+    }
+}
+
+/// An output path for a message: control characters escaped, very long names shortened.
+pub fn shown(path: &str) -> String {
+    path.split('/')
+        .map(|name| {
+            let escaped = name.escape_debug().to_string();
+            match escaped.char_indices().nth(40) {
+                Some((i, _)) => format!("{}…", &escaped[..i]),
+                None => escaped,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The bytes a path below the output folder `out` may have, so that the same path inside its
+/// staging folder still fits in [`MAX_PATH`].
+pub fn path_room(out: &Path) -> usize {
+    let abs = absolute(out);
+    let name = abs.file_name().map_or(6, |n| n.len());
+    let parent = abs.parent().map_or(0, |p| p.as_os_str().len());
+    // `/.{name}.staging-{pid}/`, with room for any pid.
+    MAX_PATH.saturating_sub(parent + name + ".staging-".len() + 10 + 3)
+}
+
+/// Checks that `out` may be written for the site at `root`: a folder holding anything but
+/// gazette's own output and files on the keep-list is refused.
+pub fn check_target(root: &Path, out: &Path, keep: &keep::Keep) -> Result<(), Diagnostic> {
     let root = absolute(root);
     let out_abs = absolute(out);
     let shown = out.display().to_string();
@@ -107,21 +273,19 @@ pub fn check_target(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     if out_abs.is_file() {
         return Err(Diagnostic::error(format!("output `{shown}` is a file, not a folder")));
     }
-    if out_abs.is_dir() && !out_abs.join(MARKER).is_file() {
-        let empty = std::fs::read_dir(&out_abs).map(|mut d| d.next().is_none()).unwrap_or(false);
-        if !empty {
-            return Err(Diagnostic::error(format!(
-                "refusing to replace `{shown}`: it is not empty and was not written by gazette"
-            ))
-            .hint(format!("empty it, or choose another --output; gazette's own output carries a {MARKER} file")));
-        }
+    if out_abs.is_dir() && !out_abs.join(MARKER).is_file() && !keep.holds_only_kept(&out_abs) {
+        return Err(Diagnostic::error(format!(
+            "refusing to replace `{shown}`: it is not empty and was not written by gazette"
+        ))
+        .hint(format!("empty it, or choose another --output; gazette's own output carries a {MARKER} file")));
     }
     Ok(())
 }
 
-fn absolute(p: &Path) -> PathBuf {
+/// `p` made absolute, with its longest existing prefix canonicalised so `public/../x` and
+/// symlinks compare correctly.
+pub(crate) fn absolute(p: &Path) -> PathBuf {
     let abs = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
-    // Canonicalise the longest existing prefix so `public/../x` and symlinks compare correctly.
     let mut existing = abs.clone();
     let mut rest = Vec::new();
     while !existing.exists() {
@@ -140,134 +304,46 @@ fn absolute(p: &Path) -> PathBuf {
     out
 }
 
-/// A staging folder beside the output folder. Files go in while the build runs; [`commit`]
-/// swaps it into place. Dropped without a commit, it deletes itself, so a failed build leaves
-/// no staging folder and the previous output untouched.
-///
-/// [`commit`]: Staging::commit
-#[derive(Debug)]
-pub struct Staging {
-    dir: PathBuf,
-    out: PathBuf,
-    old: PathBuf,
-    done: bool,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn io_error(what: &str, p: &Path, e: std::io::Error) -> Diagnostic {
-    Diagnostic::error(format!("cannot {what} `{}`: {e}", p.display()))
-}
-
-impl Staging {
-    /// Creates an empty staging folder for output folder `out`.
-    pub fn create(out: &Path) -> Result<Staging, Diagnostic> {
-        let out = absolute(out);
-        let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
-        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-        let pid = std::process::id();
-        let dir = parent.join(format!(".{name}.staging-{pid}"));
-        let old = parent.join(format!(".{name}.old-{pid}"));
-        std::fs::create_dir_all(&parent).map_err(|e| io_error("create", &parent, e))?;
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(|e| io_error("remove", &dir, e))?;
-        }
-        std::fs::create_dir_all(&dir).map_err(|e| io_error("create", &dir, e))?;
-        Ok(Staging { dir, out, old, done: false })
+    fn add(out: &mut Output, path: &str, origin: &str) -> Result<(), String> {
+        out.add(path.into(), Body::Bytes(Vec::new()), origin).map_err(|d| d.message)
     }
 
-    /// Writes one file, creating its folders. Safe to call from many threads.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let target = self.dir.join(rel);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
-        }
-        std::fs::write(&target, bytes).map_err(|e| io_error("write", &target, e))
+    #[test]
+    fn a_file_where_another_needs_a_folder_is_refused_in_either_order() {
+        let mut out = Output::default();
+        add(&mut out, "news/atom.xml", "feeds").unwrap();
+        assert_eq!(
+            add(&mut out, "News/atom.xml/index.html", "content/news/a.md").unwrap_err(),
+            "`news/atom.xml` cannot be both a file (from feeds) and a folder (for `News/atom.xml/index.html` from content/news/a.md)"
+        );
+        add(&mut out, "kb/x/index.html", "content/kb/x.md").unwrap();
+        assert_eq!(
+            add(&mut out, "kb/x", "content/kb/x").unwrap_err(),
+            "`kb/x` cannot be both a file (from content/kb/x) and a folder (for `kb/x/index.html` from content/kb/x.md)"
+        );
+        out.replace("css/style.css".into(), Body::Bytes(Vec::new()), "themes/default/static/css/style.css");
+        out.replace("css".into(), Body::Bytes(Vec::new()), "static/css");
+        let problems: Vec<String> = out.take_problems().into_iter().map(|d| d.message).collect();
+        assert_eq!(
+            problems,
+            [
+                "`css` cannot be both a file (from static/css) and a folder (for `css/style.css` from themes/default/static/css/style.css)"
+            ]
+        );
+        assert!(!out.files.contains_key("css"));
     }
 
-    /// Writes every file of `output` not written yet, then swaps the staging folder in.
-    pub fn commit(mut self, output: &Output) -> Result<(), Diagnostic> {
-        let timing = std::env::var_os("GAZETTE_TIMINGS").is_some();
-        let t = std::time::Instant::now();
-        write_tree(output, &self.dir)?;
-        if timing {
-            eprintln!("timing: write staging {} ms", t.elapsed().as_millis());
-        }
-        if self.out.exists() {
-            std::fs::rename(&self.out, &self.old).map_err(|e| io_error("move aside", &self.out, e))?;
-        }
-        if let Err(e) = std::fs::rename(&self.dir, &self.out) {
-            // Put the previous output back before reporting.
-            if self.old.exists() {
-                let _ = std::fs::rename(&self.old, &self.out);
-            }
-            return Err(io_error("move into place", &self.out, e));
-        }
-        self.done = true;
-        if self.old.exists() {
-            let t = std::time::Instant::now();
-            remove_tree(&self.old).map_err(|e| io_error("remove the previous output", &self.old, e))?;
-            if timing {
-                eprintln!("timing: remove previous output {} ms", t.elapsed().as_millis());
-            }
-        }
-        Ok(())
+    #[test]
+    fn names_and_paths_too_long_are_refused() {
+        let mut out = Output::with_room(300);
+        assert!(add(&mut out, &format!("{}/index.html", "x".repeat(255)), "a").is_ok());
+        let long = add(&mut out, &format!("{}/index.html", "y".repeat(256)), "b").unwrap_err();
+        assert!(long.ends_with("has a name of 256 bytes; file systems allow at most 255"), "{long}");
+        let deep = add(&mut out, &format!("{0}/{0}/i.html", "z".repeat(150)), "c").unwrap_err();
+        assert!(deep.ends_with("is 308 bytes long; inside the output folder a path may have 300"), "{deep}");
     }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.done {
-            let _ = std::fs::remove_dir_all(&self.dir);
-        }
-    }
-}
-
-/// Writes `output` to `out` via a staging folder and a swap.
-pub fn write(output: &Output, out: &Path) -> Result<(), Diagnostic> {
-    Staging::create(out)?.commit(output)
-}
-
-/// Removes a folder we created, deleting files in parallel: on file systems mounted with
-/// `discard`, unlinking tens of thousands of files one by one took longer than the build.
-fn remove_tree(dir: &Path) -> std::io::Result<()> {
-    let mut files = Vec::new();
-    let mut dirs = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).follow_links(false) {
-        let entry = entry.map_err(std::io::Error::other)?;
-        if entry.file_type().is_dir() {
-            dirs.push((entry.depth(), entry.into_path()));
-        } else {
-            files.push(entry.into_path());
-        }
-    }
-    files.par_iter().try_for_each(std::fs::remove_file)?;
-    // Deepest first, so each folder is empty when its turn comes.
-    dirs.sort_by_key(|d| std::cmp::Reverse(d.0));
-    for (_, d) in dirs {
-        std::fs::remove_dir(&d)?;
-    }
-    Ok(())
-}
-
-fn write_tree(output: &Output, dir: &Path) -> Result<(), Diagnostic> {
-    std::fs::create_dir_all(dir).map_err(|e| Diagnostic::error(format!("cannot create `{}`: {e}", dir.display())))?;
-    let mut dirs: Vec<PathBuf> =
-        output.files.keys().filter_map(|p| Path::new(p).parent().map(|d| dir.join(d))).collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        std::fs::create_dir_all(d).map_err(|e| Diagnostic::error(format!("cannot create `{}`: {e}", d.display())))?;
-    }
-    std::fs::write(dir.join(MARKER), MARKER_TEXT)
-        .map_err(|e| Diagnostic::error(format!("cannot write `{}`: {e}", dir.join(MARKER).display())))?;
-    output.files.par_iter().try_for_each(|(path, file)| {
-        let target = dir.join(path);
-        let r = match &file.body {
-            Body::Bytes(b) => std::fs::write(&target, b),
-            Body::Static(b) => std::fs::write(&target, b),
-            Body::Shared(b) => std::fs::write(&target, b),
-            Body::File(src) => std::fs::copy(src, &target).map(|_| ()),
-            Body::Written => Ok(()),
-        };
-        r.map_err(|e| Diagnostic::error(format!("cannot write `{path}` (from {}): {e}", file.origin)))
-    })
 }

@@ -104,6 +104,17 @@ pub fn slugify(s: &str, policy: SlugPolicy) -> String {
     if slug.is_empty() { "-".to_string() } else { slug }
 }
 
+/// True for names Windows reserves for devices (`con`, `nul`, `com1` …, also with an
+/// extension such as `con.txt`): no file or folder can have them there.
+pub fn is_windows_device_name(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).trim_end().to_ascii_lowercase();
+    matches!(stem.as_str(), "con" | "prn" | "aux" | "nul")
+        || ((stem.starts_with("com") || stem.starts_with("lpt"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit()
+            && stem.as_bytes()[3] != b'0')
+}
+
 fn pinyin_of(ch: char) -> Option<&'static str> {
     use pinyin::ToPinyin;
     ch.to_pinyin().map(|p| p.plain())
@@ -163,6 +174,18 @@ mod tests {
         assert_eq!(slugify("辽宁AI就业", SlugPolicy::Pinyin), "liao-ning-ai-jiu-ye");
         assert_eq!(slugify("“15分钟”服务圈", SlugPolicy::Keep), "15分钟服务圈");
         assert_eq!(slugify("???", SlugPolicy::Keep), "-");
+        assert_eq!(slugify("../../x", SlugPolicy::Keep), "x");
+        assert_eq!(slugify("a/b\0", SlugPolicy::Keep), "a-b");
+    }
+
+    #[test]
+    fn windows_device_names() {
+        for name in ["con", "CON", "nul.txt", "com1", "lpt9"] {
+            assert!(is_windows_device_name(name), "{name}");
+        }
+        for name in ["console", "com0", "com10", "icon", "-"] {
+            assert!(!is_windows_device_name(name), "{name}");
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! stage reported an error.
 
 use crate::config::{Config, Overrides};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Spot};
 use crate::model::{BuildOptions, Site};
 use crate::output::{self, Body, Output, Staging};
 use crate::theme::{self, Origin};
@@ -166,7 +166,9 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
     }
     let feed_list = feeds::feed_list(&site, &config);
     if !report.diagnostics.has_errors() {
-        let (out, ds) = assemble(&req.root, &site, &config, &theme, rendering.files, &feed_list, req.options.now);
+        let room = output::path_room(&req.output_dir());
+        let parts = Parts { html: rendering.files, feeds: &feed_list, now: req.options.now, room };
+        let (out, ds) = assemble(&req.root, &site, &config, &theme, parts);
         lap("assemble", &mut t);
         report.diagnostics.extend(ds);
         report.output = out;
@@ -233,9 +235,13 @@ fn write_search_files(files: crate::search::export::Files, sink: Option<&Staging
         out.files.extend(files.into_iter().map(|(path, bytes)| (path, Body::Shared(bytes))));
         return;
     };
-    let failed: Vec<Diagnostic> = files.par_iter().filter_map(|(path, bytes)| sink.write(path, bytes).err()).collect();
-    out.diagnostics.extend(failed);
-    out.files.extend(files.into_iter().map(|(path, _)| (path, Body::Written)));
+    // A file that cannot be written now stays in memory: the commit writes it again, or
+    // reports the failure with its path, once every output path has been checked.
+    let written: Vec<bool> = files.par_iter().map(|(path, bytes)| sink.write(path, bytes).is_ok()).collect();
+    out.files.extend(files.into_iter().zip(written).map(|((path, bytes), ok)| match ok {
+        true => (path, Body::Written),
+        false => (path, Body::Shared(bytes)),
+    }));
 }
 
 /// Peak resident memory so far (`VmHWM`), for `GAZETTE_TIMINGS`.
@@ -249,22 +255,48 @@ fn peak_kb() -> String {
 }
 
 /// Runs the pipeline and writes the output when there were no errors.
+///
+/// It first takes the site's build lock ([`output::lock`]), waiting while another build of
+/// the site runs, then sorts out what an interrupted build left beside the output
+/// ([`output::recover`]); files on the keep-list ([`output::keep`]) in the previous output
+/// are carried over into the new one.
 pub fn build(req: &Request) -> Report {
+    let mut early = Diagnostics::new();
+    let fail = |mut early: Diagnostics, d: Vec<Diagnostic>| {
+        early.extend(d);
+        Report { diagnostics: early, ..Report::default() }
+    };
+    // Not a site (no readable gazette.yaml): fail before the lock creates anything.
+    if let Err(ds) = Config::load(&req.root, &req.overrides) {
+        return fail(early, ds);
+    }
+    let _lock = match output::lock::acquire(&req.root, |line| eprintln!("{line}")) {
+        Ok(lock) => Some(lock),
+        Err(e) => {
+            early.push(
+                Diagnostic::warning(e).hint("builds started at the same time could overwrite each other's output"),
+            );
+            None
+        }
+    };
+    // The keep-list and the index folder, from the config as it is now that this build runs.
+    let config = match Config::load(&req.root, &req.overrides) {
+        Ok(c) => c,
+        Err(ds) => return fail(early, ds),
+    };
+    let keep = output::keep::Keep::new(&config.keep);
     let out_dir = req.output_dir();
-    if let Err(d) = output::check_target(&req.root, &out_dir) {
-        let mut report = Report::default();
-        report.diagnostics.push(d);
-        return report;
+    early.extend(output::recover::recover(&out_dir));
+    output::recover::recover_index(&req.root.join(&config.search.index_dir));
+    if let Err(d) = output::check_target(&req.root, &out_dir, &keep) {
+        return fail(early, vec![d]);
     }
     let staging = match Staging::create(&out_dir) {
         Ok(s) => s,
-        Err(d) => {
-            let mut report = Report::default();
-            report.diagnostics.push(d);
-            return report;
-        }
+        Err(d) => return fail(early, vec![d]),
     };
     let mut report = run(req, Some(&staging));
+    report.diagnostics.extend(early.sorted().into_iter().cloned());
     if report.diagnostics.has_errors() {
         if let Some((_, tmp)) = report.search.take() {
             crate::search::index::discard(&tmp);
@@ -273,9 +305,12 @@ pub fn build(req: &Request) -> Report {
         report.output = Output::default();
         return report;
     }
-    if let Err(d) = staging.commit(&report.output) {
-        report.diagnostics.push(d);
-        return report;
+    match staging.commit(&report.output, &keep) {
+        Ok(warnings) => report.diagnostics.extend(warnings),
+        Err(d) => {
+            report.diagnostics.push(d);
+            return report;
+        }
     }
     if let Some((dir, tmp)) = report.search.take()
         && let Err(e) = crate::search::index::install(&dir, &tmp)
@@ -315,22 +350,30 @@ fn write_next_due(root: &Path, due: Option<&model::Due>) -> Result<(), String> {
     write().map_err(|e| format!("cannot write {NEXT_DUE_FILE}: {e}"))
 }
 
+/// What [`assemble`] puts together besides the site: the rendered HTML, the feeds, the build
+/// time, and the bytes a path may have ([`output::path_room`]).
+struct Parts<'a> {
+    html: Vec<render::Rendered>,
+    feeds: &'a [feeds::Feed],
+    now: time::OffsetDateTime,
+    room: usize,
+}
+
 /// Puts rendered pages, feeds, static files and assets into one [`Output`], reporting
-/// collisions between any two of them.
+/// collisions between any two of them — each at the `slug:` or `aliases:` entry, or the
+/// file, that asked for the path.
 fn assemble(
     root: &Path,
     site: &Site,
     config: &Config,
     theme: &theme::Theme,
-    html: Vec<render::Rendered>,
-    feed_list: &[feeds::Feed],
-    now: time::OffsetDateTime,
+    parts: Parts,
 ) -> (Output, Vec<Diagnostic>) {
-    let mut out = Output::default();
+    let mut out = Output::with_room(parts.room);
     let mut diags = Vec::new();
     let mut bad_aliases = Vec::new();
-    let mut add = |out: &mut Output, path: String, body: Body, origin: &str| {
-        if let Err(d) = out.add(path, body, origin) {
+    let mut add = |out: &mut Output, path: String, body: Body, origin: &str, at: Option<Spot>| {
+        if let Err(d) = out.add_at(path, body, origin, at) {
             diags.push(d);
         }
     };
@@ -347,58 +390,82 @@ fn assemble(
             out.replace(path, Body::File(p), &f.display);
         }
     }
-    for r in html {
+    // A page's own path was asked for by its `slug:` (or its file name).
+    let spots: std::collections::HashMap<&str, Spot> = site
+        .pages
+        .iter()
+        .map(|p| (p.display.as_str(), p.slug_at.clone()))
+        .chain(site.sections.iter().map(|s| (s.display.as_str(), Spot::file(&s.display))))
+        .collect();
+    for r in parts.html {
         let body = match (r.written, r.cached) {
             (true, _) => Body::Written,
             (false, Some(shared)) => Body::Shared(shared),
             (false, None) => Body::Bytes(r.html),
         };
-        add(&mut out, r.path, body, &r.origin);
+        let at = spots.get(r.origin.as_str()).cloned();
+        add(&mut out, r.path, body, &r.origin, at);
     }
-    for feed in feed_list {
-        add(&mut out, feed.path.clone(), Body::Bytes(feeds::atom(site, config, feed)), "feeds");
+    for feed in parts.feeds {
+        add(&mut out, feed.path.clone(), Body::Bytes(feeds::atom(site, config, feed)), "feeds", None);
     }
     if let Some(bytes) = crate::editions::atom(site, config) {
-        add(&mut out, crate::editions::feed_path(), Body::Bytes(bytes), "feeds");
+        add(&mut out, crate::editions::feed_path(), Body::Bytes(bytes), "feeds", None);
     }
     for (path, bytes) in feeds::sitemaps(site, config, feeds::SITEMAP_LIMIT) {
-        add(&mut out, path, Body::Bytes(bytes), "feeds");
+        add(&mut out, path, Body::Bytes(bytes), "the sitemap", None);
     }
     if config.news_sitemap.enabled {
-        add(&mut out, feeds::NEWS_SITEMAP.into(), Body::Bytes(feeds::news_sitemap(site, config, now)), "feeds");
+        let bytes = feeds::news_sitemap(site, config, parts.now);
+        add(&mut out, feeds::NEWS_SITEMAP.into(), Body::Bytes(bytes), "the news sitemap", None);
     }
-    add(&mut out, "robots.txt".into(), Body::Bytes(feeds::robots(config)), "robots.txt");
+    add(&mut out, "robots.txt".into(), Body::Bytes(feeds::robots(config)), "robots.txt", None);
     for p in &site.pages {
         for a in &p.assets {
             let inner = a.rel.strip_prefix(crate::paths::parent(&p.rel)).unwrap_or(&a.rel).trim_start_matches('/');
-            add(&mut out, format!("{}{inner}", p.path), Body::File(a.path.clone()), &format!("content/{}", a.rel));
+            let origin = format!("content/{}", a.rel);
+            add(&mut out, format!("{}{inner}", p.path), Body::File(a.path.clone()), &origin, Some(Spot::file(&origin)));
         }
-        for alias in &p.fm.aliases {
-            match feeds::alias_path(alias) {
-                Some(path) => {
-                    add(&mut out, path, Body::Bytes(feeds::redirect_page(&p.permalink, &config.language)), &p.display)
+        for (i, alias) in p.fm.aliases.iter().enumerate() {
+            let at = p.alias_at.get(i).cloned().unwrap_or_else(|| Spot::file(&p.display));
+            match alias_problem(alias) {
+                Some(d) => bad_aliases.push(d.at_spot(&at).hint("an alias is a site path such as `/2023/old-url/`")),
+                None => {
+                    let path = feeds::alias_path(alias).unwrap_or_default();
+                    let origin = format!("{} (alias `{}`)", p.display, alias.escape_debug());
+                    let page = Body::Bytes(feeds::redirect_page(&p.permalink, &config.language));
+                    add(&mut out, path, page, &origin, Some(at));
                 }
-                None => bad_aliases.push(
-                    Diagnostic::error(format!("alias `{alias}` is not a usable path"))
-                        .at(crate::diagnostics::Location::file(&p.display))
-                        .hint("aliases are site paths such as `/2023/old-url/`"),
-                ),
             }
         }
     }
     for a in &site.assets {
-        add(&mut out, a.rel.clone(), Body::File(a.path.clone()), &format!("content/{}", a.rel));
+        let origin = format!("content/{}", a.rel);
+        add(&mut out, a.rel.clone(), Body::File(a.path.clone()), &origin, Some(Spot::file(&origin)));
     }
     // `/news/page/1/` is a natural URL to type; send it to the first page.
     for s in &site.sections {
         let target = format!("{}{}", config.origin(), s.url);
-        add(
-            &mut out,
-            format!("{}page/1/index.html", s.path),
-            Body::Bytes(feeds::redirect_page(&target, &config.language)),
-            &s.display,
-        );
+        let page = Body::Bytes(feeds::redirect_page(&target, &config.language));
+        add(&mut out, format!("{}page/1/index.html", s.path), page, &s.display, Some(Spot::file(&s.display)));
     }
     diags.extend(bad_aliases);
+    diags.extend(out.take_problems());
     (out, diags)
+}
+
+/// Why an alias cannot become an output path, if it cannot: a control character (written,
+/// or percent-encoded as `%00`), or a path that leaves the site or names its root.
+fn alias_problem(alias: &str) -> Option<Diagnostic> {
+    if let Some(c) = crate::paths::decode_path(alias).chars().find(|c| c.is_control()) {
+        return Some(Diagnostic::error(format!(
+            "alias `{}` contains a control character (U+{:04X})",
+            alias.escape_debug(),
+            u32::from(c)
+        )));
+    }
+    match feeds::alias_path(alias) {
+        Some(_) => None,
+        None => Some(Diagnostic::error(format!("alias `{}` is not a usable path", alias.escape_debug()))),
+    }
 }

@@ -349,10 +349,13 @@ pub fn render_all(
         let marked = Shared { marks: Some(marks), values: Vec::new(), ..Shared::new(site, config, tera, theme, &prep) };
         (marked, inputs)
     });
-    // Written into staging as soon as rendered, when building.
+    // Written into staging as soon as rendered, when building. A file that cannot be written
+    // now (its path may clash with another output file) keeps its bytes: the output checks
+    // every path first, then the commit writes it or reports the failure with its origin.
     let finish = |mut r: Rendered| -> Result<Rendered, Diagnostic> {
-        if let Some(staging) = sink {
-            staging.write(&r.path, r.cached.as_deref().unwrap_or(&r.html))?;
+        if let Some(staging) = sink
+            && staging.write(&r.path, r.cached.as_deref().unwrap_or(&r.html)).is_ok()
+        {
             r.html = Vec::new();
             r.cached = None;
             r.written = true;

@@ -134,6 +134,101 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// Where the value of the top-level `key:` of a YAML block starts: 1-based (line, column in
+/// characters). `None` when the key is absent or its value starts on a later line.
+pub fn value_position(block: &str, key: &str) -> Option<(usize, usize)> {
+    let prefix = format!("{key}:");
+    let (i, line) = block.lines().enumerate().find(|(_, l)| l.starts_with(&prefix))?;
+    let rest = &line[prefix.len()..];
+    let value = rest.trim_start();
+    if value.is_empty() || value.starts_with('#') {
+        return None;
+    }
+    let byte = line.len() - value.len();
+    Some((i + 1, line[..byte].chars().count() + 1))
+}
+
+/// Where each entry of the list under the top-level `key:` of a YAML block starts, written
+/// either as a flow list (`[a, "b"]`, which may span lines) or as a block list (`- a`):
+/// 1-based (line, column in characters). Shapes it does not know give fewer positions.
+pub fn entry_positions(block: &str, key: &str) -> Vec<(usize, usize)> {
+    let lines: Vec<&str> = block.lines().collect();
+    let prefix = format!("{key}:");
+    let Some(k) = lines.iter().position(|l| l.starts_with(&prefix)) else { return Vec::new() };
+    let rest = lines[k][prefix.len()..].trim_start();
+    if rest.starts_with('[') {
+        let start = lines[k].len() - rest.len() + 1;
+        return flow_entries(&lines, k, start);
+    }
+    if !(rest.is_empty() || rest.starts_with('#')) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate().skip(k + 1) {
+        let t = line.trim_start();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        match t.strip_prefix('-').filter(|v| v.is_empty() || v.starts_with([' ', '\t'])) {
+            Some(v) => {
+                let byte = line.len() - v.trim_start().len();
+                out.push((i + 1, line[..byte].chars().count() + 1));
+            }
+            // A more indented line continues the entry above; anything else ends the list.
+            None if t.len() < line.len() && !out.is_empty() => {}
+            None => break,
+        }
+    }
+    out
+}
+
+/// The entries of a flow list whose `[` ends just before byte `start` of line `k`.
+fn flow_entries(lines: &[&str], k: usize, start: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let (mut expecting, mut depth, mut quote) = (true, 0usize, None::<char>);
+    for (i, line) in lines.iter().enumerate().skip(k) {
+        let from = if i == k { start } else { 0 };
+        let mut chars = line[from..].char_indices().peekable();
+        let mut prev = ' ';
+        while let Some((b, c)) = chars.next() {
+            match quote {
+                Some('"') if c == '\\' => {
+                    chars.next();
+                }
+                Some(q) if c == q => {
+                    // '' inside single quotes is an escaped quote.
+                    if q == '\'' && chars.peek().is_some_and(|(_, n)| *n == '\'') {
+                        chars.next();
+                    } else {
+                        quote = None;
+                    }
+                }
+                Some(_) => {}
+                None => match c {
+                    ' ' | '\t' => {}
+                    '#' if prev == ' ' || prev == '\t' => break,
+                    ',' if depth == 0 => expecting = true,
+                    ']' if depth == 0 => return out,
+                    ']' | '}' => depth = depth.saturating_sub(1),
+                    _ => {
+                        if expecting && depth == 0 {
+                            out.push((i + 1, line[..from + b].chars().count() + 1));
+                            expecting = false;
+                        }
+                        match c {
+                            '[' | '{' => depth += 1,
+                            '"' | '\'' => quote = Some(c),
+                            _ => {}
+                        }
+                    }
+                },
+            }
+            prev = c;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +256,16 @@ mod tests {
         let d = parse::<T>("title: a\ntags: 5\n", "x.md", 2, "").unwrap_err();
         assert!(!d.message.contains("at line"), "{}", d.message);
         assert_eq!(d.location.map(|l| l.line), Some(3));
+    }
+
+    #[test]
+    fn positions_of_values_and_list_entries() {
+        assert_eq!(value_position("title: a\nslug:  ../x\n", "slug"), Some((2, 8)));
+        assert_eq!(value_position("slug:\n", "slug"), None);
+        let flow = "title: 标题\naliases: [/a/, \"/b,c/\", '/d''e/',\n  /f/]\n";
+        assert_eq!(entry_positions(flow, "aliases"), vec![(2, 11), (2, 16), (2, 25), (3, 3)]);
+        let block = "aliases:\n  - /a/\n  # note\n  -   \"/b/\"\ntags: [x]\n";
+        assert_eq!(entry_positions(block, "aliases"), vec![(2, 5), (4, 7)]);
+        assert_eq!(entry_positions("aliases: /a/\n", "aliases"), vec![]);
     }
 }
