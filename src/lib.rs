@@ -13,6 +13,7 @@ pub mod diagnostics;
 pub mod editions;
 pub mod feeds;
 pub mod front_matter;
+pub mod html_attrs;
 pub mod kb_nav;
 pub mod load;
 pub mod markdown;
