@@ -365,28 +365,13 @@ fn entry(x: &mut String, site: &Site, e: &Edition) {
 /// URL, since relative links were written for the article page (and print shows them), and
 /// headings go two levels down (`h2` → `h4`), below the 版 (`h2`) and headline (`h3`).
 pub fn print_body(html: &str, n: usize, permalink: &str, origin: &str) -> String {
-    let html = demote_headings(html);
-    let html = html.as_str();
-    let mut out = String::with_capacity(html.len() + 256);
-    let mut rest = html;
-    while let Some((at, attr)) = next_attr(rest) {
-        let value_at = at + attr.len();
-        let Some(end) = rest[value_at..].find('"') else { break };
-        out.push_str(&rest[..value_at]);
-        let value = &rest[value_at..value_at + end];
-        match (attr, value.strip_prefix('#')) {
-            (" id=\"", _) => {
-                let _ = write!(out, "a{n}-{value}");
-            }
-            (" href=\"", Some(fragment)) => {
-                let _ = write!(out, "#a{n}-{fragment}");
-            }
-            _ => out.push_str(&crate::feeds::absolute_url(value, permalink, origin)),
-        }
-        rest = &rest[value_at + end..];
-    }
-    out.push_str(rest);
-    out
+    // Only attributes of tags are touched, never text that reads like one (`html_attrs`).
+    crate::html_attrs::rewrite(&demote_headings(html), |name, value| match (name, value.strip_prefix('#')) {
+        ("id", _) => Some(format!("a{n}-{value}")),
+        ("href", Some(fragment)) => Some(format!("#a{n}-{fragment}")),
+        ("href" | "src", _) => Some(crate::feeds::absolute_url(value, permalink, origin)),
+        _ => None,
+    })
 }
 
 /// `h1`–`h6` two levels down, `h6` at most. Highest first, so no tag moves twice.
@@ -399,11 +384,6 @@ fn demote_headings(html: &str) -> String {
         }
     }
     out
-}
-
-/// The next ` id="`, ` href="` or ` src="` in `html`: (offset, the match).
-fn next_attr(html: &str) -> Option<(usize, &'static str)> {
-    [" id=\"", " href=\"", " src=\""].into_iter().filter_map(|a| html.find(a).map(|i| (i, a))).min()
 }
 
 #[cfg(test)]

@@ -165,28 +165,11 @@ fn entry(x: &mut String, p: &Page, config: &Config) {
 /// Feed readers resolve relative links inconsistently (many ignore `xml:base`), so every
 /// `href` and `src` in an entry's HTML is made absolute against the page's own URL:
 /// root-relative (`/kb/x/`), relative (`chart.svg`, `../y/`) and fragments (`#fn-1`) alike.
+/// Only attributes of tags are touched, never text that reads like one (`html_attrs`).
 fn absolutize(html: &str, permalink: &str, origin: &str) -> String {
-    let mut out = String::with_capacity(html.len() + 256);
-    let mut rest = html;
-    while let Some((start, len)) = next_url_attr(rest) {
-        let value_at = start + len;
-        let Some(end) = rest[value_at..].find('"') else { break };
-        out.push_str(&rest[..value_at]);
-        out.push_str(&absolute_url(&rest[value_at..value_at + end], permalink, origin));
-        rest = &rest[value_at + end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The next ` href="` or ` src="` in `html`: (offset, length of the match).
-fn next_url_attr(html: &str) -> Option<(usize, usize)> {
-    let href = html.find(" href=\"").map(|i| (i, 7));
-    let src = html.find(" src=\"").map(|i| (i, 6));
-    match (href, src) {
-        (Some(a), Some(b)) => Some(if a.0 < b.0 { a } else { b }),
-        (a, b) => a.or(b),
-    }
+    crate::html_attrs::rewrite(html, |name, value| {
+        matches!(name, "href" | "src").then(|| absolute_url(value, permalink, origin))
+    })
 }
 
 /// `value` (an attribute as written in HTML) resolved against `permalink`, as a browser would.

@@ -14,6 +14,7 @@ pub mod diagnostics;
 pub mod editions;
 pub mod feeds;
 pub mod front_matter;
+pub mod html_attrs;
 pub mod images;
 pub mod kb_nav;
 pub mod load;

@@ -173,3 +173,54 @@ fn feed_text_drops_characters_xml_forbids() {
     let atom = s.read("atom.xml");
     assert!(atom.contains("<summary type=\"html\">&lt;p&gt;摘要完&lt;/p&gt;</summary>"), "{atom}");
 }
+
+/// Every element with attributes in `html` (a fragment), as `element[name=value …]`.
+fn elements_with_attrs(html: &str) -> Vec<String> {
+    let doc = Html::parse_fragment(html);
+    let sel = Selector::parse("*").expect("selector");
+    doc.select(&sel)
+        .filter(|e| e.value().attrs().next().is_some())
+        .map(|e| {
+            let attrs: Vec<String> = e.value().attrs().map(|(k, v)| format!("{k}={v}")).collect();
+            format!("{}[{}]", e.value().name(), attrs.join(" "))
+        })
+        .collect()
+}
+
+/// The HTML inside the first `<content>` of an Atom feed, unescaped.
+fn feed_content(atom: &str) -> String {
+    let start = atom.find("<content").and_then(|i| atom[i..].find('>').map(|j| i + j + 1)).expect("a <content>");
+    let end = start + atom[start..].find("</content>").expect("</content>");
+    atom[start..end]
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+/// Article text keeps its quotes unescaped (`甲 href="x/y`); the print view and the feeds,
+/// which rewrite `href`, `src` and `id`, once took such text for an attribute. Cleaning that
+/// "URL" dropped a `..` segment, with it the `>` of the `<hr />` that followed, and the next
+/// paragraph became attributes of the rule: `onfocus` with `autofocus` ran on load.
+#[test]
+fn text_that_reads_like_an_attribute_stays_text_in_print_views_and_feeds() {
+    let body = "\n甲 href=\"x/y\n\n---\n\n/../ tabindex=0 autofocus onfocus=alert(1) x=\"1\" [乙](/kb/) [注](#z)\n";
+    let s = site("date: 2024-05-20\nissue: 12", body);
+    s.build_clean();
+    let texts = ["甲 href=\"x/y", "/../ tabindex=0 autofocus onfocus=alert(1) x=\"1\" 乙 注"];
+    let print = s.html("issues/12/print/index.html");
+    assert_eq!(common::texts(&print, "main article .content p"), texts);
+    assert_eq!(
+        elements_with_attrs(&common::inner(&print, "main article .content")),
+        ["a[href=https://example.org/kb/]", "a[href=#a1-z]"]
+    );
+    let content = feed_content(&s.read("atom.xml"));
+    assert_eq!(
+        elements_with_attrs(&content),
+        ["a[href=https://example.org/kb/]", "a[href=https://example.org/news/a/#z]"],
+        "{content}"
+    );
+    let doc = Html::parse_fragment(&content);
+    assert_eq!(common::texts(&doc, "p"), texts);
+}

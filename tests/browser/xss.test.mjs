@@ -89,6 +89,14 @@ function evilArticle() {
     '',
     `代码 \`${img('code')}\` 与模板 {{ "${img('tera')}" | safe }}`,
     '',
+    // Text that reads like an attribute, then a rule: the print view and the feeds rewrite
+    // the body's URLs and once took it for one, cutting the rule's `>`.
+    '文字 href="x/y',
+    '',
+    '---',
+    '',
+    `/../ tabindex=0 autofocus onfocus=${run('attr-text-focus')} onmouseover=${run('attr-text-hover')} x="1"`,
+    '',
     `[r]: javascript:${run('reference')}`,
     `[^a"onmouseover=${run('footnote')}]: 注释 ${img('footnote-body')}`,
     '',
@@ -304,6 +312,17 @@ async function audit(page) {
       const target = (m.getAttribute('content') ?? '').replace(/^[^;]*;\s*url=/i, '');
       if (!/^https?:/i.test(target)) found.push(`meta refresh to ${target}`);
     }
+    // Elements that run or load code whatever their attributes (a `<script>` put in by
+    // innerHTML, as the feed check does, never runs: it must be seen here). The theme's own
+    // scripts are JSON-LD and same-origin modules.
+    for (const s of document.querySelectorAll('script')) {
+      const own =
+        s.type === 'application/ld+json' || (s.type === 'module' && s.src && new URL(s.src).origin === location.origin);
+      if (!own) found.push(s.src ? `script ${s.src}` : 'script (inline)');
+    }
+    for (const el of document.querySelectorAll('iframe, frame, object, embed, base, [srcdoc], [style]')) {
+      found.push(`${el.localName}${el.hasAttribute('style') ? '[style]' : ''}${el.hasAttribute('srcdoc') ? '[srcdoc]' : ''}`);
+    }
     return found;
   });
 }
@@ -441,7 +460,7 @@ test('control: with unsafe_html raw HTML does run, heading attributes and script
     const found = await audit(page);
     assert.deepEqual(
       found,
-      ['img[onerror]', 'p[onmouseover]', 'div[onfocus]', `a[href=javascript:${run('raw-link')}]`],
+      ['img[onerror]', 'p[onmouseover]', 'div[onfocus]', `a[href=javascript:${run('raw-link')}]`, 'script (inline)'],
       'only the raw HTML carries handlers and script URLs',
     );
   } finally {
