@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+pub mod active_files;
 pub mod cache;
 pub mod config;
 pub mod controls;

@@ -120,6 +120,8 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
     let (content, ds) = load::load_with(&req.root, req.cache.as_deref());
     lap("load", &mut t);
     report.diagnostics.extend(ds);
+    let (content, ds) = crate::active_files::withhold(content, config.markdown.unsafe_html);
+    report.diagnostics.extend(ds);
     report.diagnostics.extend(load::non_utf8_names(&req.root, "static"));
     let (site, ds) = model::build_with(&config, content, &req.options, req.cache.as_deref());
     lap("model", &mut t);

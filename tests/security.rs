@@ -224,3 +224,40 @@ fn text_that_reads_like_an_attribute_stays_text_in_print_views_and_feeds() {
     let doc = Html::parse_fragment(&content);
     assert_eq!(common::texts(&doc, "p"), texts);
 }
+
+/// A bundle's SVG with an `onload`, an HTML page and a script beside an article would run on
+/// the site's own address when opened; a plain chart SVG is published as before.
+#[test]
+fn content_files_that_would_run_script_are_withheld_with_a_warning() {
+    let bundle = "content/news/2024-05-22-c";
+    let s = Site::new()
+        .page("news/_index.md", "title: 新闻", "")
+        .page("news/2024-05-22-c/index.md", "title: 图表", "![图表](chart.svg)\n")
+        .file(&format!("{bundle}/chart.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"1\"/></svg>")
+        .file(&format!("{bundle}/evil.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>")
+        .file(&format!("{bundle}/page.html"), "<script>alert(1)</script>")
+        .file("content/news/tool.js", "alert(1)");
+    let r = s.build();
+    let why_svg = "this .svg file contains `onload=`, which runs script when the file is opened";
+    let why = |ext: &str| format!("a .{ext} file runs as a page or script on the site's own address");
+    assert_eq!(
+        diags(&r),
+        vec![
+            format!("warning {bundle}/evil.svg: content/news/2024-05-22-c/evil.svg is not published: {why_svg}"),
+            format!(
+                "warning {bundle}/page.html: content/news/2024-05-22-c/page.html is not published: {}",
+                why("html")
+            ),
+            format!("warning content/news/tool.js: content/news/tool.js is not published: {}", why("js")),
+        ]
+    );
+    assert!(s.path("public/news/c/chart.svg").is_file());
+    for gone in ["public/news/c/evil.svg", "public/news/c/page.html", "public/news/tool.js"] {
+        assert!(!s.path(gone).exists(), "{gone} was published");
+    }
+    // A site that trusts its authors publishes them as they are.
+    let trusted =
+        s.file("gazette.yaml", "title: 测试站\nbase_url: https://example.org/\nmarkdown: {unsafe_html: true}\n");
+    assert_eq!(diags(&trusted.build()), Vec::<String>::new());
+    assert!(trusted.path("public/news/c/evil.svg").is_file());
+}
