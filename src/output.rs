@@ -282,24 +282,31 @@ pub fn check_target(root: &Path, out: &Path, keep: &keep::Keep) -> Result<(), Di
     Ok(())
 }
 
-/// `p` made absolute, with its longest existing prefix canonicalised so `public/../x` and
-/// symlinks compare correctly.
+/// `p` made absolute and resolved one component at a time: symlinks and `..` in the part that
+/// exists as the kernel resolves them, `.` and `..` in the part still to be created as they will
+/// resolve once it is. `nothere/..` is the folder holding `nothere`, never a path whose last
+/// name is `..` (that once let a build plan the site root's `.git` as a kept file of the
+/// output, and move it, before a rename refused the root).
 pub(crate) fn absolute(p: &Path) -> PathBuf {
+    use std::path::Component;
     let abs = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
-    let mut existing = abs.clone();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (existing.file_name().map(|s| s.to_os_string()), existing.parent()) {
-            (Some(name), Some(parent)) => {
-                rest.push(name);
-                existing = parent.to_path_buf();
+    let mut out = PathBuf::new();
+    for part in abs.components() {
+        match part {
+            Component::CurDir => {}
+            // `out` is canonical, or lies below a folder that does not exist yet: either way
+            // its parent is what `..` names.
+            Component::ParentDir => {
+                out.pop();
             }
-            _ => break,
+            Component::Normal(name) => {
+                out.push(name);
+                if let Ok(real) = out.canonicalize() {
+                    out = real;
+                }
+            }
+            Component::Prefix(_) | Component::RootDir => out.push(part),
         }
-    }
-    let mut out = existing.canonicalize().unwrap_or(existing);
-    for name in rest.into_iter().rev() {
-        out.push(name);
     }
     out
 }
