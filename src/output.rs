@@ -265,7 +265,8 @@ pub fn check_target(root: &Path, out: &Path, keep: &keep::Keep) -> Result<(), Di
             .hint("use an output folder inside the site, such as public/"));
     }
     for input in ["content", "themes", "templates", "static"] {
-        if out_abs.starts_with(root.join(input)) {
+        // Resolved, so that a `content` link to a folder elsewhere still covers that folder.
+        if out_abs.starts_with(absolute(&root.join(input))) {
             return Err(Diagnostic::error(format!("refusing to write into `{shown}`: it is inside {input}/"))
                 .hint("use an output folder such as public/"));
         }

@@ -122,6 +122,24 @@ fn an_output_through_a_missing_folder_and_dotdot_is_refused_as_the_site_root() {
     assert_eq!(tree(site.root()), before);
 }
 
+#[cfg(unix)]
+#[test]
+fn an_output_inside_a_content_folder_kept_elsewhere_through_a_link_is_refused() {
+    let articles = tempfile::tempdir().expect("temp dir");
+    write(&articles.path().join("_index.md"), "---\ntitle: 首页\n---\n".as_bytes());
+    let site = Site::empty().file("gazette.yaml", common::CONFIG);
+    std::os::unix::fs::symlink(articles.path(), site.path("content")).expect("symlink");
+    let r = site.run(&["build", "--output", "content/public"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "error: refusing to write into `content/public`: it is inside content/\n  \
+         = hint: use an output folder such as public/\n\n\
+         error: build failed with 1 error(s) and 0 warning(s)\n"
+    );
+    assert_eq!(entries(articles.path()), vec!["_index.md"]);
+}
+
 #[test]
 fn an_output_folder_holding_only_kept_files_is_built_into() {
     // A fresh checkout of an empty gh-pages branch: no marker, nothing gazette could lose.
