@@ -471,6 +471,16 @@ fn fails(site: &Site) -> String {
 const FOLDER_HINT: &str = "  = hint: change the `slug:` or the alias, or rename the file, so that no output file takes the name of a folder another one needs\n";
 
 #[test]
+fn a_build_with_errors_leaves_no_folder_it_created_for_an_output_outside_the_site() {
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let out = elsewhere.path().join("www/2024/public");
+    let site = site().page("a.md", "title: a\naliases: [\"/robots.txt\"]", "x");
+    let r = site.run(&["build", "--output", out.to_str().expect("utf-8")]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(entries(elsewhere.path()), Vec::<String>::new());
+}
+
+#[test]
 fn a_slug_naming_a_generated_file_is_an_error_at_the_slug_line() {
     let site = site().page("sitemap.md", "title: 网站地图\nslug: sitemap.xml", "x");
     assert_eq!(

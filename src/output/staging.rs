@@ -29,6 +29,8 @@ pub struct Staging {
     done: bool,
     /// Kept files could not be moved back out of the staging folder: it must not be deleted.
     stranded: bool,
+    /// Folders above the output that did not exist before this build, deepest first.
+    made: Vec<PathBuf>,
     /// The staging folder's marker, locked while this build may use the folder
     /// ([`hold_marker`]).
     _held: Option<std::fs::File>,
@@ -69,6 +71,9 @@ impl Staging {
         let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
         let pid = std::process::id();
         let (dir, old) = (sibling(&out, "staging", pid), sibling(&out, "old", pid));
+        // The folders above the output that this build creates, deepest first: a failed
+        // build removes them again, so that it leaves nothing behind.
+        let made: Vec<PathBuf> = parent.ancestors().take_while(|a| !a.exists()).map(Path::to_path_buf).collect();
         std::fs::create_dir_all(&parent).map_err(|e| io_error("create", &parent, e))?;
         if dir.exists() {
             // Recovery removes every stale staging folder but one holding files it could not
@@ -80,7 +85,7 @@ impl Staging {
             .hint(format!("move what it holds back into `{shown}` by hand, then delete it")));
         }
         std::fs::create_dir(&dir).map_err(|e| io_error("create", &dir, e))?;
-        let mut staging = Staging { dir, out, old, shown, done: false, stranded: false, _held: None };
+        let mut staging = Staging { dir, out, old, shown, done: false, stranded: false, made, _held: None };
         std::fs::write(staging.dir.join(MARKER), MARKER_TEXT).map_err(|e| io_error("write", &staging.dir, e))?;
         staging._held = hold_marker(&staging.dir);
         Ok(staging)
@@ -212,6 +217,10 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.done && !self.stranded {
             let _ = std::fs::remove_dir_all(&self.dir);
+            // Only while empty: another process may have put something there meanwhile.
+            for d in &self.made {
+                let _ = std::fs::remove_dir(d);
+            }
         }
     }
 }
