@@ -66,8 +66,9 @@ pub struct OutFile {
 pub struct Output {
     /// Files by path.
     pub files: BTreeMap<String, OutFile>,
-    lowercase: HashMap<String, String>,
-    /// Every folder the files need (lowercased) → one file inside it.
+    /// Files by [`fold`]ed path.
+    folded: HashMap<String, String>,
+    /// Every folder the files need ([`fold`]ed) → one file inside it.
     folders: HashMap<String, String>,
     /// Bytes a path may have below the output folder.
     room: usize,
@@ -84,18 +85,13 @@ impl Default for Output {
 impl Output {
     /// An empty output whose paths may have `room` bytes (see [`path_room`]).
     pub fn with_room(room: usize) -> Output {
-        Output {
-            files: BTreeMap::new(),
-            lowercase: HashMap::new(),
-            folders: HashMap::new(),
-            room,
-            problems: Vec::new(),
-        }
+        Output { files: BTreeMap::new(), folded: HashMap::new(), folders: HashMap::new(), room, problems: Vec::new() }
     }
 
-    /// Adds a file. Two inputs producing the same path — or paths that differ only by case,
-    /// which collide on macOS and Windows hosts — is an error naming both inputs, and so is
-    /// a file where another input needs a folder, or a path no file system can hold.
+    /// Adds a file. Two inputs producing the same path — or paths that differ only by case
+    /// or Unicode form ([`fold`]), which collide on macOS and Windows hosts — is an error
+    /// naming both inputs, and so is a file where another input needs a folder, or a path no
+    /// file system can hold.
     pub fn add(&mut self, path: String, body: Body, origin: &str) -> Result<(), Diagnostic> {
         self.add_at(path, body, origin, None)
     }
@@ -103,10 +99,11 @@ impl Output {
     /// [`Output::add`], for a path asked for at `at` in a source file (errors point there).
     pub fn add_at(&mut self, path: String, body: Body, origin: &str, at: Option<Spot>) -> Result<(), Diagnostic> {
         self.check(&path, origin, at.as_ref())?;
-        let key = path.to_lowercase();
-        if let Some((existing, other)) = self.lowercase.get(&key).and_then(|p| self.files.get_key_value(p)) {
+        let key = fold(&path);
+        if let Some((existing, other)) = self.folded.get(&key).and_then(|p| self.files.get_key_value(p)) {
             let same = existing == &path;
-            let what = if same { "the same output path" } else { "output paths that differ only by case" };
+            let what =
+                if same { "the same output path" } else { "output paths that differ only by case or Unicode form" };
             let d = Diagnostic::error(format!("{origin} and {} both produce {what}: `{}`", other.origin, shown(&path)))
                 .hint("change the `slug:` or the alias of one of them, or rename a file");
             return Err(locate(d, at.as_ref(), other.at.as_ref(), origin));
@@ -126,7 +123,7 @@ impl Output {
             self.problems.push(d);
             return;
         }
-        if let Some(old) = self.lowercase.get(&path.to_lowercase()).cloned() {
+        if let Some(old) = self.folded.get(&fold(&path)).cloned() {
             self.files.remove(&old);
         }
         self.insert(path, body, origin, at);
@@ -138,7 +135,7 @@ impl Output {
     }
 
     fn insert(&mut self, path: String, body: Body, origin: &str, at: Option<Spot>) {
-        let key = path.to_lowercase();
+        let key = fold(&path);
         for (i, _) in key.match_indices('/') {
             match self.folders.get_mut(&key[..i]) {
                 // A file [`Output::replace`] dropped no longer vouches for its folders.
@@ -149,7 +146,7 @@ impl Output {
                 }
             }
         }
-        self.lowercase.insert(key, path.clone());
+        self.folded.insert(key, path.clone());
         self.files.insert(path, OutFile { body, origin: origin.to_string(), at });
     }
 
@@ -183,7 +180,7 @@ impl Output {
 
     /// A file where another file needs a folder, or the other way round.
     fn folder_clash(&self, path: &str, origin: &str, at: Option<&Spot>) -> Result<(), Diagnostic> {
-        let key = path.to_lowercase();
+        let key = fold(path);
         let hint = "change the `slug:` or the alias, or rename the file, so that no output file takes the name of a folder another one needs";
         if let Some((inside, other)) = self.folders.get(&key).and_then(|p| self.files.get_key_value(p)) {
             let d = Diagnostic::error(format!(
@@ -195,7 +192,7 @@ impl Output {
             return Err(locate(d.hint(hint), at, other.at.as_ref(), origin));
         }
         for (i, _) in key.match_indices('/') {
-            if let Some((file, other)) = self.lowercase.get(&key[..i]).and_then(|p| self.files.get_key_value(p)) {
+            if let Some((file, other)) = self.folded.get(&key[..i]).and_then(|p| self.files.get_key_value(p)) {
                 let d = Diagnostic::error(format!(
                     "`{}` cannot be both a file (from {}) and a folder (for `{}` from {origin})",
                     shown(file),
@@ -218,6 +215,24 @@ impl Output {
             Body::Written => Err(std::io::Error::other("already written to disk")),
         })
     }
+}
+
+/// `path` as a case-insensitive, normalisation-insensitive file system compares names
+/// (macOS by default, Windows): in NFC, each letter case-folded. Lowercasing alone missed
+/// pairs such as `µ`/`μ`, `ſ`/`s` or `ς`/`σ`, whose pages would overwrite each other there.
+/// The Turkish dotless `ı` stays apart from `i`, as in Unicode's default folding.
+fn fold(path: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::with_capacity(path.len());
+    for c in path.nfc() {
+        let mut upper = c.to_uppercase();
+        match (upper.next(), upper.next()) {
+            // The upper case of one letter, lowercased, is the one form its variants share.
+            (Some(u), None) if c != 'ı' => out.extend(u.to_lowercase()),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    out
 }
 
 /// Points `d` at the first of the spots that names a line (a `slug:` or `aliases:` entry),
@@ -265,7 +280,8 @@ pub fn check_target(root: &Path, out: &Path, keep: &keep::Keep) -> Result<(), Di
             .hint("use an output folder inside the site, such as public/"));
     }
     for input in ["content", "themes", "templates", "static"] {
-        if out_abs.starts_with(root.join(input)) {
+        // Resolved, so that a `content` link to a folder elsewhere still covers that folder.
+        if out_abs.starts_with(absolute(&root.join(input))) {
             return Err(Diagnostic::error(format!("refusing to write into `{shown}`: it is inside {input}/"))
                 .hint("use an output folder such as public/"));
         }
@@ -282,24 +298,31 @@ pub fn check_target(root: &Path, out: &Path, keep: &keep::Keep) -> Result<(), Di
     Ok(())
 }
 
-/// `p` made absolute, with its longest existing prefix canonicalised so `public/../x` and
-/// symlinks compare correctly.
+/// `p` made absolute and resolved one component at a time: symlinks and `..` in the part that
+/// exists as the kernel resolves them, `.` and `..` in the part still to be created as they will
+/// resolve once it is. `nothere/..` is the folder holding `nothere`, never a path whose last
+/// name is `..` (that once let a build plan the site root's `.git` as a kept file of the
+/// output, and move it, before a rename refused the root).
 pub(crate) fn absolute(p: &Path) -> PathBuf {
+    use std::path::Component;
     let abs = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
-    let mut existing = abs.clone();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (existing.file_name().map(|s| s.to_os_string()), existing.parent()) {
-            (Some(name), Some(parent)) => {
-                rest.push(name);
-                existing = parent.to_path_buf();
+    let mut out = PathBuf::new();
+    for part in abs.components() {
+        match part {
+            Component::CurDir => {}
+            // `out` is canonical, or lies below a folder that does not exist yet: either way
+            // its parent is what `..` names.
+            Component::ParentDir => {
+                out.pop();
             }
-            _ => break,
+            Component::Normal(name) => {
+                out.push(name);
+                if let Ok(real) = out.canonicalize() {
+                    out = real;
+                }
+            }
+            Component::Prefix(_) | Component::RootDir => out.push(part),
         }
-    }
-    let mut out = existing.canonicalize().unwrap_or(existing);
-    for name in rest.into_iter().rev() {
-        out.push(name);
     }
     out
 }
@@ -335,6 +358,26 @@ mod tests {
             ]
         );
         assert!(!out.files.contains_key("css"));
+    }
+
+    #[test]
+    fn paths_one_on_case_insensitive_file_systems_collide_and_dotless_i_does_not() {
+        let nfd = "cafe\u{301}/index.html";
+        for (a, b) in [
+            ("5µm.html", "5μm.html"),
+            ("ſ/index.html", "S/index.html"),
+            ("λόγος", "ΛΌΓΟΣ"),
+            ("ǅ", "ǆ"),
+            ("café/index.html", nfd),
+        ] {
+            let mut out = Output::default();
+            add(&mut out, a, "content/a.md").unwrap();
+            let err = add(&mut out, b, "content/b.md").unwrap_err();
+            assert!(err.ends_with(&format!("differ only by case or Unicode form: `{}`", shown(b))), "{a} {b}: {err}");
+        }
+        let mut out = Output::default();
+        add(&mut out, "sınır/index.html", "content/a.md").unwrap();
+        assert_eq!(add(&mut out, "sinir/index.html", "content/b.md"), Ok(()));
     }
 
     #[test]

@@ -310,6 +310,10 @@ pub fn build(req: &Request) -> Report {
     match staging.commit(&report.output, &keep) {
         Ok(warnings) => report.diagnostics.extend(warnings),
         Err(d) => {
+            // The previous output stays, and so does the index that goes with it.
+            if let Some((_, tmp)) = report.search.take() {
+                crate::search::index::discard(&tmp);
+            }
             report.diagnostics.push(d);
             return report;
         }

@@ -86,6 +86,60 @@ fn a_git_file_in_the_output_survives_rebuilds() {
     assert_eq!(std::fs::read(site.path("public/.git")).expect("read"), b"gitdir: ../.git/worktrees/public\n");
 }
 
+#[cfg(unix)]
+#[test]
+fn a_kept_link_to_a_folder_elsewhere_survives_rebuilds_and_its_folder_is_untouched() {
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    write(&elsewhere.path().join("acme-challenge/t0ken"), b"t0ken.secret\n");
+    write(&elsewhere.path().join("docs/年报.pdf"), b"%PDF");
+    let site = site().file("gazette.yaml", "title: t\nbase_url: https://example.org/\nkeep: [\"docs/*.pdf\"]\n");
+    ok(&site.run(&["build"]));
+    std::os::unix::fs::symlink(elsewhere.path(), site.path("public/.well-known")).expect("symlink");
+    std::os::unix::fs::symlink(elsewhere.path().join("docs"), site.path("public/docs")).expect("symlink");
+    let outside = tree(elsewhere.path());
+    ok(&site.run(&["build"]));
+    ok(&site.run(&["build"]));
+    let link = std::fs::read_link(site.path("public/.well-known")).expect("`.well-known/` keeps a link to a folder");
+    assert_eq!(link, elsewhere.path());
+    // `docs/*.pdf` keeps files in a folder of the output, not in one a link points to: the
+    // link goes with the old output, and nothing is taken out of the folder it names.
+    assert!(!site.path("public/docs").exists());
+    assert_eq!(tree(elsewhere.path()), outside);
+}
+
+#[test]
+fn an_output_through_a_missing_folder_and_dotdot_is_refused_as_the_site_root() {
+    let site = site().file(".git/HEAD", "ref: refs/heads/main\n");
+    let before = tree(site.root());
+    let r = site.run(&["build", "--output", "nothere/.."]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "error: refusing to write into `nothere/..`: it is the site root or contains it\n  \
+         = hint: use an output folder inside the site, such as public/\n\n\
+         error: build failed with 1 error(s) and 0 warning(s)\n"
+    );
+    assert_eq!(tree(site.root()), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_inside_a_content_folder_kept_elsewhere_through_a_link_is_refused() {
+    let articles = tempfile::tempdir().expect("temp dir");
+    write(&articles.path().join("_index.md"), "---\ntitle: 首页\n---\n".as_bytes());
+    let site = Site::empty().file("gazette.yaml", common::CONFIG);
+    std::os::unix::fs::symlink(articles.path(), site.path("content")).expect("symlink");
+    let r = site.run(&["build", "--output", "content/public"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "error: refusing to write into `content/public`: it is inside content/\n  \
+         = hint: use an output folder such as public/\n\n\
+         error: build failed with 1 error(s) and 0 warning(s)\n"
+    );
+    assert_eq!(entries(articles.path()), vec!["_index.md"]);
+}
+
 #[test]
 fn an_output_folder_holding_only_kept_files_is_built_into() {
     // A fresh checkout of an empty gh-pages branch: no marker, nothing gazette could lose.
@@ -191,6 +245,20 @@ fn a_kept_folder_where_the_build_writes_a_file_stops_the_build_and_keeps_the_old
     assert_eq!(entries(site.root()), vec![".gazette", "content", "gazette.yaml", "public", "static"]);
 }
 
+#[test]
+fn a_build_that_fails_at_the_swap_leaves_no_search_index_folder_behind() {
+    let site = site().file("gazette.yaml", "title: t\nbase_url: https://example.org/\nkeep: [CNAME]\n");
+    ok(&site.run(&["build"]));
+    let index = entries(&site.path(".gazette"));
+    // A kept file where the build now needs a folder: found only once everything is staged.
+    write(&site.path("public/CNAME"), b"news.example.org\n");
+    let site = site.file("static/CNAME/x.txt", "x");
+    let r = site.run(&["build"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.starts_with("error: cannot keep the file `./public/CNAME`"), "{}", r.stderr);
+    assert_eq!(entries(&site.path(".gazette")), index);
+}
+
 // ---------------------------------------------------------------- killed builds
 
 #[test]
@@ -204,13 +272,16 @@ fn folders_a_killed_build_left_are_removed_but_look_alikes_are_not() {
         .file(&format!(".public.staging-{pid}/news/index.html"), "半成品")
         .file(&format!(".public.old-{pid}/.gazette-build"), "x")
         .file(&format!(".public.old-{pid}/index.html"), "旧版");
-    // Not gazette's: no marker; not a pid; a process that is running.
+    // Not gazette's: no marker; not a pid; a build that is running (it holds its marker).
     let me = std::process::id();
     let site = site
         .file(&format!(".public.staging-{other}/notes.txt"), "别人的文件")
         .file(".public.old-backup/.gazette-build", "x")
         .file(&format!(".public.staging-{me}/.gazette-build"), "x");
+    let held = std::fs::File::open(site.path(&format!(".public.staging-{me}/.gazette-build"))).expect("open");
+    held.lock().expect("lock");
     let r = site.run(&["build"]);
+    drop(held);
     ok(&r);
     assert_eq!(
         r.stderr,
@@ -272,6 +343,30 @@ fn a_build_killed_between_its_renames_is_rolled_back_by_the_next_and_kept_files_
     );
     assert_eq!(files_under(&site.path("public"), &KEPT), kept);
     assert!(site.read("index.html").contains("第二篇"));
+    assert_eq!(entries(site.root()), vec![".gazette", "content", "gazette.yaml", "public"]);
+}
+
+#[test]
+fn a_killed_builds_folders_are_recovered_even_when_its_pid_now_runs_another_process() {
+    let site = site();
+    ok(&site.run(&["build"]));
+    write(&site.path("public/CNAME"), b"news.example.org\n");
+    write(&site.path("public/.git/HEAD"), b"ref: refs/heads/gh-pages\n");
+    let kept = files_under(&site.path("public"), &KEPT);
+    // The pid of the killed build, reused: this test's process is running, and is no build.
+    let pid = std::process::id();
+    kill_between_renames(&site, pid);
+    let r = site.run(&["build"]);
+    ok(&r);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "warning: removed `.public.staging-{pid}`, left behind by a build that was interrupted (pid {pid})\n\n\
+             warning: restored `./public` from `.public.old-{pid}`, where a build that was interrupted (pid {pid}) had moved it\n\n\
+             warning: 2 warning(s)\n"
+        )
+    );
+    assert_eq!(files_under(&site.path("public"), &KEPT), kept);
     assert_eq!(entries(site.root()), vec![".gazette", "content", "gazette.yaml", "public"]);
 }
 
@@ -374,6 +469,16 @@ fn fails(site: &Site) -> String {
 }
 
 const FOLDER_HINT: &str = "  = hint: change the `slug:` or the alias, or rename the file, so that no output file takes the name of a folder another one needs\n";
+
+#[test]
+fn a_build_with_errors_leaves_no_folder_it_created_for_an_output_outside_the_site() {
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let out = elsewhere.path().join("www/2024/public");
+    let site = site().page("a.md", "title: a\naliases: [\"/robots.txt\"]", "x");
+    let r = site.run(&["build", "--output", out.to_str().expect("utf-8")]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(entries(elsewhere.path()), Vec::<String>::new());
+}
 
 #[test]
 fn a_slug_naming_a_generated_file_is_an_error_at_the_slug_line() {

@@ -132,15 +132,33 @@ impl Keep {
             for entry in entries {
                 let Ok(entry) = entry else { return false };
                 let child = rel.join(entry.file_name());
-                let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-                match self.test(&child, is_dir) {
+                let Ok(kind) = Kind::of(&dir.join(&child)) else { return false };
+                match self.test(&child, kind.folder_like) {
                     (true, _) => {}
-                    (false, true) if is_dir => stack.push(child),
+                    (false, true) if kind.folder => stack.push(child),
                     _ => return false,
                 }
             }
         }
         true
+    }
+}
+
+/// What an entry of the output folder is, for matching and for walking.
+struct Kind {
+    /// A folder itself, to be looked into.
+    folder: bool,
+    /// A folder or a symlink to one: `.well-known/` matches a `.well-known` link to a folder
+    /// kept elsewhere, which is carried over as a link and never looked into, so nothing of
+    /// the folder it points to is moved or deleted.
+    folder_like: bool,
+}
+
+impl Kind {
+    fn of(path: &Path) -> std::io::Result<Kind> {
+        let t = std::fs::symlink_metadata(path)?.file_type();
+        let link_to_folder = t.is_symlink() && std::fs::metadata(path).is_ok_and(|m| m.is_dir());
+        Ok(Kind { folder: t.is_dir(), folder_like: t.is_dir() || link_to_folder })
     }
 }
 
@@ -165,10 +183,10 @@ pub fn plan(from: &Path, to: &Path, keep: &Keep) -> std::io::Result<Plan> {
             if rel.as_os_str().is_empty() && (name == super::MARKER || name == JOURNAL) {
                 continue;
             }
-            let is_dir = std::fs::symlink_metadata(from.join(&child))?.is_dir();
-            match keep.test(&child, is_dir) {
+            let kind = Kind::of(&from.join(&child))?;
+            match keep.test(&child, kind.folder_like) {
                 (true, _) => place(from, to, child, &mut plan)?,
-                (false, true) if is_dir => stack.push(child),
+                (false, true) if kind.folder => stack.push(child),
                 _ => {}
             }
         }

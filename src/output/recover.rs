@@ -11,10 +11,13 @@
 //!   stays — and the staging folder is dealt with as above;
 //! - an old-output folder, the new output in place (killed while deleting it): it is removed.
 //!
-//! Only folders that are plainly gazette's are touched: the name pattern, a pid that is not
-//! a running process, and the output marker inside (or no files at all: a removal cut short
-//! deletes the marker last). Each action is reported as a warning. A folder whose kept files
-//! cannot be put back is left where it is, with a warning saying so.
+//! Only folders that are plainly gazette's are touched: the name pattern, and the output
+//! marker inside (or no files at all: a removal cut short deletes the marker last). A build
+//! holds an OS lock on the marker of each folder it uses ([`super::staging::hold_marker`]);
+//! a marker nobody holds means the build is gone, even when its pid now belongs to another
+//! process. Without a marker to ask, a folder is touched only when its pid is not running.
+//! Each action is reported as a warning. A folder whose kept files cannot be put back is
+//! left where it is, with a warning saying so.
 
 use super::keep::{self, JOURNAL};
 use super::staging::remove_tree;
@@ -28,7 +31,8 @@ pub fn recover(out: &Path) -> Vec<Diagnostic> {
     let shown = out.display().to_string();
     let out = absolute(out);
     let mut diags = Vec::new();
-    for (pid, [staging, old]) in leftovers(&out, &["staging", "old"], |d| d.join(MARKER).is_file()) {
+    let ours = |d: &Path| d.join(MARKER).is_file();
+    for (pid, [staging, old]) in leftovers(&out, &["staging", "old"], ours, in_use) {
         let mut old = old;
         if let Some(o) = old.as_ref().filter(|_| !out.exists()) {
             match std::fs::rename(o, &out) {
@@ -61,16 +65,21 @@ pub fn recover(out: &Path) -> Vec<Diagnostic> {
 pub fn recover_index(dir: &Path) {
     let dir = absolute(dir);
     let tantivy = |d: &Path| d.join("meta.json").is_file();
-    for (_, folders) in leftovers(&dir, &["tmp", "old"], tantivy) {
+    for (_, folders) in leftovers(&dir, &["tmp", "old"], tantivy, |_, pid| running(pid)) {
         for f in folders.into_iter().flatten() {
             let _ = std::fs::remove_dir_all(f);
         }
     }
 }
 
-/// Folders `.NAME.WHAT-PID` beside `target` whose pid is not running and that `ours`
-/// recognises (or that hold no file at all), by pid, in the order of `what`.
-fn leftovers(target: &Path, what: &[&str; 2], ours: impl Fn(&Path) -> bool) -> BTreeMap<u32, [Option<PathBuf>; 2]> {
+/// Folders `.NAME.WHAT-PID` beside `target` that `ours` recognises (or that hold no file at
+/// all) and that no live process uses (`live`), by pid, in the order of `what`.
+fn leftovers(
+    target: &Path,
+    what: &[&str; 2],
+    ours: impl Fn(&Path) -> bool,
+    live: impl Fn(&Path, u32) -> bool,
+) -> BTreeMap<u32, [Option<PathBuf>; 2]> {
     let mut found: BTreeMap<u32, [Option<PathBuf>; 2]> = BTreeMap::new();
     let (Some(parent), Some(name)) = (target.parent(), target.file_name().and_then(|n| n.to_str())) else {
         return found;
@@ -83,7 +92,7 @@ fn leftovers(target: &Path, what: &[&str; 2], ours: impl Fn(&Path) -> bool) -> B
             let Some(pid) = file_name.strip_prefix(&format!(".{name}.{w}-")).and_then(parse_pid) else { continue };
             let path = entry.path();
             let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-            if is_dir && !running(pid) && (ours(&path) || holds_no_file(&path)) {
+            if is_dir && (ours(&path) || holds_no_file(&path)) && !live(&path, pid) {
                 found.entry(pid).or_default()[k] = Some(path);
             }
         }
@@ -149,6 +158,30 @@ fn name(p: &Path) -> String {
 /// True when nothing under `dir` is a file (a removal cut short after the marker went).
 fn holds_no_file(dir: &Path) -> bool {
     walkdir::WalkDir::new(dir).follow_links(false).into_iter().all(|e| e.is_ok_and(|e| e.file_type().is_dir()))
+}
+
+/// Whether the build that left the output-side folder `dir` may still be using it: its
+/// marker is locked, or, where there is no marker lock to ask, its pid is running.
+fn in_use(dir: &Path, pid: u32) -> bool {
+    match marker_locked(dir) {
+        Some(locked) => locked,
+        None => running(pid),
+    }
+}
+
+/// `Some(true)` when a process holds the lock on the marker in `dir`, `Some(false)` when
+/// nobody does; `None` without a marker or a way to lock it.
+fn marker_locked(dir: &Path) -> Option<bool> {
+    if cfg!(not(unix)) {
+        return None;
+    }
+    let file = std::fs::File::open(dir.join(MARKER)).ok()?;
+    match file.try_lock() {
+        // Released as `file` closes.
+        Ok(()) => Some(false),
+        Err(std::fs::TryLockError::WouldBlock) => Some(true),
+        Err(std::fs::TryLockError::Error(_)) => None,
+    }
 }
 
 /// Whether process `pid` is running. This process's own pid counts as not running: its

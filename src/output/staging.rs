@@ -29,6 +29,27 @@ pub struct Staging {
     done: bool,
     /// Kept files could not be moved back out of the staging folder: it must not be deleted.
     stranded: bool,
+    /// Folders above the output that did not exist before this build, deepest first.
+    made: Vec<PathBuf>,
+    /// The staging folder's marker, locked while this build may use the folder
+    /// ([`hold_marker`]).
+    _held: Option<std::fs::File>,
+}
+
+/// Opens the marker in `dir` and locks it, so that recovery in another process leaves `dir`
+/// alone while this one lives: the OS drops the lock however the process ends, where a pid
+/// can be reused by any process and keep a dead build's folders from being recovered.
+/// `None` where the lock cannot be had (a file system without locks): recovery then goes by
+/// the pid alone.
+pub(super) fn hold_marker(dir: &Path) -> Option<std::fs::File> {
+    // Elsewhere an open file can stop its folder being renamed; there, recovery never touches
+    // a folder whose pid it cannot check.
+    if cfg!(not(unix)) {
+        return None;
+    }
+    let file = std::fs::File::open(dir.join(MARKER)).ok()?;
+    file.try_lock().ok()?;
+    Some(file)
 }
 
 /// `.NAME.WHAT-PID` beside the output folder `out` (absolute).
@@ -50,6 +71,9 @@ impl Staging {
         let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
         let pid = std::process::id();
         let (dir, old) = (sibling(&out, "staging", pid), sibling(&out, "old", pid));
+        // The folders above the output that this build creates, deepest first: a failed
+        // build removes them again, so that it leaves nothing behind.
+        let made: Vec<PathBuf> = parent.ancestors().take_while(|a| !a.exists()).map(Path::to_path_buf).collect();
         std::fs::create_dir_all(&parent).map_err(|e| io_error("create", &parent, e))?;
         if dir.exists() {
             // Recovery removes every stale staging folder but one holding files it could not
@@ -61,8 +85,9 @@ impl Staging {
             .hint(format!("move what it holds back into `{shown}` by hand, then delete it")));
         }
         std::fs::create_dir(&dir).map_err(|e| io_error("create", &dir, e))?;
-        let staging = Staging { dir, out, old, shown, done: false, stranded: false };
+        let mut staging = Staging { dir, out, old, shown, done: false, stranded: false, made, _held: None };
         std::fs::write(staging.dir.join(MARKER), MARKER_TEXT).map_err(|e| io_error("write", &staging.dir, e))?;
+        staging._held = hold_marker(&staging.dir);
         Ok(staging)
     }
 
@@ -89,6 +114,7 @@ impl Staging {
         }
         let mut warnings = Vec::new();
         let mut moved = Vec::new();
+        let mut old_held = None;
         if self.out.is_dir() {
             let plan = keep::plan(&self.out, &self.dir, keep)
                 .map_err(|e| io_error("read the files to keep in", &self.out, e))?;
@@ -101,6 +127,9 @@ impl Staging {
                 return Err(self.failed(message));
             }
             moved = plan.moves;
+            // The previous output becomes `.NAME.old-PID`: held like the staging folder until
+            // it is deleted.
+            old_held = hold_marker(&self.out);
             if let Err(e) = std::fs::rename(&self.out, &self.old) {
                 self.undo(&moved);
                 return Err(self.failed(format!("cannot move aside `{}`: {e}", self.out.display())));
@@ -123,6 +152,7 @@ impl Staging {
                 eprintln!("timing: remove previous output {} ms", t.elapsed().as_millis());
             }
         }
+        drop(old_held);
         Ok(warnings)
     }
 
@@ -187,6 +217,10 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.done && !self.stranded {
             let _ = std::fs::remove_dir_all(&self.dir);
+            // Only while empty: another process may have put something there meanwhile.
+            for d in &self.made {
+                let _ = std::fs::remove_dir(d);
+            }
         }
     }
 }
