@@ -166,6 +166,17 @@ impl Output {
             ));
             return fail(d.hint(hint));
         }
+        // A host's own files live in `.git/`; a page written there would change the repository
+        // the site is deployed from (`aliases: [/.git/hooks/]`).
+        if path.split('/').any(|n| n.eq_ignore_ascii_case(".git")) {
+            let d = Diagnostic::error(format!(
+                "output path `{}` (from {origin}) is inside a `.git` folder, which belongs to the deployment, not the site",
+                shown(path)
+            ));
+            return fail(d.hint(
+                "change the `slug:`, the alias or the folder name; no URL of the site may pass through `.git/`",
+            ));
+        }
         if path.len() > self.room {
             let d = Diagnostic::error(format!(
                 "output path `{}` (from {origin}) is {} bytes long; inside the output folder a path may have {}",

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Run, Site, tree};
+use common::{Run, Site, diags, tree};
 use std::io::{BufRead, Write};
 use std::path::Path;
 
@@ -616,4 +616,24 @@ fn slugs_that_had_to_be_cleaned_are_located_warnings() {
     assert!(
         site.exists("news/x/index.html") && site.exists("news/a-b/index.html") && site.exists("news/cd/index.html")
     );
+}
+
+/// An alias through `.git/` would write a page into the repository the site is deployed from.
+#[test]
+fn an_alias_into_the_git_folder_is_an_error_at_the_alias_entry() {
+    let site = Site::new().page("news/_index.md", "title: 新闻", "").page(
+        "news/a.md",
+        "title: 甲\ndate: 2024-05-20\naliases:\n  - /ok/\n  - /.git/hooks/",
+        "正文。\n",
+    );
+    let r = site.build();
+    assert_eq!(
+        diags(&r),
+        vec![
+            "error content/news/a.md:6:5: output path `.git/hooks/index.html` (from content/news/a.md (alias `/.git/hooks/`)) \
+             is inside a `.git` folder, which belongs to the deployment, not the site"
+                .to_string()
+        ]
+    );
+    assert!(!site.path("public").exists());
 }
