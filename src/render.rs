@@ -268,8 +268,8 @@ impl Ctx {
     }
 }
 
-/// Hashes a template value canonically: map entries in key order (tera's maps iterate in
-/// an order that differs from run to run), and whether a string is marked safe.
+/// Hashes a template value as a template sees it: map entries in their order, and whether a
+/// string is marked safe.
 fn hash_value(v: &Value, h: &mut impl Hasher) {
     use tera::value::ValueKind as K;
     v.kind().hash(h);
@@ -285,11 +285,13 @@ fn hash_value(v: &Value, h: &mut impl Hasher) {
             items.len().hash(h);
             items.iter().for_each(|x| hash_value(x, h));
         }
+        // Maps keep the order they were written in (Tera's `preserve_order`; without it they
+        // iterate in a hash order that differs from run to run), and a template shows them in
+        // that order, so reordered keys make a different page.
         K::Map => {
-            let mut entries: Vec<_> = v.as_map().map(|m| m.iter().collect()).unwrap_or_default();
-            entries.sort_by(|a, b| a.0.cmp(b.0));
-            entries.len().hash(h);
-            for (k, x) in entries {
+            let map = v.as_map();
+            map.map_or(0, |m| m.len()).hash(h);
+            for (k, x) in map.into_iter().flatten() {
                 k.hash(h);
                 hash_value(x, h);
             }
