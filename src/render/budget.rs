@@ -514,6 +514,36 @@ mod tests {
         assert_eq!(line_col("标题\n 甲乙", "标题\n 甲乙".find('乙').expect("乙")), Some((2, 3)));
     }
 
+    /// Renders `text` with the tick registered (always passing, no budget).
+    fn render(text: &str) -> String {
+        let mut tera = tera::Tera::new();
+        tera.register_test(TICK, |_: u64, _: tera::Kwargs, _: &tera::State| -> tera::TeraResult<bool> { Ok(true) });
+        tera.add_raw_template("t", text).expect("valid");
+        let mut ctx = tera::Context::new();
+        ctx.insert("xs", &[1, 2, 3]);
+        ctx.insert("m", &std::collections::BTreeMap::from([("a", 1), ("b", 2)]));
+        tera.render("t", &ctx).expect("renders")
+    }
+
+    #[test]
+    fn rewritten_templates_render_as_written() {
+        for src in [
+            "{% raw %}{% for x in xs %}{% endraw %}{# {% for x in xs %} #}{% set q = \"{% for\" %}{{ q }}{% for x in xs %}{{ x }}{% endfor %}",
+            "{% for x in xs -%}\n  {{ x }}\n{%- endfor %}|{%- for x in xs -%}  {%- if x %}a{% endif -%}  {%- endfor -%}",
+            "{% for x in xs -%}   {#- c -#} {{ x }} {% endfor %}|{% for x in xs -%}{%- raw -%} r {%- endraw %} {% endfor %}",
+            "{% for x in [] %}a{% else %}empty{% endfor %}|{% for k, v in m %}{{ k }}={{ v }};{% endfor %}",
+            "{% for x in xs %}{{ loop.index }}{{ loop.first }}{{ loop.last }}{% if x == 2 %}{% continue %}{% endif %}{% endfor %}",
+            "{% filter upper %}{% for x in xs %}a{{ x }}{% endfor %}{% endfilter %}|{% set b %}{% for x in xs %}{{ x }}{% endfor %}{% endset %}{{ b }}",
+            "{% component C(n) %}<c>{% for x in range(end=n) %}{{ x }}{% endfor %}{{ body }}</c>{% endcomponent C %}{% <C n={2}> %}{% for y in xs %}y{% endfor %}{% </C> %}",
+            "{% set __gazette_tick = 7 %}{% for x in xs %}{{ __gazette_tick }}{% endfor %}",
+            "{{ [x if x > 1 else 0 for x in xs] }}|{{ [k ~ v for k, v in m] }}|{{ [x for x in xs if x == 1 or x == 3] }}|{{ [x for x in xs if not x == 2][0] }}",
+        ] {
+            let t = instrument(src);
+            assert_ne!(t.text, src, "a loop was found in {src}");
+            assert_eq!(render(&t.text), render(src), "{src}");
+        }
+    }
+
     #[test]
     fn what_tera_would_reject_is_left_as_written() {
         for src in ["{% for x in xs", "{{ 'open }}", "{# open", "{% raw %}{% for %}", "{{ x ^ y }}"] {
