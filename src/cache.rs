@@ -157,14 +157,16 @@ impl FileStamp {
         Some(FileStamp { len: meta.len(), modified: meta.modified().ok()?, inode })
     }
 
-    /// True when the file was modified or changed within [`RACY`] before `at` (or after it):
-    /// another save could still leave this same stamp, so only its contents can tell.
+    /// True when the file was modified or changed within [`RACY`] of `at`, before or after:
+    /// another save could still leave this same stamp, so only its contents can tell. A time
+    /// further ahead (a file unpacked from an archive made where the clock was ahead) is no
+    /// reason to distrust it: the next save writes today's time, which moves the stamp.
     pub fn racy(&self, at: SystemTime) -> bool {
-        let Some(since) = at.checked_sub(RACY) else { return true };
+        let near = |t: SystemTime| t.duration_since(at).unwrap_or_else(|behind| behind.duration()) < RACY;
         let changed = u64::try_from(self.inode.1).ok().and_then(|s| {
             SystemTime::UNIX_EPOCH.checked_add(std::time::Duration::new(s, u32::try_from(self.inode.2).unwrap_or(0)))
         });
-        self.modified > since || changed.is_some_and(|c| c > since)
+        near(self.modified) || changed.is_some_and(near)
     }
 }
 
@@ -201,5 +203,23 @@ mod tests {
         let stamp = FileStamp::of(&meta).expect("stamp");
         assert!(stamp.racy(SystemTime::now()));
         assert!(!stamp.racy(SystemTime::now() + RACY + std::time::Duration::from_secs(1)));
+    }
+
+    /// A file dated in the future (unpacked from an archive made on a machine whose clock was
+    /// ahead) is saved again with today's time, which moves its stamp: it is trusted, not
+    /// read again by every build and every scan of the poller until its date comes.
+    #[test]
+    fn a_stamp_dated_in_the_future_is_trusted_once_its_change_time_is_old() {
+        let now = SystemTime::now();
+        let secs = |t: SystemTime| t.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let day = std::time::Duration::from_secs(86_400);
+        let changed = i64::try_from(secs(now - day)).unwrap_or(0);
+        let future = FileStamp { len: 3, modified: now + day, inode: (7, changed, 0) };
+        assert!(!future.racy(now));
+        // Within RACY of the scan, in either direction, it is racy.
+        let soon = FileStamp { modified: now + RACY / 2, ..future.clone() };
+        assert!(soon.racy(now));
+        let just_changed = FileStamp { inode: (7, i64::try_from(secs(now)).unwrap_or(0), 0), ..future };
+        assert!(just_changed.racy(now));
     }
 }

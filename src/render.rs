@@ -21,6 +21,7 @@ use std::sync::OnceLock;
 use tera::{Context, ErrorKind, Kwargs, State, Tera, Value};
 
 mod budget;
+mod instrument;
 mod issues;
 
 /// `base` (a map) with `extra` keys set. Tera values share maps and arrays through `Arc`, so
@@ -57,7 +58,7 @@ pub struct Templates {
 /// Loads all templates into Tera, reporting every template with a syntax error.
 pub fn load_templates(theme: &Theme, config: &Config) -> (Option<Templates>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let mut texts: BTreeMap<&str, budget::Instrumented> = BTreeMap::new();
+    let mut texts: BTreeMap<&str, instrument::Instrumented> = BTreeMap::new();
     let none = BTreeMap::new();
     // Alone, a template may miss its parent or components; only syntax errors count here.
     let syntax_error = |name: &str, text: &str| match new_tera(config).add_raw_template(name, text) {
@@ -69,7 +70,7 @@ pub fn load_templates(theme: &Theme, config: &Config) -> (Option<Templates>, Vec
             diags.push(template_error(&e, theme, &none));
             continue;
         }
-        let rewritten = budget::instrument(&src.text);
+        let rewritten = instrument::instrument(&src.text);
         // A rewrite that breaks a valid template would be a bug here: that one goes unchecked.
         if syntax_error(name, &rewritten.text).is_none() {
             texts.insert(name, rewritten);
@@ -106,7 +107,7 @@ fn new_tera(config: &Config) -> Tera {
         let path: String = kwargs.must_get("path")?;
         Ok(format!("{base_path}{}", paths::encode_path(path.trim_start_matches('/'))))
     });
-    tera.register_test(budget::TICK, |at: u64, _: Kwargs, _: &State| -> tera::TeraResult<bool> {
+    tera.register_test(instrument::TICK, |at: u64, _: Kwargs, _: &State| -> tera::TeraResult<bool> {
         budget::tick(usize::try_from(at).unwrap_or(usize::MAX)).map(|()| true).map_err(tera::Error::message)
     });
     tera
@@ -124,7 +125,7 @@ fn template_error(e: &tera::Error, theme: &Theme, inserted: &BTreeMap<String, Ve
             let span = r.span();
             let (line, col) = inserted
                 .get(r.filename())
-                .and_then(|ins| budget::line_col(text, budget::Instrumented::original(ins, span.range.start)))
+                .and_then(|ins| budget::line_col(text, instrument::Instrumented::original(ins, span.range.start)))
                 .unwrap_or((span.start_line, span.start_col + 1));
             let what = if matches!(e.kind(), ErrorKind::SyntaxError(_)) { "template syntax" } else { "template" };
             Diagnostic::error(format!("{what} error: {}", r.message()))
@@ -268,8 +269,8 @@ impl Ctx {
     }
 }
 
-/// Hashes a template value canonically: map entries in key order (tera's maps iterate in
-/// an order that differs from run to run), and whether a string is marked safe.
+/// Hashes a template value as a template sees it: map entries in their order, and whether a
+/// string is marked safe.
 fn hash_value(v: &Value, h: &mut impl Hasher) {
     use tera::value::ValueKind as K;
     v.kind().hash(h);
@@ -285,11 +286,13 @@ fn hash_value(v: &Value, h: &mut impl Hasher) {
             items.len().hash(h);
             items.iter().for_each(|x| hash_value(x, h));
         }
+        // Maps keep the order they were written in (Tera's `preserve_order`; without it they
+        // iterate in a hash order that differs from run to run), and a template shows them in
+        // that order, so reordered keys make a different page.
         K::Map => {
-            let mut entries: Vec<_> = v.as_map().map(|m| m.iter().collect()).unwrap_or_default();
-            entries.sort_by(|a, b| a.0.cmp(b.0));
-            entries.len().hash(h);
-            for (k, x) in entries {
+            let map = v.as_map();
+            map.map_or(0, |m| m.len()).hash(h);
+            for (k, x) in map.into_iter().flatten() {
                 k.hash(h);
                 hash_value(x, h);
             }

@@ -453,20 +453,30 @@ fn percent(seg: &str) -> String {
 }
 
 /// Pages left open in 64 stalled tabs (their sockets never read nor answer) cannot lock a new
-/// page out of live reload: it takes the place of the one heard from least recently.
+/// page out of live reload: once their answer to the first ping is overdue, it takes the place
+/// of the one heard from least recently (until then it is refused, and the page retries).
 #[test]
 fn stalled_live_reload_sockets_cannot_lock_out_a_new_page() {
     let site = site();
-    let s = Server::start(site.root());
+    // Pings every 3 s: an answer is overdue after 1 s, a silent page is closed after 6 s.
+    let s = Server::start_env(site.root(), &[("GAZETTE_LIVE_PING_MS", "3000")]);
     let origin = s.url().trim_end_matches('/').to_string();
     let mut stalled = Vec::new();
-    for n in 0..70 {
+    for n in 0..64 {
         let (status, socket) = s.websocket(&origin);
         assert!(status.contains(" 101 "), "socket {n}: {status}");
         stalled.push(socket);
     }
-    let (status, socket) = s.websocket(&origin);
-    let mut socket = socket.unwrap_or_else(|| panic!("a new page after 70 stalled ones: {status}"));
+    let start = Instant::now();
+    let mut socket = loop {
+        let (status, socket) = s.websocket(&origin);
+        if let Some(socket) = socket {
+            break socket;
+        }
+        assert!(status.contains(" 503 "), "{status}");
+        assert!(start.elapsed() < DEADLINE, "a new page is still refused after 64 stalled ones: {status}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
     std::fs::write(site.path("content/news/2024-05-20-first.md"), article("第一篇", "改过的正文。")).expect("edit");
     assert_eq!(next_text(&mut socket, true), "reload");
 }

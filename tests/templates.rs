@@ -198,3 +198,31 @@ fn templates_including_or_extending_each_other_in_a_circle_are_located_errors() 
         vec!["error templates/a.html:2:2: templates extend each other in a circle: a.html → a.html"]
     );
 }
+
+/// Maps reach templates in the order they were written (`extra:` in gazette.yaml and front
+/// matter): a loop over one, a list built from one and the map printed whole give the same
+/// bytes at every build, and a serve rebuild after a page's keys were reordered shows the new order.
+#[test]
+fn maps_in_templates_keep_the_order_they_were_written_in() {
+    let config =
+        "title: 测试站\nbase_url: https://example.org/\nextra:\n  戊: 5\n  delta: 4\n  丙: 3\n  beta: 2\n  甲: 1\n";
+    let template = "{% for k, v in site.extra %}{{ k }}={{ v }};{% endfor %}\n{{ [k for k, v in page.extra] | join(sep=\",\") }}\n{{ page.extra }}";
+    let site = Site::new()
+        .file("gazette.yaml", config)
+        .page("news/a.md", "title: A\ntemplate: map.html\nextra:\n  z: 1\n  y: 2\n  x: 3\n  w: 4\n  v: 5", "x")
+        .file("templates/map.html", template);
+    let written = "戊=5;delta=4;丙=3;beta=2;甲=1;\nz,y,x,w,v\n{&quot;z&quot;: 1, &quot;y&quot;: 2, &quot;x&quot;: 3, &quot;w&quot;: 4, &quot;v&quot;: 5}";
+    let mut request = site.request();
+    request.cache = Some(std::sync::Arc::new(gazette::cache::BuildCache::default()));
+    for _ in 0..3 {
+        let r = gazette::build(&request);
+        assert!(r.diagnostics.is_empty(), "{}", r.diagnostics.render());
+        assert_eq!(site.read("news/a/index.html"), written);
+    }
+    let site =
+        site.page("news/a.md", "title: A\ntemplate: map.html\nextra:\n  y: 2\n  x: 3\n  w: 4\n  v: 5\n  z: 1", "x");
+    let r = gazette::build(&request);
+    assert!(r.diagnostics.is_empty(), "{}", r.diagnostics.render());
+    let reordered = written.replace("z,y,x,w,v", "y,x,w,v,z").replace("{&quot;z&quot;: 1, ", "{") + "";
+    assert_eq!(site.read("news/a/index.html"), reordered.replace("5}", "5, &quot;z&quot;: 1}"));
+}

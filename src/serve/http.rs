@@ -26,11 +26,8 @@ struct App {
 
 /// Serves until the listener fails.
 pub async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>) -> std::io::Result<()> {
-    let app = Arc::new(App {
-        shared,
-        sockets: Arc::new(Mutex::new(live_socket::Sockets::new())),
-        timing: live_socket::Timing::from_env(),
-    });
+    let timing = live_socket::Timing::from_env();
+    let app = Arc::new(App { shared, sockets: Arc::new(Mutex::new(live_socket::Sockets::new(timing))), timing });
     let router = axum::Router::new().fallback(handle).with_state(app);
     axum::serve(listener, router).await
 }

@@ -6,12 +6,13 @@
 //! frame) for 30 s; a write that has not gone out after 10 s closes it too, so a page that
 //! stopped reading never holds up the others. Browsers answer pings by themselves, even in a
 //! background tab; a frozen page or a socket nobody reads does not. At most [`MAX_SOCKETS`]
-//! are open at once: a new page beyond that takes the place of a stalled one (see
-//! [`Sockets::admit`]), so stalled tabs can never lock a new one out.
+//! are open at once: a new page beyond that takes the place of a stalled one, one that has
+//! left a ping unanswered for 5 s (see [`Sockets::admit`]), so stalled tabs can never lock a
+//! new one out, and a live page whose answer is on its way is never closed for a new one.
 
 use axum::extract::ws::{Message, WebSocket};
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 use tokio::sync::Notify;
@@ -20,40 +21,57 @@ use tokio::sync::broadcast::{Receiver, error::RecvError};
 /// Live-reload connections open at once.
 const MAX_SOCKETS: usize = 64;
 
-/// How often pages are pinged, how long one may stay silent, how long a write may take.
+/// How often pages are pinged, how long one may stay silent, how long a write may take, how
+/// long an answer to a ping may take before the page counts as stalled.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Timing {
     ping: Duration,
     idle: Duration,
     write: Duration,
+    answer: Duration,
 }
 
 impl Timing {
-    /// Ping every 15 s, close after 30 s of silence, writes time out after 10 s.
-    /// `GAZETTE_LIVE_PING_MS` (for tests) sets the ping interval and scales the others with it.
+    /// Ping every 15 s, close after 30 s of silence, writes time out after 10 s, an answer
+    /// later than 5 s is overdue. `GAZETTE_LIVE_PING_MS` (for tests) sets the ping interval
+    /// and scales the others with it.
     pub(super) fn from_env() -> Timing {
         let ping = std::env::var("GAZETTE_LIVE_PING_MS")
             .ok()
             .and_then(|v| v.parse::<u64>().ok())
             .filter(|ms| *ms > 0)
             .map_or(Duration::from_secs(15), Duration::from_millis);
-        Timing { ping, idle: ping * 2, write: ping * 2 / 3 }
+        Timing { ping, idle: ping * 2, write: ping * 2 / 3, answer: ping / 3 }
     }
 }
 
-/// What the server knows of one page's liveness.
+/// What the server knows of one page's liveness; times in milliseconds since the epoch.
 #[derive(Debug)]
 struct Liveness {
-    /// When the page last sent anything (or connected), in milliseconds since the epoch.
+    /// When the page last sent anything (or connected).
     seen: AtomicU64,
-    /// True from connecting, and from each ping, until the page sends something.
-    waiting: AtomicBool,
+    /// When the oldest ping the page has not answered was sent (connecting counts as one),
+    /// or [`OWES_NOTHING`].
+    owed_since: AtomicU64,
+}
+
+/// `owed_since` of a page that has answered every ping.
+const OWES_NOTHING: u64 = u64::MAX;
+
+impl Liveness {
+    /// Whether the page has left a ping unanswered for `answer` ms or more at `now`.
+    fn overdue(&self, now: u64, answer: u64) -> bool {
+        let since = self.owed_since.load(Ordering::Relaxed);
+        since != OWES_NOTHING && now.saturating_sub(since) >= answer
+    }
 }
 
 /// The open connections.
 pub(super) struct Sockets {
     /// What `seen` times count from.
     epoch: Instant,
+    /// Milliseconds a page may take to answer a ping before a new page may take its place.
+    answer: u64,
     next: u64,
     open: BTreeMap<u64, Connection>,
 }
@@ -80,14 +98,15 @@ impl Drop for Admitted {
 }
 
 impl Sockets {
-    pub(super) fn new() -> Sockets {
-        Sockets { epoch: Instant::now(), next: 0, open: BTreeMap::new() }
+    pub(super) fn new(timing: Timing) -> Sockets {
+        let answer = u64::try_from(timing.answer.as_millis()).unwrap_or(u64::MAX);
+        Sockets { epoch: Instant::now(), answer, next: 0, open: BTreeMap::new() }
     }
 
-    /// Registers a new connection. At the limit, the connection that owes an answer (to its
-    /// last ping, or has sent nothing since it connected) and was heard from least recently
-    /// is closed to make room. `None` when none owes one: all 64 are pages that answer, and
-    /// closing one would only make it reconnect and close another.
+    /// Registers a new connection. At the limit, the connection whose answer (to a ping, or
+    /// to connecting) is overdue and that was heard from least recently is closed to make
+    /// room. `None` when none is overdue: all 64 are pages that answer, and closing one (say
+    /// between a ping and its pong) would only make it reconnect, reload, and close another.
     pub(super) fn admit(table: &Arc<Mutex<Sockets>>) -> Option<Admitted> {
         let mut this = lock(table);
         let now = millis_since(this.epoch);
@@ -100,7 +119,7 @@ impl Sockets {
             let stalled = self
                 .open
                 .iter()
-                .filter(|(_, c)| c.live.waiting.load(Ordering::Relaxed))
+                .filter(|(_, c)| c.live.overdue(now, self.answer))
                 .min_by_key(|(_, c)| c.live.seen.load(Ordering::Relaxed))
                 .map(|(id, _)| *id)?;
             if let Some(c) = self.open.remove(&stalled) {
@@ -110,7 +129,7 @@ impl Sockets {
         }
         let id = self.next;
         self.next += 1;
-        let live = Arc::new(Liveness { seen: AtomicU64::new(now), waiting: AtomicBool::new(true) });
+        let live = Arc::new(Liveness { seen: AtomicU64::new(now), owed_since: AtomicU64::new(now) });
         let close = Arc::new(Notify::new());
         self.open.insert(id, Connection { live: live.clone(), close: close.clone() });
         Some((id, live, close))
@@ -149,7 +168,9 @@ impl Link {
                     if self.silent_for() >= self.timing.idle {
                         return;
                     }
-                    self.live.waiting.store(true, Ordering::Relaxed);
+                    // An earlier ping still unanswered keeps its time.
+                    let now = millis_since(self.epoch);
+                    let _ = self.live.owed_since.compare_exchange(OWES_NOTHING, now, Ordering::Relaxed, Ordering::Relaxed);
                     self.send(Message::Ping(Default::default())).await
                 }
                 msg = rx.recv() => match msg {
@@ -162,7 +183,7 @@ impl Link {
                     Some(Ok(Message::Close(_)) | Err(_)) | None => return,
                     Some(Ok(_)) => {
                         self.live.seen.store(millis_since(self.epoch), Ordering::Relaxed);
-                        self.live.waiting.store(false, Ordering::Relaxed);
+                        self.live.owed_since.store(OWES_NOTHING, Ordering::Relaxed);
                         true
                     }
                 },
@@ -194,12 +215,18 @@ mod tests {
     fn answered(s: &Sockets, id: u64, at: u64) {
         let c = &s.open[&id];
         c.live.seen.store(at, Ordering::Relaxed);
-        c.live.waiting.store(false, Ordering::Relaxed);
+        c.live.owed_since.store(OWES_NOTHING, Ordering::Relaxed);
     }
 
     #[test]
-    fn a_full_table_makes_room_by_closing_the_stalest_page_that_owes_an_answer() {
-        let mut s = Sockets::new();
+    fn a_full_table_makes_room_by_closing_the_stalest_page_whose_answer_is_overdue() {
+        let timing = Timing {
+            ping: Duration::from_millis(300),
+            idle: Duration::ZERO,
+            write: Duration::ZERO,
+            answer: Duration::from_millis(100),
+        };
+        let mut s = Sockets::new(timing);
         for t in 0..MAX_SOCKETS as u64 {
             s.insert(t).expect("room");
         }
@@ -216,5 +243,28 @@ mod tests {
         }
         assert!(s.insert(3000).is_none());
         assert_eq!(s.open.len(), MAX_SOCKETS);
+    }
+
+    /// With 65 live pages open, the one refused retries every second; a page caught between
+    /// a ping and its answer used to be closed for it, then reloaded and closed another.
+    #[test]
+    fn a_live_page_pinged_a_moment_ago_is_not_closed_for_a_new_one() {
+        let timing = Timing {
+            ping: Duration::from_millis(300),
+            idle: Duration::ZERO,
+            write: Duration::ZERO,
+            answer: Duration::from_millis(100),
+        };
+        let mut s = Sockets::new(timing);
+        for t in 0..MAX_SOCKETS as u64 {
+            s.insert(t).expect("room");
+            answered(&s, t, 500);
+        }
+        // Page 7 was pinged at 990; its answer is on its way at 1000.
+        s.open[&7].live.owed_since.store(990, Ordering::Relaxed);
+        assert!(s.insert(1000).is_none(), "a live page was closed for a new one");
+        // Unanswered for 100 ms, it counts as stalled.
+        let (new, ..) = s.insert(1090).expect("an overdue page makes room");
+        assert!(!s.open.contains_key(&7) && s.open.contains_key(&new));
     }
 }
