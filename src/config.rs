@@ -89,11 +89,19 @@ pub struct TemplatesConfig {
     /// Wall time, in milliseconds.
     #[serde(default = "default_max_render_ms")]
     pub max_render_ms: u64,
+    /// Size of one page's output, in MiB: a loop that writes a large string at every turn
+    /// would fill memory long before the time budget ends it.
+    #[serde(default = "default_max_page_mb")]
+    pub max_page_mb: u64,
 }
 
 impl Default for TemplatesConfig {
     fn default() -> Self {
-        TemplatesConfig { max_iterations: default_max_iterations(), max_render_ms: default_max_render_ms() }
+        TemplatesConfig {
+            max_iterations: default_max_iterations(),
+            max_render_ms: default_max_render_ms(),
+            max_page_mb: default_max_page_mb(),
+        }
     }
 }
 
@@ -104,6 +112,11 @@ fn default_max_iterations() -> u64 {
 
 fn default_max_render_ms() -> u64 {
     10_000
+}
+
+/// 256 MiB: some thousand times the largest page of a 10,000-article site.
+fn default_max_page_mb() -> u64 {
+    256
 }
 
 /// One taxonomy, e.g. `tags`.
@@ -370,9 +383,11 @@ impl Config {
                 );
             }
         }
-        for (key, value) in
-            [("max_iterations", self.templates.max_iterations), ("max_render_ms", self.templates.max_render_ms)]
-        {
+        for (key, value) in [
+            ("max_iterations", self.templates.max_iterations),
+            ("max_render_ms", self.templates.max_render_ms),
+            ("max_page_mb", self.templates.max_page_mb),
+        ] {
             if value == 0 {
                 errors.push(
                     Diagnostic::error(format!("templates.{key} must be at least 1"))

@@ -96,6 +96,7 @@ pub fn load_templates(theme: &Theme, config: &Config) -> (Option<Templates>, Vec
     let limits = budget::Limits {
         iterations: config.templates.max_iterations,
         time: std::time::Duration::from_millis(config.templates.max_render_ms),
+        bytes: usize::try_from(config.templates.max_page_mb.saturating_mul(1 << 20)).unwrap_or(usize::MAX),
     };
     (Some(Templates { tera, inserted, limits }), diags)
 }
@@ -659,9 +660,16 @@ impl Shared<'_> {
         }
         let templates = self.templates;
         let context = ctx.into_context();
-        match budget::run(templates.limits, &self.stop, || templates.tera.render(&template, &context)) {
-            (Ok(html), _) => {
-                Ok(Rendered { path, html: html.into_bytes(), origin: self.origin(job), written: false, cached: None })
+        let mut out = budget::Capped::new(templates.limits.bytes);
+        match budget::run(templates.limits, &self.stop, || templates.tera.render_to(&template, &context, &mut out)) {
+            (Ok(()), _) => {
+                Ok(Rendered { path, html: out.into_bytes(), origin: self.origin(job), written: false, cached: None })
+            }
+            (Err(_), _) if out.overflowed() => {
+                let origin = self.origin(job);
+                let rendering = if origin == path { path } else { format!("{path} ({origin})") };
+                let file = self.theme.templates.get(&template).map_or(template.as_str(), |t| t.display.as_str());
+                Err(budget::too_large(templates.limits, &rendering, file))
             }
             (Err(e), Some(trip)) => {
                 let source = match e.kind() {

@@ -170,6 +170,26 @@ news/a/index.html (content/news/a.md)"
     );
 }
 
+/// A loop that writes a long string at every turn would fill memory before the time budget
+/// ends it; the page's output is refused past `templates.max_page_mb`.
+#[test]
+fn a_page_whose_output_passes_the_size_budget_ends_with_an_error_naming_it() {
+    let config = "title: 测试站\nbase_url: https://example.org/\ntemplates:\n  max_page_mb: 1\n";
+    let site = Site::new().file("gazette.yaml", config).page("news/a.md", "title: A\ntemplate: big.html", "x").file(
+        "templates/big.html",
+        "{% set s = range(end=1000) | join(sep=\"-\") %}{% for i in range(end=100000) %}{{ s }}{% endfor %}",
+    );
+    let r = site.build();
+    assert_eq!(
+        common::diags(&r),
+        vec![
+            "error templates/big.html: template output passed the size budget of 1 MiB (templates.max_page_mb) \
+             while rendering news/a/index.html (content/news/a.md)"
+        ]
+    );
+    assert!(!site.path("public").exists());
+}
+
 #[test]
 fn a_zero_render_budget_is_a_located_config_error() {
     let config =

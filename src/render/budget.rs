@@ -40,6 +40,8 @@ pub struct Limits {
     pub iterations: u64,
     /// Wall time.
     pub time: Duration,
+    /// Bytes of output.
+    pub bytes: usize,
 }
 
 /// True once a render sharing `stop` has run out of budget.
@@ -210,6 +212,55 @@ pub(super) fn stopped_diagnostic() -> Diagnostic {
     Diagnostic::error("rendering stopped: another page ran past the render budget")
 }
 
+/// A page's output, refused past a size: Tera writes into it as it renders, so a loop that
+/// writes a long string at every turn ends when the page passes `templates.max_page_mb`
+/// instead of filling memory before the time budget runs out.
+pub(super) struct Capped {
+    bytes: Vec<u8>,
+    limit: usize,
+    overflowed: bool,
+}
+
+impl Capped {
+    pub(super) fn new(limit: usize) -> Capped {
+        Capped { bytes: Vec::new(), limit, overflowed: false }
+    }
+
+    /// True once a write was refused.
+    pub(super) fn overflowed(&self) -> bool {
+        self.overflowed
+    }
+
+    pub(super) fn into_bytes(self) -> Vec<u8> {
+        self.bytes
+    }
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len().saturating_add(buf.len()) > self.limit {
+            self.overflowed = true;
+            return Err(std::io::Error::other("page output past templates.max_page_mb"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The error for a page whose output passed the size budget, at its template `file`.
+pub(super) fn too_large(limits: Limits, rendering: &str, file: &str) -> Diagnostic {
+    Diagnostic::error(format!(
+        "template output passed the size budget of {} MiB (templates.max_page_mb) while rendering {rendering}",
+        limits.bytes >> 20
+    ))
+    .at(Location::file(file))
+    .hint("a loop writes more than a page should hold; check what it repeats, or raise templates.max_page_mb")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,7 +268,7 @@ mod tests {
     #[test]
     fn a_spent_budget_fails_the_tick_and_stops_the_others() {
         let stop = Arc::new(AtomicBool::new(false));
-        let limits = Limits { iterations: 3, time: Duration::from_secs(3600) };
+        let limits = Limits { iterations: 3, time: Duration::from_secs(3600), bytes: usize::MAX };
         let ((), trip) = run(limits, &stop, || {
             assert_eq!((tick(5), tick(5), tick(5)), (Ok(()), Ok(()), Ok(())));
             assert!(tick(9).is_err());
@@ -231,7 +282,7 @@ mod tests {
         let ((), trip) = run(Limits { time: Duration::ZERO, ..limits }, &Arc::default(), || assert!(tick(2).is_err()));
         assert_eq!(trip, Some(Trip::Time(2)));
         // A time budget past what the clock counts is no budget (and no overflow).
-        let forever = Limits { iterations: u64::MAX, time: Duration::from_millis(u64::MAX) };
+        let forever = Limits { iterations: u64::MAX, time: Duration::from_millis(u64::MAX), bytes: usize::MAX };
         let ((), trip) = run(forever, &Arc::default(), || assert_eq!(tick(3), Ok(())));
         assert_eq!(trip, None);
     }
