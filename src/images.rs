@@ -106,8 +106,10 @@ fn target(dest: &str, owner: &Owner, base_path: &str) -> Option<Target> {
         return None;
     }
     let path = paths::decode_path(path);
+    // `base_path` is percent-encoded (`/%E5%8A%B3%E5%8A%A8/`); `path` no longer is.
+    let base_path = paths::decode_path(base_path);
     let joined = match path.strip_prefix('/') {
-        Some(abs) if base_path != "/" => path.strip_prefix(base_path).unwrap_or(abs).to_string(),
+        Some(abs) if base_path != "/" => path.strip_prefix(base_path.as_str()).unwrap_or(abs).to_string(),
         Some(abs) => abs.to_string(),
         None if owner.bundle => paths::join(owner.path, &path),
         None => paths::join(paths::parent(&owner.rel), &path),

@@ -728,17 +728,27 @@ fn finish_page(
     }
 }
 
+/// The URL of a lead image, by the rules Markdown images and the missing-image check follow
+/// ([`crate::images`]), so an image the check finds is the one the page shows: escapes
+/// written in the path are kept (`a%20b.png` and `a b.png` both name `a b.png`), `?query` and
+/// `#fragment` are carried over, and a site path that already starts with the base path does
+/// not get it twice.
 fn resolve_image(img: &str, d: &Draft, base_path: &str, url: &str) -> String {
+    let img = img.trim();
     if img.contains("://") || img.starts_with("//") {
-        img.to_string()
-    } else if let Some(abs) = img.strip_prefix('/') {
-        format!("{base_path}{}", paths::encode_path(abs))
-    } else if d.src.bundle {
-        format!("{url}{}", paths::encode_path(img))
-    } else {
-        let p = paths::normalize(&paths::join(&d.section_dir, img)).unwrap_or_default();
-        format!("{base_path}{}", paths::encode_path(&p))
+        return img.to_string();
     }
+    let split = img.find(['?', '#']).unwrap_or(img.len());
+    let (path, suffix) = (paths::encode_written_path(&img[..split]), &img[split..]);
+    let resolved = if let Some(abs) = path.strip_prefix('/') {
+        if base_path != "/" && path.starts_with(base_path) { path.clone() } else { format!("{base_path}{abs}") }
+    } else if d.src.bundle {
+        format!("{url}{path}")
+    } else {
+        let folder = paths::encode_path(&d.section_dir);
+        format!("{base_path}{}", paths::normalize(&paths::join(&folder, &path)).unwrap_or_default())
+    };
+    format!("{resolved}{suffix}")
 }
 
 /// Collects a page's taxonomy values, reporting ones the config does not declare.

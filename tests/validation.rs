@@ -250,3 +250,39 @@ fn a_file_name_that_is_not_utf8_is_a_warning_naming_the_lossy_path() {
     assert_eq!(common::texts(&site.html("bad/index.html"), "main h1"), vec!["坏名字"]);
     assert_eq!(std::fs::read(site.path("public/img\u{FFFD}.png")).expect("copied"), b"png");
 }
+
+#[test]
+fn a_lead_image_the_check_finds_is_the_url_the_page_uses() {
+    let site = Site::new()
+        .file("gazette.yaml", "title: 测试站\nbase_url: https://example.org/sub/\n")
+        .bytes("static/img/a.png", b"png")
+        .bytes("static/img/a b.png", b"png")
+        .bytes("content/c/in.png", b"png")
+        .page("a.md", "title: 甲\nimage: /sub/img/a.png", "正文。")
+        .page("b.md", "title: 乙\nimage: /img/a%20b.png", "正文。")
+        .page("c/index.md", "title: 丙\nimage: in.png?v=2#top", "正文。");
+    let r = site.build();
+    assert_eq!(diags(&r), Vec::<String>::new(), "every image is found");
+    let og = |page: &str| common::attrs(&site.html(page), r#"meta[property="og:image"]"#, "content");
+    assert_eq!(og("a/index.html"), vec!["https://example.org/sub/img/a.png"]);
+    assert_eq!(og("b/index.html"), vec!["https://example.org/sub/img/a%20b.png"]);
+    assert_eq!(og("c/index.html"), vec!["https://example.org/sub/c/in.png?v=2#top"]);
+}
+
+#[test]
+fn an_image_under_a_chinese_base_path_written_encoded_is_found() {
+    let site = Site::new()
+        .file("gazette.yaml", "title: 测试站\nbase_url: https://example.org/劳动/\n")
+        .bytes("static/img/a.png", b"png")
+        .page(
+            "a.md",
+            "title: 甲\nimage: /劳动/img/a.png",
+            "![图](/%E5%8A%B3%E5%8A%A8/img/a.png) ![图](/劳动/img/a.png)\n",
+        );
+    let r = site.build();
+    assert_eq!(diags(&r), Vec::<String>::new(), "the image is found");
+    let doc = site.html("a/index.html");
+    assert_eq!(common::attrs(&doc, "main p img", "src"), vec!["/%E5%8A%B3%E5%8A%A8/img/a.png"; 2]);
+    let og = common::attrs(&doc, r#"meta[property="og:image"]"#, "content");
+    assert_eq!(og, vec!["https://example.org/%E5%8A%B3%E5%8A%A8/img/a.png"]);
+}
