@@ -349,8 +349,12 @@ pub fn build_with(
 
     let sections: Vec<Section> = section_fms
         .into_par_iter()
-        .map(|(src, fm, body, off)| {
-            let (rendered, ds) = render_ctx(src, body, off);
+        .map(|(src, mut fm, body, off)| {
+            let (rendered, mut ds) = render_ctx(src, body, off);
+            ds.extend(crate::controls::strip_section_front_matter(&mut fm).into_iter().map(|(key, found)| {
+                let at = key_line(&src.text, &src.display, &key);
+                crate::controls::front_matter_warning(&key, &found, at, &src.text)
+            }));
             (make_section(src, *fm, Arc::unwrap_or_clone(rendered), &base_path, &origin), ds)
         })
         .collect::<Vec<_>>()

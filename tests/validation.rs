@@ -286,3 +286,29 @@ fn an_image_under_a_chinese_base_path_written_encoded_is_found() {
     let og = common::attrs(&doc, r#"meta[property="og:image"]"#, "content");
     assert_eq!(og, vec!["https://example.org/%E5%8A%B3%E5%8A%A8/img/a.png"]);
 }
+
+#[test]
+fn control_characters_in_section_and_site_titles_are_dropped_with_a_located_warning() {
+    let site = Site::new()
+        .file("gazette.yaml", "title: \"测试\\a站\"\ndescription: \"简\\e介\"\nbase_url: https://example.org/\n")
+        .file("content/news/_index.md", "---\ntitle: \"新\\e闻\"\ndescription: \"栏目\\u0007简介\"\n---\n")
+        .page("news/a.md", "title: 甲\ndate: 2024-05-20", "正文。");
+    let r = site.build();
+    let hint = "they are invisible; YAML escapes such as `\\e` or `\\u0007` write them: remove those from the value";
+    assert_eq!(
+        with_hints(&r),
+        vec![
+            format!("warning content/news/_index.md:2:1: control characters dropped from `title` (U+001B) | {hint}"),
+            format!(
+                "warning content/news/_index.md:3:1: control characters dropped from `description` (U+0007) | {hint}"
+            ),
+            format!("warning gazette.yaml:1:8: control characters dropped from `title` (U+0007) | {hint}"),
+            format!("warning gazette.yaml:2:14: control characters dropped from `description` (U+001B) | {hint}"),
+        ]
+    );
+    assert_eq!(common::texts(&site.html("news/index.html"), "main h1"), vec!["新闻"]);
+    for file in ["index.html", "news/index.html", "news/a/index.html", "atom.xml", "news/atom.xml"] {
+        let text = site.read(file);
+        assert!(!text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')), "{file}");
+    }
+}
