@@ -336,7 +336,7 @@ pub fn build_with(
             let (body, mut ds) = render_ctx(src, d.split_body, d.body_offset);
             let mut page = finish_page(d, body, config, opts, &base_path, &origin);
             ds.extend(collect_terms(&mut page, &src.text, config));
-            ds.extend(terms_too_long(&page, &src.text));
+            ds.extend(unusable_terms(&page, &src.text));
             (page, ds)
         })
         .collect();
@@ -789,21 +789,30 @@ fn collect_terms(page: &mut Page, text: &str, config: &Config) -> Vec<Diagnostic
     diags
 }
 
-/// A term becomes a folder name (`tags/<term>/`): one longer than file systems allow is an
-/// error at the page's taxonomy line, before anything is written.
-fn terms_too_long(page: &Page, text: &str) -> Vec<Diagnostic> {
+/// A term becomes a folder name (`tags/<term>/`): one longer than file systems allow, or one
+/// that is the name of the taxonomy's own list page (`tags/index.html`), is an error at the
+/// page's taxonomy line, before anything is written.
+fn unusable_terms(page: &Page, text: &str) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for (taxonomy, terms) in &page.terms {
-        for (name, slug) in terms.iter().filter(|(_, slug)| slug.len() > 255) {
-            diags.push(
-                Diagnostic::error(format!(
-                    "{taxonomy} term `{}` makes a folder name of {} bytes; file systems allow at most 255",
-                    crate::output::shown(name),
+        for (name, slug) in terms {
+            let (message, hint) = if slug.len() > 255 {
+                let shown = crate::output::shown(name);
+                let message = format!(
+                    "{taxonomy} term `{shown}` makes a folder name of {} bytes; file systems allow at most 255",
                     slug.len()
-                ))
-                .at_source(key_line(text, &page.display, taxonomy), text)
-                .hint("shorten the term"),
-            );
+                );
+                (message, "shorten the term")
+            } else if slug == "index.html" {
+                let message = format!(
+                    "{taxonomy} term `{}` would be published at {taxonomy}/index.html, where the list of all {taxonomy} is",
+                    crate::output::shown(name)
+                );
+                (message, "write the term another way")
+            } else {
+                continue;
+            };
+            diags.push(Diagnostic::error(message).at_source(key_line(text, &page.display, taxonomy), text).hint(hint));
         }
     }
     diags
