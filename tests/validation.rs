@@ -79,6 +79,28 @@ fn impossible_dates_are_located_errors_that_say_what_is_wrong() {
 }
 
 #[test]
+fn a_date_with_junk_after_its_seconds_or_an_empty_time_is_an_error() {
+    let site = Site::new()
+        .page("a.md", "title: 小数秒\ndate: 2024-05-20T09:30:00.abc+08:00", "")
+        .page("b.md", "title: 空时间\ndate: 2024-05-20T", "")
+        .page("c.md", "title: 正常小数秒\ndate: 2024-05-20T09:30:00.250+08:00", "");
+    let r = site.build();
+    assert_eq!(
+        with_hints(&r),
+        vec![
+            format!(
+                "error content/a.md:3:7: invalid date `2024-05-20T09:30:00.abc+08:00`: `09:30:00.abc` is not a time \
+                 of day from 00:00 to 23:59:59 | {DATE_HINT}"
+            ),
+            format!(
+                "error content/b.md:3:7: invalid date `2024-05-20T`: `T` must be followed by a time such as 09:30 \
+                 | {DATE_HINT}"
+            ),
+        ]
+    );
+}
+
+#[test]
 fn a_timezone_beyond_23_59_is_a_located_config_error() {
     let site = Site::new().file("gazette.yaml", &format!("{}timezone: \"+25:00\"\n", common::CONFIG));
     let r = site.build();
