@@ -334,3 +334,17 @@ fn control_characters_in_section_and_site_titles_are_dropped_with_a_located_warn
         assert!(!text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')), "{file}");
     }
 }
+
+#[test]
+fn terminal_controls_and_bidi_overrides_in_messages_are_printed_as_escapes() {
+    let site = Site::new()
+        .file("content/a.md", "---\ntitle: 甲\n\"ti\\e[2Jtle\": x\n---\n正文。\n")
+        .file("content/b.md", "---\ntitle: 乙\n---\n见[链接](@/\u{202E}dm.txt.md)。\n");
+    let r = site.run(&["build"]);
+    assert_eq!(r.code, 1);
+    assert!(!r.stderr.chars().any(|c| c == '\u{1b}' || c == '\u{202E}'), "{}", r.stderr);
+    assert!(r.stderr.contains("error: unknown field `ti\\u{1b}[2Jtle`\n"), "{}", r.stderr);
+    let link = "error: broken internal link `@/\\u{202e}dm.txt.md`: content/\\u{202e}dm.txt.md does not exist\n \
+                --> content/b.md:4:2\n  |\n4 | 见[链接](@/\\u{202e}dm.txt.md)。\n  |   ^\n";
+    assert!(r.stderr.contains(link), "{}", r.stderr);
+}
