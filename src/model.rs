@@ -688,7 +688,8 @@ fn finish_page(
     let body_chars = body.text.trim().chars().count();
     let has_more = body.summary_html.is_some() || summary_text.chars().count() < body_chars;
     let publish = d.fm.publish_date.map(|p| p.resolve(config.offset())).or(d.date);
-    let image = d.fm.image.as_deref().map(|img| resolve_image(img, &d, base_path, &url));
+    let image =
+        d.fm.image.as_deref().map(|img| crate::images::lead_url(img, d.src.bundle, &d.section_dir, base_path, &url));
     let terms = BTreeMap::new();
     // A same-day correction written without a time is not older than the article.
     let at_least = |t: OffsetDateTime| d.date.map_or(t, |p| t.max(p));
@@ -730,29 +731,6 @@ fn finish_page(
         body,
         fm: d.fm,
     }
-}
-
-/// The URL of a lead image, by the rules Markdown images and the missing-image check follow
-/// ([`crate::images`]), so an image the check finds is the one the page shows: escapes
-/// written in the path are kept (`a%20b.png` and `a b.png` both name `a b.png`), `?query` and
-/// `#fragment` are carried over, and a site path that already starts with the base path does
-/// not get it twice.
-fn resolve_image(img: &str, d: &Draft, base_path: &str, url: &str) -> String {
-    let img = img.trim();
-    if img.contains("://") || img.starts_with("//") {
-        return img.to_string();
-    }
-    let split = img.find(['?', '#']).unwrap_or(img.len());
-    let (path, suffix) = (paths::encode_written_path(&img[..split]), &img[split..]);
-    let resolved = if let Some(abs) = path.strip_prefix('/') {
-        if base_path != "/" && path.starts_with(base_path) { path.clone() } else { format!("{base_path}{abs}") }
-    } else if d.src.bundle {
-        format!("{url}{path}")
-    } else {
-        let folder = paths::encode_path(&d.section_dir);
-        format!("{base_path}{}", paths::normalize(&paths::join(&folder, &path)).unwrap_or_default())
-    };
-    format!("{resolved}{suffix}")
 }
 
 /// Collects a page's taxonomy values, reporting ones the config does not declare.
