@@ -75,6 +75,10 @@ pub struct Config {
     /// Free-form data passed to templates as `site.extra`.
     #[serde(default)]
     pub extra: serde_yaml::Value,
+    /// Warnings found while loading (control characters dropped from the site's texts): the
+    /// build reports them once, wherever the config is loaded.
+    #[serde(skip)]
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Budgets for rendering one page: a template whose loops run away (nested over long lists,
@@ -341,6 +345,16 @@ impl Config {
             config.base_url = url.clone();
         }
         config.validate(&text)?;
+        config.warnings = crate::controls::strip_config(&mut config)
+            .into_iter()
+            .map(|(key, found)| {
+                let at = match key.split_once('.') {
+                    Some((section, key)) => nested_key_location(&text, section, key),
+                    None => key_location(&text, &key),
+                };
+                crate::controls::front_matter_warning(&key, &found, at, &text)
+            })
+            .collect();
         Ok(config)
     }
 

@@ -8,10 +8,12 @@
 //! from front-matter text, where YAML escapes (`"\e"`, `"\u0007"`) can write them; each time
 //! with a warning that points at the first one and names them. U+2028 and U+2029 (line and
 //! paragraph separators) are text, not controls, and are kept: JSON and today's JavaScript
-//! accept them. This module never reads files.
+//! accept them. The same goes for the texts of section front matter and of `gazette.yaml`
+//! (the site title reaches every page and feed). This module never reads files.
 
+use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Location, line_col};
-use crate::front_matter::PageFrontMatter;
+use crate::front_matter::{PageFrontMatter, SectionFrontMatter};
 use std::collections::BTreeSet;
 
 /// True for the characters dropped from content.
@@ -61,16 +63,23 @@ pub fn strip_source(mut text: String, display: &str) -> (String, Option<Diagnost
     (text, Some(d))
 }
 
-/// Drops control characters from the plain-text fields of a page's front matter (YAML
-/// escapes can write them); returns the keys that had any, with the characters found.
-pub fn strip_front_matter(fm: &mut PageFrontMatter) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut clean = |key: &str, s: &mut String| {
-        let (found, _) = remove(s);
+/// Drops control characters from each `(key, text)`; returns the keys that had any, each once,
+/// with the characters found.
+fn strip_fields<'a>(fields: impl IntoIterator<Item = (&'a str, &'a mut String)>) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (key, text) in fields {
+        let (found, _) = remove(text);
         if !found.is_empty() && !out.iter().any(|(k, _)| k == key) {
             out.push((key.to_string(), names(&found)));
         }
-    };
+    }
+    out
+}
+
+/// Drops control characters from the plain-text fields of a page's front matter (YAML
+/// escapes can write them); returns the keys that had any, with the characters found.
+pub fn strip_front_matter(fm: &mut PageFrontMatter) -> Vec<(String, String)> {
+    let mut fields: Vec<(&str, &mut String)> = Vec::new();
     for (key, field) in [
         ("title", &mut fm.title),
         ("kicker", &mut fm.kicker),
@@ -79,23 +88,35 @@ pub fn strip_front_matter(fm: &mut PageFrontMatter) -> Vec<(String, String)> {
         ("image_alt", &mut fm.image_alt),
         ("source", &mut fm.source),
     ] {
-        if let Some(s) = field {
-            clean(key, s);
-        }
+        fields.extend(field.as_mut().map(|s| (key, s)));
     }
     for (key, list) in [("authors", &mut fm.authors), ("reporters", &mut fm.reporters)] {
-        list.iter_mut().for_each(|s| clean(key, s));
+        fields.extend(list.iter_mut().map(|s| (key, s)));
     }
     for (key, list) in [("tags", &mut fm.tags), ("topics", &mut fm.topics), ("regions", &mut fm.regions)] {
-        list.iter_mut().flatten().for_each(|s| clean(key, s));
+        fields.extend(list.iter_mut().flatten().map(|s| (key, s)));
     }
     for (name, list) in fm.taxonomies.iter_mut() {
-        list.iter_mut().for_each(|s| clean(name, s));
+        fields.extend(list.iter_mut().map(|s| (name.as_str(), s)));
     }
-    for c in &mut fm.corrections {
-        clean("corrections", &mut c.text);
-    }
-    out
+    fields.extend(fm.corrections.iter_mut().map(|c| ("corrections", &mut c.text)));
+    strip_fields(fields)
+}
+
+/// The same for a section's `_index.md`: its title and description.
+pub fn strip_section_front_matter(fm: &mut SectionFrontMatter) -> Vec<(String, String)> {
+    let title = fm.title.as_mut().map(|s| ("title", s));
+    strip_fields(title.into_iter().chain(fm.description.as_mut().map(|s| ("description", s))))
+}
+
+/// The same for the site's texts in `gazette.yaml`: title, description, publisher name and
+/// taxonomy titles (keys as written there, `publisher.name`).
+pub fn strip_config(config: &mut Config) -> Vec<(String, String)> {
+    let mut fields: Vec<(&str, &mut String)> =
+        vec![("title", &mut config.title), ("description", &mut config.description)];
+    fields.extend(config.publisher.name.as_mut().map(|s| ("publisher.name", s)));
+    fields.extend(config.taxonomies.iter_mut().filter_map(|t| t.title.as_mut()).map(|s| ("taxonomies", s)));
+    strip_fields(fields)
 }
 
 /// The warning for front-matter key `key` of `display` (whose text is `text`), found at `at`.

@@ -5,7 +5,13 @@
 //! not text baked into a message: the terminal printer, the serve-mode overlay and the tests all
 //! read the same fields. This module never decides whether a build fails; the caller does, by
 //! asking [`Diagnostics::has_errors`].
+//!
+//! Printed, a diagnostic quotes content: file names, YAML keys, link targets, source lines.
+//! Control characters there (`ESC [2J` clears the user's terminal) and bidirectional overrides
+//! (U+202E makes a line read differently from what it holds) are printed as `\u{…}` escapes,
+//! never as themselves; the fields keep the text as found.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::Path;
 
@@ -45,12 +51,29 @@ impl Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let file = printable(&self.file);
         match (self.line, self.col) {
-            (0, _) => write!(f, "{}", self.file),
-            (l, 0) => write!(f, "{}:{l}", self.file),
-            (l, c) => write!(f, "{}:{l}:{c}", self.file),
+            (0, _) => write!(f, "{file}"),
+            (l, 0) => write!(f, "{file}:{l}"),
+            (l, c) => write!(f, "{file}:{l}:{c}"),
         }
     }
+}
+
+/// True for characters printed as escapes: controls other than tab, and the bidirectional
+/// embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069).
+fn is_unprintable(c: char) -> bool {
+    (c.is_control() && c != '\t') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every unprintable character written as `\u{…}`.
+fn printable(text: &str) -> Cow<'_, str> {
+    if !text.contains(is_unprintable) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars().map(|c| if is_unprintable(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect(),
+    )
 }
 
 /// A place in a source file together with the text of its line, for problems found after the
@@ -154,13 +177,17 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        writeln!(f, "{label}: {}", self.message)?;
+        writeln!(f, "{label}: {}", printable(&self.message))?;
         let gutter = self.location.as_ref().map(|l| l.line.to_string().len()).unwrap_or(1);
         let pad = " ".repeat(gutter);
         if let Some(loc) = &self.location {
             writeln!(f, "{pad}--> {loc}")?;
             if let Some(src) = &self.source_line {
                 let (shown, col) = window(src.trim_end(), loc.col);
+                // Escapes before the caret's character push it right by their extra width.
+                let before: String = shown.chars().take(col.saturating_sub(1)).collect();
+                let col = if col == 0 { 0 } else { printable(&before).chars().count() + 1 };
+                let shown = printable(&shown);
                 writeln!(f, "{pad} |")?;
                 writeln!(f, "{} | {shown}", loc.line)?;
                 if col > 0 {
@@ -170,7 +197,7 @@ impl fmt::Display for Diagnostic {
             }
         }
         if let Some(hint) = &self.hint {
-            writeln!(f, "{pad} = hint: {hint}")?;
+            writeln!(f, "{pad} = hint: {}", printable(hint))?;
         }
         Ok(())
     }

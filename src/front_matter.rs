@@ -122,6 +122,9 @@ impl FmDate {
         };
         let date = parse_ymd(day)?;
         let rest = rest.trim_start();
+        if rest.is_empty() && day.len() < s.len() {
+            return Err(format!("`{}` must be followed by a time such as 09:30", &s[day.len()..]));
+        }
         if rest.is_empty() {
             return Ok(FmDate { date, time: None, offset: None });
         }
@@ -188,13 +191,15 @@ fn split_offset(s: &str) -> Result<(&str, Option<UtcOffset>), String> {
     }
 }
 
-/// `HH:MM` or `HH:MM:SS`, with an optional fraction of a second (dropped); 00:00 to 23:59:59.
+/// `HH:MM` or `HH:MM:SS`, with an optional fraction of a second (digits, dropped); 00:00 to
+/// 23:59:59.
 fn parse_clock(s: &str) -> Result<Time, String> {
     let bad = || format!("`{s}` is not a time of day from 00:00 to 23:59:59");
-    let whole = s.split_once('.').map_or(s, |(w, _)| w);
+    let (whole, fraction) = s.split_once('.').unwrap_or((s, "0"));
     let parts: Vec<&str> = whole.split(':').collect();
     let digits = |p: &&str| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit());
-    if !(2..=3).contains(&parts.len()) || !parts.iter().all(digits) {
+    let fraction_ok = !fraction.is_empty() && fraction.bytes().all(|b| b.is_ascii_digit());
+    if !(2..=3).contains(&parts.len()) || !parts.iter().all(digits) || !fraction_ok {
         return Err(bad());
     }
     let n = |i: usize| parts.get(i).and_then(|p| p.parse::<u8>().ok()).unwrap_or(0);

@@ -7,6 +7,7 @@
 //! The result is looked up among the files the build copies: bundle files, other files under
 //! `content/`, the site's `static/` and the theme's static files. URLs with a scheme (`https:`,
 //! `data:`), protocol-relative and `@/` links are not files of this site and are not checked.
+//! The URL a page shows for its lead image is made here too ([`lead_url`]), by the same rules.
 //! This module reads a source file again only to quote the line of a warning.
 
 use crate::diagnostics::{Diagnostic, Location};
@@ -91,6 +92,29 @@ fn check(
         .collect()
 }
 
+/// The URL of a lead image (`image:` in front matter) of a page in folder `dir` whose URL is
+/// `page_url`, by the rules Markdown images follow and [`target`] checks, so an image the check
+/// finds is the one the page shows: escapes written in the path are kept (`a%20b.png` and
+/// `a b.png` both name `a b.png`), `?query` and `#fragment` are carried over, and a site path
+/// that already starts with the base path does not get it twice.
+pub fn lead_url(img: &str, bundle: bool, dir: &str, base_path: &str, page_url: &str) -> String {
+    let img = img.trim();
+    if img.contains("://") || img.starts_with("//") {
+        return img.to_string();
+    }
+    let split = img.find(['?', '#']).unwrap_or(img.len());
+    let (path, suffix) = (paths::encode_written_path(&img[..split]), &img[split..]);
+    let resolved = if let Some(abs) = path.strip_prefix('/') {
+        if base_path != "/" && path.starts_with(base_path) { path.clone() } else { format!("{base_path}{abs}") }
+    } else if bundle {
+        format!("{page_url}{path}")
+    } else {
+        let folder = paths::encode_path(dir);
+        format!("{base_path}{}", paths::normalize(&paths::join(&folder, &path)).unwrap_or_default())
+    };
+    format!("{resolved}{suffix}")
+}
+
 /// Where an image path leads.
 enum Target {
     /// A file of the output, by its path there.
@@ -106,8 +130,10 @@ fn target(dest: &str, owner: &Owner, base_path: &str) -> Option<Target> {
         return None;
     }
     let path = paths::decode_path(path);
+    // `base_path` is percent-encoded (`/%E5%8A%B3%E5%8A%A8/`); `path` no longer is.
+    let base_path = paths::decode_path(base_path);
     let joined = match path.strip_prefix('/') {
-        Some(abs) if base_path != "/" => path.strip_prefix(base_path).unwrap_or(abs).to_string(),
+        Some(abs) if base_path != "/" => path.strip_prefix(base_path.as_str()).unwrap_or(abs).to_string(),
         Some(abs) => abs.to_string(),
         None if owner.bundle => paths::join(owner.path, &path),
         None => paths::join(paths::parent(&owner.rel), &path),

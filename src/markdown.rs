@@ -304,8 +304,9 @@ impl<'c> Rewriter<'c> {
         }
         if let Some(abs) = dest.strip_prefix('/') {
             // Site-absolute: give it the base path so a sub-path deployment keeps working.
+            // `bp` is percent-encoded; the author may have written it raw (`/劳动/…`).
             let bp = self.ctx.base_path;
-            if bp != "/" && dest.starts_with(bp) {
+            if bp != "/" && paths::encode_written_path(dest).starts_with(bp) {
                 return Some(dest.to_string());
             }
             return Some(format!("{bp}{abs}"));

@@ -336,7 +336,7 @@ pub fn build_with(
             let (body, mut ds) = render_ctx(src, d.split_body, d.body_offset);
             let mut page = finish_page(d, body, config, opts, &base_path, &origin);
             ds.extend(collect_terms(&mut page, &src.text, config));
-            ds.extend(terms_too_long(&page, &src.text));
+            ds.extend(unusable_terms(&page, &src.text));
             (page, ds)
         })
         .collect();
@@ -349,8 +349,12 @@ pub fn build_with(
 
     let sections: Vec<Section> = section_fms
         .into_par_iter()
-        .map(|(src, fm, body, off)| {
-            let (rendered, ds) = render_ctx(src, body, off);
+        .map(|(src, mut fm, body, off)| {
+            let (rendered, mut ds) = render_ctx(src, body, off);
+            ds.extend(crate::controls::strip_section_front_matter(&mut fm).into_iter().map(|(key, found)| {
+                let at = key_line(&src.text, &src.display, &key);
+                crate::controls::front_matter_warning(&key, &found, at, &src.text)
+            }));
             (make_section(src, *fm, Arc::unwrap_or_clone(rendered), &base_path, &origin), ds)
         })
         .collect::<Vec<_>>()
@@ -684,7 +688,8 @@ fn finish_page(
     let body_chars = body.text.trim().chars().count();
     let has_more = body.summary_html.is_some() || summary_text.chars().count() < body_chars;
     let publish = d.fm.publish_date.map(|p| p.resolve(config.offset())).or(d.date);
-    let image = d.fm.image.as_deref().map(|img| resolve_image(img, &d, base_path, &url));
+    let image =
+        d.fm.image.as_deref().map(|img| crate::images::lead_url(img, d.src.bundle, &d.section_dir, base_path, &url));
     let terms = BTreeMap::new();
     // A same-day correction written without a time is not older than the article.
     let at_least = |t: OffsetDateTime| d.date.map_or(t, |p| t.max(p));
@@ -728,19 +733,6 @@ fn finish_page(
     }
 }
 
-fn resolve_image(img: &str, d: &Draft, base_path: &str, url: &str) -> String {
-    if img.contains("://") || img.starts_with("//") {
-        img.to_string()
-    } else if let Some(abs) = img.strip_prefix('/') {
-        format!("{base_path}{}", paths::encode_path(abs))
-    } else if d.src.bundle {
-        format!("{url}{}", paths::encode_path(img))
-    } else {
-        let p = paths::normalize(&paths::join(&d.section_dir, img)).unwrap_or_default();
-        format!("{base_path}{}", paths::encode_path(&p))
-    }
-}
-
 /// Collects a page's taxonomy values, reporting ones the config does not declare.
 fn collect_terms(page: &mut Page, text: &str, config: &Config) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
@@ -775,21 +767,30 @@ fn collect_terms(page: &mut Page, text: &str, config: &Config) -> Vec<Diagnostic
     diags
 }
 
-/// A term becomes a folder name (`tags/<term>/`): one longer than file systems allow is an
-/// error at the page's taxonomy line, before anything is written.
-fn terms_too_long(page: &Page, text: &str) -> Vec<Diagnostic> {
+/// A term becomes a folder name (`tags/<term>/`): one longer than file systems allow, or one
+/// that is the name of the taxonomy's own list page (`tags/index.html`), is an error at the
+/// page's taxonomy line, before anything is written.
+fn unusable_terms(page: &Page, text: &str) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for (taxonomy, terms) in &page.terms {
-        for (name, slug) in terms.iter().filter(|(_, slug)| slug.len() > 255) {
-            diags.push(
-                Diagnostic::error(format!(
-                    "{taxonomy} term `{}` makes a folder name of {} bytes; file systems allow at most 255",
-                    crate::output::shown(name),
+        for (name, slug) in terms {
+            let (message, hint) = if slug.len() > 255 {
+                let shown = crate::output::shown(name);
+                let message = format!(
+                    "{taxonomy} term `{shown}` makes a folder name of {} bytes; file systems allow at most 255",
                     slug.len()
-                ))
-                .at_source(key_line(text, &page.display, taxonomy), text)
-                .hint("shorten the term"),
-            );
+                );
+                (message, "shorten the term")
+            } else if slug == "index.html" {
+                let message = format!(
+                    "{taxonomy} term `{}` would be published at {taxonomy}/index.html, where the list of all {taxonomy} is",
+                    crate::output::shown(name)
+                );
+                (message, "write the term another way")
+            } else {
+                continue;
+            };
+            diags.push(Diagnostic::error(message).at_source(key_line(text, &page.display, taxonomy), text).hint(hint));
         }
     }
     diags

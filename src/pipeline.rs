@@ -103,6 +103,7 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
             return report;
         }
     };
+    report.diagnostics.extend(config.warnings.iter().cloned());
     let (theme, ds) = theme::resolve(&req.root, &config);
     report.diagnostics.extend(ds);
     let (tera, ds) = render::load_templates(&theme, &config);

@@ -570,6 +570,17 @@ fn a_term_too_long_for_a_folder_name_is_an_error_at_its_taxonomy_line() {
 }
 
 #[test]
+fn a_term_named_like_the_taxonomy_list_page_is_an_error_at_its_taxonomy_line() {
+    let site = site().page("news/a.md", "title: 甲\ntags: [就业, Index.HTML]", "x");
+    assert_eq!(
+        fails(&site),
+        "error: tags term `Index.HTML` would be published at tags/index.html, where the list of all tags is\n \
+         --> content/news/a.md:3:1\n  |\n3 | tags: [就业, Index.HTML]\n  | ^\n  = hint: write the term another way\n\n\
+         error: build failed with 1 error(s) and 0 warning(s)\n"
+    );
+}
+
+#[test]
 fn a_path_too_long_for_the_kernel_is_an_error_at_the_alias_entry() {
     let alias = format!("/{}/", vec!["x".repeat(200); 21].join("/"));
     let site = site().page("news/a.md", &format!("title: 甲\naliases:\n  - {alias}"), "x");

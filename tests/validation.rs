@@ -79,6 +79,28 @@ fn impossible_dates_are_located_errors_that_say_what_is_wrong() {
 }
 
 #[test]
+fn a_date_with_junk_after_its_seconds_or_an_empty_time_is_an_error() {
+    let site = Site::new()
+        .page("a.md", "title: 小数秒\ndate: 2024-05-20T09:30:00.abc+08:00", "")
+        .page("b.md", "title: 空时间\ndate: 2024-05-20T", "")
+        .page("c.md", "title: 正常小数秒\ndate: 2024-05-20T09:30:00.250+08:00", "");
+    let r = site.build();
+    assert_eq!(
+        with_hints(&r),
+        vec![
+            format!(
+                "error content/a.md:3:7: invalid date `2024-05-20T09:30:00.abc+08:00`: `09:30:00.abc` is not a time \
+                 of day from 00:00 to 23:59:59 | {DATE_HINT}"
+            ),
+            format!(
+                "error content/b.md:3:7: invalid date `2024-05-20T`: `T` must be followed by a time such as 09:30 \
+                 | {DATE_HINT}"
+            ),
+        ]
+    );
+}
+
+#[test]
 fn a_timezone_beyond_23_59_is_a_located_config_error() {
     let site = Site::new().file("gazette.yaml", &format!("{}timezone: \"+25:00\"\n", common::CONFIG));
     let r = site.build();
@@ -249,4 +271,80 @@ fn a_file_name_that_is_not_utf8_is_a_warning_naming_the_lossy_path() {
     );
     assert_eq!(common::texts(&site.html("bad/index.html"), "main h1"), vec!["坏名字"]);
     assert_eq!(std::fs::read(site.path("public/img\u{FFFD}.png")).expect("copied"), b"png");
+}
+
+#[test]
+fn a_lead_image_the_check_finds_is_the_url_the_page_uses() {
+    let site = Site::new()
+        .file("gazette.yaml", "title: 测试站\nbase_url: https://example.org/sub/\n")
+        .bytes("static/img/a.png", b"png")
+        .bytes("static/img/a b.png", b"png")
+        .bytes("content/c/in.png", b"png")
+        .page("a.md", "title: 甲\nimage: /sub/img/a.png", "正文。")
+        .page("b.md", "title: 乙\nimage: /img/a%20b.png", "正文。")
+        .page("c/index.md", "title: 丙\nimage: in.png?v=2#top", "正文。");
+    let r = site.build();
+    assert_eq!(diags(&r), Vec::<String>::new(), "every image is found");
+    let og = |page: &str| common::attrs(&site.html(page), r#"meta[property="og:image"]"#, "content");
+    assert_eq!(og("a/index.html"), vec!["https://example.org/sub/img/a.png"]);
+    assert_eq!(og("b/index.html"), vec!["https://example.org/sub/img/a%20b.png"]);
+    assert_eq!(og("c/index.html"), vec!["https://example.org/sub/c/in.png?v=2#top"]);
+}
+
+#[test]
+fn an_image_under_a_chinese_base_path_written_encoded_is_found() {
+    let site = Site::new()
+        .file("gazette.yaml", "title: 测试站\nbase_url: https://example.org/劳动/\n")
+        .bytes("static/img/a.png", b"png")
+        .page(
+            "a.md",
+            "title: 甲\nimage: /劳动/img/a.png",
+            "![图](/%E5%8A%B3%E5%8A%A8/img/a.png) ![图](/劳动/img/a.png)\n",
+        );
+    let r = site.build();
+    assert_eq!(diags(&r), Vec::<String>::new(), "the image is found");
+    let doc = site.html("a/index.html");
+    assert_eq!(common::attrs(&doc, "main p img", "src"), vec!["/%E5%8A%B3%E5%8A%A8/img/a.png"; 2]);
+    let og = common::attrs(&doc, r#"meta[property="og:image"]"#, "content");
+    assert_eq!(og, vec!["https://example.org/%E5%8A%B3%E5%8A%A8/img/a.png"]);
+}
+
+#[test]
+fn control_characters_in_section_and_site_titles_are_dropped_with_a_located_warning() {
+    let site = Site::new()
+        .file("gazette.yaml", "title: \"测试\\a站\"\ndescription: \"简\\e介\"\nbase_url: https://example.org/\n")
+        .file("content/news/_index.md", "---\ntitle: \"新\\e闻\"\ndescription: \"栏目\\u0007简介\"\n---\n")
+        .page("news/a.md", "title: 甲\ndate: 2024-05-20", "正文。");
+    let r = site.build();
+    let hint = "they are invisible; YAML escapes such as `\\e` or `\\u0007` write them: remove those from the value";
+    assert_eq!(
+        with_hints(&r),
+        vec![
+            format!("warning content/news/_index.md:2:1: control characters dropped from `title` (U+001B) | {hint}"),
+            format!(
+                "warning content/news/_index.md:3:1: control characters dropped from `description` (U+0007) | {hint}"
+            ),
+            format!("warning gazette.yaml:1:8: control characters dropped from `title` (U+0007) | {hint}"),
+            format!("warning gazette.yaml:2:14: control characters dropped from `description` (U+001B) | {hint}"),
+        ]
+    );
+    assert_eq!(common::texts(&site.html("news/index.html"), "main h1"), vec!["新闻"]);
+    for file in ["index.html", "news/index.html", "news/a/index.html", "atom.xml", "news/atom.xml"] {
+        let text = site.read(file);
+        assert!(!text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')), "{file}");
+    }
+}
+
+#[test]
+fn terminal_controls_and_bidi_overrides_in_messages_are_printed_as_escapes() {
+    let site = Site::new()
+        .file("content/a.md", "---\ntitle: 甲\n\"ti\\e[2Jtle\": x\n---\n正文。\n")
+        .file("content/b.md", "---\ntitle: 乙\n---\n见[链接](@/\u{202E}dm.txt.md)。\n");
+    let r = site.run(&["build"]);
+    assert_eq!(r.code, 1);
+    assert!(!r.stderr.chars().any(|c| c == '\u{1b}' || c == '\u{202E}'), "{}", r.stderr);
+    assert!(r.stderr.contains("error: unknown field `ti\\u{1b}[2Jtle`\n"), "{}", r.stderr);
+    let link = "error: broken internal link `@/\\u{202e}dm.txt.md`: content/\\u{202e}dm.txt.md does not exist\n \
+                --> content/b.md:4:2\n  |\n4 | 见[链接](@/\\u{202e}dm.txt.md)。\n  |   ^\n";
+    assert!(r.stderr.contains(link), "{}", r.stderr);
 }
