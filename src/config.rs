@@ -410,6 +410,13 @@ impl Config {
                 );
             }
         }
+        if let Some(why) = index_dir_problem(&self.search.index_dir) {
+            errors.push(
+                Diagnostic::error(format!("search.index_dir `{}` {why}", self.search.index_dir.escape_debug()))
+                    .at_source(nested_key_location(text, "search", "index_dir"), text)
+                    .hint("the index is a cache that every build replaces: give it a folder of its own inside the site, such as .gazette/index"),
+            );
+        }
         let entries = yaml::entry_positions(text, "keep");
         for (i, pattern) in self.keep.iter().enumerate() {
             if let Err(why) = crate::output::keep::Pattern::parse(pattern) {
@@ -504,6 +511,24 @@ fn key_location(text: &str, key: &str) -> Location {
 
 /// The location of `key:` in the block of the top-level `section:`; that of `section:` when
 /// it is written in flow style (`templates: {max_iterations: 0}`).
+/// Why `dir` cannot hold the search index, which every build replaces: it must be a folder of
+/// its own inside the site, never the site, an input folder or the default output.
+fn index_dir_problem(dir: &str) -> Option<&'static str> {
+    let path = Path::new(dir);
+    if dir.trim().is_empty() || path.is_absolute() {
+        return Some("must be a folder inside the site");
+    }
+    let parts: Vec<&str> = dir.split(['/', '\\']).filter(|p| !p.is_empty() && *p != ".").collect();
+    if parts.is_empty() || parts.contains(&"..") {
+        return Some("must be a folder inside the site, not the site or above it");
+    }
+    let first = parts[0];
+    ["content", "themes", "templates", "static", "archetypes", "public", "gazette.yaml"]
+        .iter()
+        .any(|r| r.eq_ignore_ascii_case(first))
+        .then_some("is, or is inside, a folder the site's sources or output live in")
+}
+
 fn nested_key_location(text: &str, section: &str, key: &str) -> Location {
     let head = format!("{section}:");
     let Some(start) = text.lines().position(|l| l.starts_with(&head)) else { return key_location(text, section) };

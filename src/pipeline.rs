@@ -6,7 +6,7 @@
 //! stage reported an error.
 
 use crate::config::{Config, Overrides};
-use crate::diagnostics::{Diagnostic, Diagnostics, Spot};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Spot};
 use crate::model::{BuildOptions, Site};
 use crate::output::{self, Body, Output, Staging};
 use crate::theme::{self, Origin};
@@ -208,6 +208,15 @@ pub struct SearchStage {
 fn search_stage(dir: PathBuf, site: &model::Site, sink: Option<&Staging>, timing: bool, keep: bool) -> SearchStage {
     let t = Instant::now();
     let mut out = SearchStage::default();
+    if !crate::search::index::replaceable(&dir) {
+        // Found before anything is written, so the previous output stays as it was.
+        out.diagnostics.push(
+            Diagnostic::error(crate::search::index::foreign(&dir))
+                .at(Location::file(crate::config::CONFIG_FILE))
+                .hint("set `search.index_dir` to a folder of its own, such as .gazette/index; every build replaces it"),
+        );
+        return out;
+    }
     let docs = crate::search::index::documents(site);
     match crate::search::index::prepare(&dir, &docs) {
         Ok(tmp) => {
@@ -222,7 +231,9 @@ fn search_stage(dir: PathBuf, site: &model::Site, sink: Option<&Staging>, timing
             }
             out.index = Some((dir, tmp));
         }
-        Err(e) => out.diagnostics.push(Diagnostic::error(e).hint("delete the folder and build again")),
+        Err(e) => {
+            out.diagnostics.push(Diagnostic::error(e).hint("check that the folder can be written, then build again"))
+        }
     }
     if timing {
         eprintln!("timing: search index {} ms (peak {} kB)", t.elapsed().as_millis(), peak_kb());
@@ -322,7 +333,7 @@ pub fn build(req: &Request) -> Report {
     if let Some((dir, tmp)) = report.search.take()
         && let Err(e) = crate::search::index::install(&dir, &tmp)
     {
-        report.diagnostics.push(Diagnostic::error(e).hint("delete the folder and build again"));
+        report.diagnostics.push(Diagnostic::error(e).hint("check that the folder can be written, then build again"));
     }
     // Only a build of what readers see times the next cron rebuild (a preview must not
     // remove or rewrite the file either).

@@ -648,3 +648,45 @@ fn an_alias_into_the_git_folder_is_an_error_at_the_alias_entry() {
     );
     assert!(!site.path("public").exists());
 }
+
+/// `search.index_dir` names a folder every build replaces; one holding the user's files was
+/// deleted without a word. It is refused before anything is written.
+#[test]
+fn a_search_index_folder_holding_other_files_is_refused_and_nothing_is_deleted() {
+    let config = "title: 测试站\nbase_url: https://example.org/\nsearch: {index_dir: data}\n";
+    let site = Site::new().file("gazette.yaml", config).file("data/notes.txt", "编辑部的笔记\n");
+    let r = site.run(&["build"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "error: refusing to replace `./data` with the search index: it holds files gazette did not write\n \
+         --> gazette.yaml\n  = hint: set `search.index_dir` to a folder of its own, such as .gazette/index; \
+         every build replaces it\n\nerror: build failed with 1 error(s) and 0 warning(s)\n"
+    );
+    assert_eq!(std::fs::read_to_string(site.path("data/notes.txt")).expect("kept"), "编辑部的笔记\n");
+    assert!(!site.path("public").exists());
+    // An index gazette wrote, even one from before the marker (tantivy's own file), is replaced.
+    let site = site.file("gazette.yaml", "title: 测试站\nbase_url: https://example.org/\n");
+    assert_eq!(site.run(&["build"]).code, 0);
+    std::fs::remove_file(site.path(".gazette/index/.gazette-index")).expect("marker");
+    let again = site.run(&["build"]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(site.path(".gazette/index/.gazette-index").is_file());
+}
+
+#[test]
+fn a_search_index_folder_that_is_the_site_or_an_input_is_a_located_config_error() {
+    for (dir, why) in [
+        ("content", "is, or is inside, a folder the site's sources or output live in"),
+        ("./static/idx", "is, or is inside, a folder the site's sources or output live in"),
+        (".", "must be a folder inside the site, not the site or above it"),
+        ("../elsewhere", "must be a folder inside the site, not the site or above it"),
+        ("/tmp/idx", "must be a folder inside the site"),
+    ] {
+        let config = format!("title: 测试站\nbase_url: https://example.org/\nsearch:\n  index_dir: {dir}\n");
+        let site = Site::new().file("gazette.yaml", &config);
+        let r = site.build();
+        assert_eq!(diags(&r), vec![format!("error gazette.yaml:4:14: search.index_dir `{dir}` {why}")]);
+        assert!(site.path("content/_index.md").is_file());
+    }
+}

@@ -131,14 +131,43 @@ pub fn prepare(dir: &Path, docs: &[SearchDoc]) -> Result<PathBuf, String> {
         discard(&tmp);
         return Err(format!("cannot write the search index: {e}"));
     }
+    if let Err(e) = std::fs::write(tmp.join(MARKER), "This folder is the search index written by gazette.\n") {
+        discard(&tmp);
+        return Err(format!("cannot write the search index: {e}"));
+    }
     if std::env::var_os("GAZETTE_TIMINGS").is_some() {
         eprintln!("timing: search index {} ms", t.elapsed().as_millis());
     }
     Ok(tmp)
 }
 
-/// Swaps a prepared index into `dir`.
+/// Written into every index folder gazette makes: `search.index_dir` may name any folder, and
+/// only one that carries this file (or tantivy's own `.managed.json`, from builds before the
+/// marker) is ever replaced, so a mistyped setting cannot delete a folder of the user's.
+const MARKER: &str = ".gazette-index";
+
+/// True when `dir` is missing, empty, or an index gazette wrote.
+pub fn replaceable(dir: &Path) -> bool {
+    match std::fs::read_dir(dir) {
+        Err(_) => !dir.exists(),
+        Ok(mut entries) => {
+            entries.next().is_none() || dir.join(MARKER).is_file() || dir.join(".managed.json").is_file()
+        }
+    }
+}
+
+/// The refusal to replace a folder gazette did not write.
+pub fn foreign(dir: &Path) -> String {
+    format!("refusing to replace `{}` with the search index: it holds files gazette did not write", dir.display())
+}
+
+/// Swaps a prepared index into `dir`; refuses, touching nothing, when `dir` holds anything
+/// gazette did not write.
 pub fn install(dir: &Path, tmp: &Path) -> Result<(), String> {
+    if !replaceable(dir) {
+        discard(tmp);
+        return Err(foreign(dir));
+    }
     let old = sibling(dir, "old");
     if old.exists() {
         std::fs::remove_dir_all(&old).map_err(|e| format!("cannot remove `{}`: {e}", old.display()))?;
