@@ -345,7 +345,7 @@ impl Config {
             config.base_url = url.clone();
         }
         config.validate(&text)?;
-        config.warnings = crate::controls::strip_config(&mut config)
+        config.warnings = strip_config(&mut config)
             .into_iter()
             .map(|(key, found)| {
                 let at = match key.split_once('.') {
@@ -527,6 +527,16 @@ fn index_dir_problem(dir: &str) -> Option<&'static str> {
         .iter()
         .any(|r| r.eq_ignore_ascii_case(first))
         .then_some("is, or is inside, a folder the site's sources or output live in")
+}
+
+/// The same for the site's texts in `gazette.yaml`: title, description, publisher name and
+/// taxonomy titles (keys as written there, `publisher.name`).
+fn strip_config(config: &mut Config) -> Vec<(String, String)> {
+    let mut fields: Vec<(&str, &mut String)> =
+        vec![("title", &mut config.title), ("description", &mut config.description)];
+    fields.extend(config.publisher.name.as_mut().map(|s| ("publisher.name", s)));
+    fields.extend(config.taxonomies.iter_mut().filter_map(|t| t.title.as_mut()).map(|s| ("taxonomies", s)));
+    crate::controls::strip_fields(fields)
 }
 
 fn nested_key_location(text: &str, section: &str, key: &str) -> Location {

@@ -11,9 +11,7 @@
 //! accept them. The same goes for the texts of section front matter and of `gazette.yaml`
 //! (the site title reaches every page and feed). This module never reads files.
 
-use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Location, line_col};
-use crate::front_matter::{PageFrontMatter, SectionFrontMatter};
 use std::collections::BTreeSet;
 
 /// True for the characters dropped from content.
@@ -65,7 +63,7 @@ pub fn strip_source(mut text: String, display: &str) -> (String, Option<Diagnost
 
 /// Drops control characters from each `(key, text)`; returns the keys that had any, each once,
 /// with the characters found.
-fn strip_fields<'a>(fields: impl IntoIterator<Item = (&'a str, &'a mut String)>) -> Vec<(String, String)> {
+pub fn strip_fields<'a>(fields: impl IntoIterator<Item = (&'a str, &'a mut String)>) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for (key, text) in fields {
         let (found, _) = remove(text);
@@ -74,49 +72,6 @@ fn strip_fields<'a>(fields: impl IntoIterator<Item = (&'a str, &'a mut String)>)
         }
     }
     out
-}
-
-/// Drops control characters from the plain-text fields of a page's front matter (YAML
-/// escapes can write them); returns the keys that had any, with the characters found.
-pub fn strip_front_matter(fm: &mut PageFrontMatter) -> Vec<(String, String)> {
-    let mut fields: Vec<(&str, &mut String)> = Vec::new();
-    for (key, field) in [
-        ("title", &mut fm.title),
-        ("kicker", &mut fm.kicker),
-        ("subtitle", &mut fm.subtitle),
-        ("summary", &mut fm.summary),
-        ("image_alt", &mut fm.image_alt),
-        ("source", &mut fm.source),
-    ] {
-        fields.extend(field.as_mut().map(|s| (key, s)));
-    }
-    for (key, list) in [("authors", &mut fm.authors), ("reporters", &mut fm.reporters)] {
-        fields.extend(list.iter_mut().map(|s| (key, s)));
-    }
-    for (key, list) in [("tags", &mut fm.tags), ("topics", &mut fm.topics), ("regions", &mut fm.regions)] {
-        fields.extend(list.iter_mut().flatten().map(|s| (key, s)));
-    }
-    for (name, list) in fm.taxonomies.iter_mut() {
-        fields.extend(list.iter_mut().map(|s| (name.as_str(), s)));
-    }
-    fields.extend(fm.corrections.iter_mut().map(|c| ("corrections", &mut c.text)));
-    strip_fields(fields)
-}
-
-/// The same for a section's `_index.md`: its title and description.
-pub fn strip_section_front_matter(fm: &mut SectionFrontMatter) -> Vec<(String, String)> {
-    let title = fm.title.as_mut().map(|s| ("title", s));
-    strip_fields(title.into_iter().chain(fm.description.as_mut().map(|s| ("description", s))))
-}
-
-/// The same for the site's texts in `gazette.yaml`: title, description, publisher name and
-/// taxonomy titles (keys as written there, `publisher.name`).
-pub fn strip_config(config: &mut Config) -> Vec<(String, String)> {
-    let mut fields: Vec<(&str, &mut String)> =
-        vec![("title", &mut config.title), ("description", &mut config.description)];
-    fields.extend(config.publisher.name.as_mut().map(|s| ("publisher.name", s)));
-    fields.extend(config.taxonomies.iter_mut().filter_map(|t| t.title.as_mut()).map(|s| ("taxonomies", s)));
-    strip_fields(fields)
 }
 
 /// The warning for front-matter key `key` of `display` (whose text is `text`), found at `at`.

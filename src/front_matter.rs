@@ -108,9 +108,6 @@ pub struct FmDate {
     offset: Option<UtcOffset>,
 }
 
-/// How dates may be written, for hints.
-pub const DATE_FORMS: &str = "write a date as 2024-05-20, 2024-05-20 09:30 or 2024-05-20T09:30:00+08:00";
-
 impl FmDate {
     /// Parses `2024-05-20`, `2024-05-20 09:30[:00]`, `2024-05-20T09:30:00` and RFC 3339;
     /// `Err` says what is wrong in plain words (`February 2024 has 29 days`).
@@ -390,6 +387,39 @@ pub fn parse_page(s: &Split, file: &str, full: &str) -> Result<PageFrontMatter, 
 /// Parses a section's front matter block.
 pub fn parse_section(s: &Split, file: &str, full: &str) -> Result<SectionFrontMatter, Diagnostic> {
     yaml::parse(s.yaml, file, s.yaml_line, full)
+}
+
+/// Drops control characters from the plain-text fields of a page's front matter (YAML
+/// escapes can write them); returns the keys that had any, with the characters found.
+pub fn strip_front_matter(fm: &mut PageFrontMatter) -> Vec<(String, String)> {
+    let mut fields: Vec<(&str, &mut String)> = Vec::new();
+    for (key, field) in [
+        ("title", &mut fm.title),
+        ("kicker", &mut fm.kicker),
+        ("subtitle", &mut fm.subtitle),
+        ("summary", &mut fm.summary),
+        ("image_alt", &mut fm.image_alt),
+        ("source", &mut fm.source),
+    ] {
+        fields.extend(field.as_mut().map(|s| (key, s)));
+    }
+    for (key, list) in [("authors", &mut fm.authors), ("reporters", &mut fm.reporters)] {
+        fields.extend(list.iter_mut().map(|s| (key, s)));
+    }
+    for (key, list) in [("tags", &mut fm.tags), ("topics", &mut fm.topics), ("regions", &mut fm.regions)] {
+        fields.extend(list.iter_mut().flatten().map(|s| (key, s)));
+    }
+    for (name, list) in fm.taxonomies.iter_mut() {
+        fields.extend(list.iter_mut().map(|s| (name.as_str(), s)));
+    }
+    fields.extend(fm.corrections.iter_mut().map(|c| ("corrections", &mut c.text)));
+    crate::controls::strip_fields(fields)
+}
+
+/// The same for a section's `_index.md`: its title and description.
+pub fn strip_section_front_matter(fm: &mut SectionFrontMatter) -> Vec<(String, String)> {
+    let title = fm.title.as_mut().map(|s| ("title", s));
+    crate::controls::strip_fields(title.into_iter().chain(fm.description.as_mut().map(|s| ("description", s))))
 }
 
 #[cfg(test)]

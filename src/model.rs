@@ -351,7 +351,7 @@ pub fn build_with(
         .into_par_iter()
         .map(|(src, mut fm, body, off)| {
             let (rendered, mut ds) = render_ctx(src, body, off);
-            ds.extend(crate::controls::strip_section_front_matter(&mut fm).into_iter().map(|(key, found)| {
+            ds.extend(front_matter::strip_section_front_matter(&mut fm).into_iter().map(|(key, found)| {
                 let at = key_line(&src.text, &src.display, &key);
                 crate::controls::front_matter_warning(&key, &found, at, &src.text)
             }));
@@ -569,7 +569,7 @@ fn parse<'a>(
                     fm
                 }
             };
-            let mut warnings: Vec<Diagnostic> = crate::controls::strip_front_matter(&mut fm)
+            let mut warnings: Vec<Diagnostic> = front_matter::strip_front_matter(&mut fm)
                 .into_iter()
                 .map(|(key, found)| {
                     let at = key_line(&src.text, &src.display, &key);

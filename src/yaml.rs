@@ -9,6 +9,9 @@
 use crate::diagnostics::{Diagnostic, Location};
 use serde::de::DeserializeOwned;
 
+/// How dates may be written, for hints.
+pub const DATE_FORMS: &str = "write a date as 2024-05-20, 2024-05-20 09:30 or 2024-05-20T09:30:00+08:00";
+
 /// Parses `text` (which starts on 1-based line `first_line` of `file`) into `T`.
 ///
 /// `full_source` is the whole file, used to show the offending line.
@@ -103,7 +106,7 @@ fn explain(msg: &str) -> (String, Option<String>) {
         return (format!("unknown field `{name}`"), Some(hint));
     }
     if msg.contains("invalid date `") {
-        return (msg.to_string(), Some(crate::front_matter::DATE_FORMS.to_string()));
+        return (msg.to_string(), Some(DATE_FORMS.to_string()));
     }
     (msg.to_string(), None)
 }
