@@ -6,7 +6,8 @@
 //!
 //! - `search/entry.json`, the manifest: format version, doc count, per-field token totals and
 //!   average lengths, BM25 parameters, the title boost, the range list as
-//!   `[first_term, file]` sorted by term, the fragment URL pattern and the facet file name.
+//!   `[first_term, file]` sorted by term, the fragment URL pattern, the facet file name and
+//!   the folding table's name (`fold`).
 //! - `search/r/<fnv64>.bin`: the shard list in about √(shards) ranges of about √(shards)
 //!   shards each, gzip'd JSON `[[first_term, file], …]`. A flat list in the entry cost 125 KB
 //!   at 10,000 articles, more than everything else a first query loads; two levels keep
@@ -19,6 +20,9 @@
 //!   opening text), fetched only for the results shown.
 //! - `search/facets.<fnv64>.json`: sections, tags and years with counts, and per doc number
 //!   its section, year and tag ids; gzip'd like the shards (136 KB raw at 10,000 articles).
+//! - `search/fold.<fnv64>.json`: the Traditional → Simplified folding table as
+//!   `{"pairs": "勞劳動动…"}`, gzip'd (about 14 KB); the client fetches it only for a query
+//!   holding a character the table maps (see `mayFold` in `gazette-tokenize.js`).
 //!
 //! # Shard format (before gzip)
 //!
@@ -37,6 +41,13 @@
 //!   norms   := df bytes: the impact byte of each posting, in doc order.
 //!   payload := per posting, in doc order: tf:varint, then tf position deltas (first absolute).
 //! ```
+//!
+//! **Positions** are the tokenizer's (`tokenize.rs`): a slot per Han character, one per word,
+//! one empty slot between runs and words; the index also holds the boundary unigrams of runs
+//! next to letters or digits. The client matches a clause's covered terms (`query.rs`) at
+//! their query positions, like tantivy's phrase query with offsets. Version 3 introduced
+//! these positions, the boundary unigrams and folding; a client for another version refuses
+//! the index.
 //!
 //! **The impact byte** is tantivy's own one-byte quantisation of the field length, the
 //! fieldnorm id (lengths 0–40 exact, then steps of about 12%; the table is copied into the
@@ -66,7 +77,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocSet, TERMINATED};
 
 /// Format version written to `entry.json`.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 /// Target raw size of one shard.
 /// At 8 KB the shards alone were 0.36 files per article at 10,000 articles; at 12 KB
 /// (with the rule in [`TermSink::push`]) 0.27, and the median query, whose terms mostly live
@@ -176,9 +187,10 @@ pub fn export_state(dir: &Path, docs: &[SearchDoc]) -> Result<(Files, State), St
     Ok((files, state))
 }
 
-/// The tokens of a document's title, body and tags, as the index splits them.
+/// The tokens of a document's title, body and tags, as the index splits them (index tokens:
+/// the boundary unigrams count in the field lengths like every other token).
 fn doc_terms(d: &SearchDoc) -> [Vec<String>; 3] {
-    use super::tokenize::tokenize;
+    use super::tokenize::tokenize_index as tokenize;
     // tantivy drops tokens longer than it can store; they count in neither the postings nor
     // the token totals.
     let kept = |ts: Vec<String>| ts.into_iter().filter(|t| t.len() <= tantivy::tokenizer::MAX_TOKEN_LEN);
@@ -357,6 +369,8 @@ impl State {
         let facets = gzip(&facets(docs));
         let facets_name = format!("facets.{:016x}.json", fnv1a(&facets));
         files.push((format!("search/{facets_name}"), facets.into()));
+        let (fold_name, fold_bytes) = fold_file();
+        files.push((format!("search/{fold_name}"), fold_bytes));
         let n = self.n;
         let avg: Vec<f64> = self.tokens.iter().map(|t| if n == 0 { 0.0 } else { *t as f64 / n as f64 }).collect();
         let entry = serde_json::json!({
@@ -371,10 +385,24 @@ impl State {
             "ranges": ranges,
             "fragment": "f/{num}.json",
             "facets": facets_name,
+            "fold": fold_name,
         });
         files.push(("search/entry.json".to_string(), to_json(&entry).into()));
         files
     }
+}
+
+/// The folding table for the browser, `{"pairs": "勞劳動动…"}` gzip'd like the shards, and its
+/// name: the same table the tokenizer folds with ([`super::fold`]), fetched by the client only
+/// for a query holding a character it maps.
+fn fold_file() -> (String, Arc<[u8]>) {
+    static FILE: std::sync::OnceLock<(String, Arc<[u8]>)> = std::sync::OnceLock::new();
+    FILE.get_or_init(|| {
+        let pairs: String = super::fold::pairs().iter().flat_map(|(s, t)| [*s, *t]).collect();
+        let gz = gzip(&to_json(&serde_json::json!({ "pairs": pairs })));
+        (format!("fold.{:016x}.json", fnv1a(&gz)), gz.into())
+    })
+    .clone()
 }
 
 /// Cuts a sequence of encoded terms (given by their lengths) into shards of about

@@ -3,8 +3,9 @@
 //!
 //! One document per published page, numbered oldest first (undated knowledge-base pages
 //! first, by path) so that posting order is date order and two builds number identically.
-//! Title, body and tags go through the shared bigram tokenizer with positions, so a Chinese
-//! query of any length is an exact phrase match. The index is rebuilt from scratch into a
+//! Title, body and tags go through the shared bigram tokenizer with positions (its index
+//! tokens, boundary unigrams included), so a Chinese query of any length is an exact phrase
+//! match. The index is rebuilt from scratch into a
 //! fresh folder and swapped in, so a crash never leaves a half-written index in place.
 
 use super::tokenize::{Cursor, next_token, normalize};
@@ -266,7 +267,7 @@ impl Tokenizer for GazetteTokenizer {
         GazetteStream {
             text_len: text.len(),
             norm: normalize(text),
-            cursor: Cursor::default(),
+            cursor: Cursor::index(),
             token: Token::default(),
         }
     }

@@ -2,6 +2,7 @@
 //! written at build time, and queries against it for `gazette search`.
 
 pub mod export;
+pub mod fold;
 pub mod index;
 pub mod live;
 pub mod query;

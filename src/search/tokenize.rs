@@ -1,13 +1,43 @@
 //! The search tokenizer, shared by the tantivy index, `gazette search` and (re-implemented
 //! token for token) the browser client in `themes/default/static/js/gazette-tokenize.js`.
 //!
-//! NFKC-normalise and lowercase; a run of Han characters becomes overlapping character
-//! bigrams (a lone Han character stays a unigram); a run of letters or digits becomes one
-//! word; everything else separates tokens. Bigrams make a Chinese query match exactly the
-//! texts that contain it, without a dictionary that could segment the query and the text
-//! differently. `tests/data/tokenizer-vectors.json` pins the behaviour for both
-//! implementations; change the two together.
+//! NFKC-normalise, lowercase and fold Traditional characters to Simplified ([`super::fold`]);
+//! a run of Han characters becomes overlapping character bigrams (a lone Han character stays
+//! a unigram); a run of letters or digits becomes one word; everything else separates tokens.
+//! Bigrams make a Chinese query match exactly the texts that contain it, without a dictionary
+//! that could segment the query and the text differently. `tests/data/tokenizer-vectors.json`
+//! pins the behaviour for both implementations; change the two together.
+//!
+//! # Positions
+//!
+//! Every Han character of a run has a slot, consecutive characters consecutive slots; a word
+//! has one slot; and one empty slot separates a run or word from the next, whatever separated
+//! them in the text (punctuation, spaces, or nothing, as between 2024 and 年). A bigram sits at
+//! its first character's slot, a unigram at its character's. So within a run bigrams follow
+//! each other by 1, a lone Han character or a word is followed 2 later, and a run's last
+//! bigram 3 later. The query is tokenized the same way and matched as a phrase at these
+//! positions, so separators between words are not significant (quoted `"job fair"` matches
+//! the text `job fair`, and `2024年` the text `2024 年`), but two runs never join: `户外劳动`
+//! does not match `户外。劳动` nor `户外。外劳动`, whose runs share characters.
+//!
+//! Consequence used by phrase covers (`query.rs`): two bigrams whose positions differ by at
+//! most 2 are bigrams of the same run, the second starting that many characters after the
+//! first. A phrase can skip every other bigram of a long run and still match exactly the texts
+//! holding the whole run.
+//!
+//! # Boundary unigrams (index side only)
+//!
+//! A query's single Han character next to a word, as in `2024年` (tokens 2024, 年) or `第30批`,
+//! must match texts where that character is part of a longer run: `2024年的`, `举办第30批次`.
+//! So the index also emits, for a run of two or more characters immediately preceded by a
+//! letter or digit (nothing between), the unigram of its first character at its slot, and for
+//! one immediately followed by a letter or digit, the unigram of its last character at its
+//! slot. The query side never emits them: [`tokens_of_normalized`] gives query tokens,
+//! [`index_tokens_of_normalized`] index tokens. Giving each character its own slot (rather
+//! than putting both unigrams of a two-character run at the bigram's position) keeps `9月4`
+//! from matching `9月份4`.
 
+use super::fold::fold;
 use crate::paths::is_han;
 use unicode_normalization::UnicodeNormalization;
 
@@ -16,8 +46,8 @@ use unicode_normalization::UnicodeNormalization;
 pub struct Token {
     /// The indexed text.
     pub text: String,
-    /// Position: consecutive tokens of one run have consecutive positions, so a Han query
-    /// can be matched as a phrase.
+    /// Position (see the module documentation): consecutive bigrams of one run have
+    /// consecutive positions, so a Han query can be matched as a phrase.
     pub position: usize,
     /// Byte range in the normalised text.
     pub from: usize,
@@ -25,12 +55,14 @@ pub struct Token {
     pub to: usize,
 }
 
-/// Normalises like the tokenizer does before splitting: NFKC, then lowercase.
+/// Normalises like the tokenizer does before splitting: NFKC, lowercase, then Traditional →
+/// Simplified folding.
 pub fn normalize(text: &str) -> String {
-    normalize_common(text).unwrap_or_else(|| text.nfkc().collect::<String>().to_lowercase())
+    normalize_common(text)
+        .unwrap_or_else(|| text.nfkc().collect::<String>().to_lowercase().chars().map(fold).collect())
 }
 
-/// NFKC + lowercase without the general algorithm, for text made only of characters whose
+/// NFKC + lowercase + folding without the general algorithm, for text made only of characters whose
 /// normalised form is known here: ASCII, Han ideographs outside the compatibility block, the
 /// full-width forms of ASCII, the ideographic space and the CJK and general punctuation that
 /// NFKC keeps. `None` for anything else. None of these characters composes with the one
@@ -49,7 +81,7 @@ fn normalize_common(text: &str) -> Option<String> {
 fn normalize_char(c: char) -> Option<char> {
     match c as u32 {
         0..=0x7F => Some(c.to_ascii_lowercase()),
-        0x3400..=0x4DBF | 0x4E00..=0x9FFF => Some(c),
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF => Some(fold(c)),
         // Full-width ASCII (！ to ～) and the ideographic space.
         0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).map(|a| a.to_ascii_lowercase()),
         0x3000 => Some(' '),
@@ -70,66 +102,135 @@ fn normalize_char(c: char) -> Option<char> {
 }
 
 /// Where the tokenizer is in a normalised text; [`next_token`] advances it.
+/// [`Cursor::default`] gives query tokens, [`Cursor::index`] index tokens.
 #[derive(Debug, Clone, Default)]
 pub struct Cursor {
     at: usize,
-    /// Start of the previous Han character when inside a run of two or more.
-    prev_han: Option<usize>,
-    position: usize,
+    /// Emit the boundary unigrams (index side).
+    extras: bool,
+    /// The first slot of the next run or word.
+    slot: usize,
+    /// The Han run of two or more characters being emitted.
+    run: Option<Run>,
+}
+
+impl Cursor {
+    /// A cursor for index tokens: query tokens plus the boundary unigrams.
+    pub fn index() -> Cursor {
+        Cursor { extras: true, ..Cursor::default() }
+    }
+}
+
+/// A Han run of two or more characters, emitted one token at a time.
+#[derive(Debug, Clone)]
+struct Run {
+    /// Start of the next bigram's first character; after the last bigram, of the last character.
+    at: usize,
+    /// End of the run.
+    end: usize,
+    /// Slot of its first character.
+    base: usize,
+    /// Length in characters.
+    len: usize,
+    /// Bigrams emitted so far.
+    done: usize,
+    /// Boundary unigrams still to emit: the first character, the last.
+    head: bool,
+    tail: bool,
+}
+
+impl Run {
+    fn next(&mut self, norm: &str) -> Option<(usize, usize, usize)> {
+        let first = norm.get(self.at..)?.chars().next()?;
+        if self.head {
+            self.head = false;
+            return Some((self.at, self.at + first.len_utf8(), self.base));
+        }
+        if self.done + 1 < self.len {
+            let second = norm[self.at + first.len_utf8()..].chars().next()?;
+            let from = self.at;
+            self.at += first.len_utf8();
+            self.done += 1;
+            return Some((from, self.at + second.len_utf8(), self.base + self.done - 1));
+        }
+        if self.tail {
+            self.tail = false;
+            return Some((self.at, self.end, self.base + self.len - 1));
+        }
+        None
+    }
+}
+
+/// True for a letter or digit outside the Han ranges: what a word is made of.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() && !is_han(c)
 }
 
 /// The next token of `norm` as (byte range, position), or `None` at the end. Tokens are
 /// produced one at a time so the indexer can reuse one buffer: collecting every token of a
 /// body as its own string first was a large share of indexing time.
 pub fn next_token(norm: &str, cur: &mut Cursor) -> Option<(usize, usize, usize)> {
+    if let Some(run) = &mut cur.run {
+        if let Some(t) = run.next(norm) {
+            return Some(t);
+        }
+        cur.slot = run.base + run.len + 1;
+        cur.at = run.end;
+        cur.run = None;
+    }
     loop {
-        let c = norm.get(cur.at..)?.chars().next()?;
         let start = cur.at;
-        let end = start + c.len_utf8();
+        let c = norm.get(start..)?.chars().next()?;
         if is_han(c) {
-            let next_is_han = norm[end..].chars().next().is_some_and(is_han);
-            let from = match cur.prev_han {
-                // The second character of a run onwards closes a bigram.
-                Some(p) => p,
-                // The first character of a run of two or more opens the first bigram.
-                None if next_is_han => {
-                    cur.prev_han = Some(start);
-                    cur.at = end;
-                    continue;
-                }
+            let end = norm[start..].find(|x: char| !is_han(x)).map_or(norm.len(), |i| start + i);
+            let len = norm[start..end].chars().count();
+            let base = cur.slot;
+            if len == 1 {
                 // A lone Han character is a unigram.
-                None => start,
-            };
-            cur.prev_han = next_is_han.then_some(start);
-            cur.at = end;
-            return Some(emit(cur, from, end));
+                (cur.at, cur.slot) = (end, base + 2);
+                return Some((start, end, base));
+            }
+            let head = cur.extras && norm[..start].chars().next_back().is_some_and(is_word_char);
+            let tail = cur.extras && norm[end..].chars().next().is_some_and(is_word_char);
+            let mut run = Run { at: start, end, base, len, done: 0, head, tail };
+            let first = run.next(norm);
+            cur.run = Some(run);
+            return first;
         }
-        cur.prev_han = None;
         if c.is_alphanumeric() {
-            let len = norm[start..].find(|x: char| !x.is_alphanumeric() || is_han(x)).unwrap_or(norm.len() - start);
-            cur.at = start + len;
-            return Some(emit(cur, start, start + len));
+            let end = norm[start..].find(|x: char| !is_word_char(x)).map_or(norm.len(), |i| start + i);
+            let slot = cur.slot;
+            (cur.at, cur.slot) = (end, slot + 2);
+            return Some((start, end, slot));
         }
-        cur.at = end;
+        cur.at = start + c.len_utf8();
     }
 }
 
-fn emit(cur: &mut Cursor, from: usize, to: usize) -> (usize, usize, usize) {
-    cur.position += 1;
-    (from, to, cur.position - 1)
-}
-
-/// Tokens of already-normalised text.
-pub fn tokens_of_normalized(norm: &str) -> Vec<Token> {
-    let mut cur = Cursor::default();
+fn collect(norm: &str, mut cur: Cursor) -> Vec<Token> {
     std::iter::from_fn(|| next_token(norm, &mut cur))
         .map(|(from, to, position)| Token { text: norm[from..to].to_string(), position, from, to })
         .collect()
 }
 
-/// The token texts of `text`.
+/// Query tokens of already-normalised text.
+pub fn tokens_of_normalized(norm: &str) -> Vec<Token> {
+    collect(norm, Cursor::default())
+}
+
+/// Index tokens of already-normalised text: the query tokens plus the boundary unigrams.
+pub fn index_tokens_of_normalized(norm: &str) -> Vec<Token> {
+    collect(norm, Cursor::index())
+}
+
+/// The query token texts of `text`.
 pub fn tokenize(text: &str) -> Vec<String> {
     tokens_of_normalized(&normalize(text)).into_iter().map(|t| t.text).collect()
+}
+
+/// The index token texts of `text`, as tantivy indexes them.
+pub fn tokenize_index(text: &str) -> Vec<String> {
+    index_tokens_of_normalized(&normalize(text)).into_iter().map(|t| t.text).collect()
 }
 
 #[cfg(test)]
@@ -138,7 +239,7 @@ mod tests {
 
     #[test]
     fn the_common_path_normalises_like_the_general_one() {
-        let general = |s: &str| s.nfkc().collect::<String>().to_lowercase();
+        let general = |s: &str| s.nfkc().collect::<String>().to_lowercase().chars().map(fold).collect::<String>();
         let mut checked = 0;
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
             if let Some(n) = normalize_char(c) {
@@ -159,5 +260,32 @@ mod tests {
         assert_eq!(tokenize("户外劳动者"), ["户外", "外劳", "劳动", "动者"]);
         assert_eq!(tokenize("拨打12351热线"), ["拨打", "12351", "热线"]);
         assert_eq!(tokenize("ＡＩ 与 人"), ["ai", "与", "人"]);
+        assert_eq!(tokenize("勞動者"), ["劳动", "动者"]);
+    }
+
+    fn positioned(tokens: Vec<Token>) -> Vec<(String, usize)> {
+        tokens.into_iter().map(|t| (t.text, t.position)).collect()
+    }
+
+    #[test]
+    fn positions_leave_a_gap_between_runs_and_words() {
+        let got = positioned(tokens_of_normalized(&normalize("户外。外劳动 job fair新")));
+        let want = [("户外", 0), ("外劳", 3), ("劳动", 4), ("job", 7), ("fair", 9), ("新", 11)];
+        assert_eq!(got, want.map(|(t, p)| (t.to_string(), p)));
+    }
+
+    #[test]
+    fn the_index_adds_unigrams_at_run_boundaries_next_to_words() {
+        let norm = normalize("举办第30批次");
+        assert_eq!(tokenize("举办第30批次"), ["举办", "办第", "30", "批次"]);
+        let got = positioned(index_tokens_of_normalized(&norm));
+        let want = [("举办", 0), ("办第", 1), ("第", 2), ("30", 4), ("批", 6), ("批次", 6)];
+        assert_eq!(got, want.map(|(t, p)| (t.to_string(), p)));
+        // Both unigrams of a two-character run between words, each at its own slot.
+        let got = positioned(index_tokens_of_normalized(&normalize("9月份4")));
+        let want = [("9", 0), ("月", 2), ("月份", 2), ("份", 3), ("4", 5)];
+        assert_eq!(got, want.map(|(t, p)| (t.to_string(), p)));
+        // Punctuation is not a word: no unigrams.
+        assert_eq!(tokenize_index("2024，年底"), ["2024", "年底"]);
     }
 }
