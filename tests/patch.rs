@@ -258,12 +258,14 @@ fn the_search_index_updated_in_place_equals_a_fresh_one() {
     let mut live = Live::open(&dir, docs, state).expect("open");
 
     // New words (and a Han character no other article has), words gone from the whole site,
-    // a longer body, then a second edit of the same article and one of another.
+    // a longer body, then a second edit of the same article and one of another; last, Han
+    // runs next to digits (boundary unigrams count in the field lengths) and Traditional text.
     let rel = "content/news/2024-05-15-a5.md";
     let edits = [
         (rel, "户外劳动者服务站点开放。", "新增鼹鼠一词，another word 2031。"),
         (rel, "第5篇的正文。", "第5篇的正文，写得更长一些：职工、工匠、技能培训、安全生产。"),
         ("content/kb/hotline.md", "职工服务热线。", "热线。"),
+        ("content/kb/hotline.md", "热线。", "拨打12351热线，2024年起勞動者3人一组咨询。"),
     ];
     let mut out = out;
     for (rel, from, to) in edits {

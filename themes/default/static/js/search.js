@@ -8,23 +8,25 @@
  *
  * The index format is documented in `src/search/export.rs`. Query semantics
  * follow `src/search/query.rs`: whitespace-separated clauses are ANDed, a
- * clause matches as a contiguous string (its tokens as a phrase, using
- * positions), `"quoted phrases"` keep their spaces, `-clause` excludes, and a
- * clause that is a single Han character matches every 1–2 character term
- * holding it with a constant score. Scores are tantivy's BM25 (k1 1.2, b 0.75,
+ * clause matches as a contiguous string (its covered terms as a phrase at
+ * their query positions, see `clauseTerms`), `"quoted phrases"` keep their
+ * spaces, `-clause` excludes, and a clause that is a single Han character
+ * matches every 1–2 character term holding it with a constant score. A query
+ * holding a Traditional character the tokenizer folds first loads the folding
+ * table (`entry.fold`); Simplified queries never download it. Scores are tantivy's BM25 (k1 1.2, b 0.75,
  * title ×2) recomputed in 32-bit floats from each posting's field-norm byte,
  * its term frequency and the term's idf, so ties break the same way: equal
  * scores go to the higher (newer) doc number.
  */
 
-import { isHan, normalize, tokenTexts } from './gazette-tokenize.js';
+import { isHan, mayFold, normalize, setFolding, tokenize, tokenTexts } from './gazette-tokenize.js';
 
 const f32 = Math.fround;
 const K1 = f32(1.2);
 const B = f32(0.75);
 const CHAR_KEY = '\u0001';
 // The index format this client reads (`VERSION` in src/search/export.rs).
-const FORMAT = 2;
+const FORMAT = 3;
 
 // tantivy's FIELD_NORMS_TABLE: field-norm byte → field length.
 const FIELD_NORMS = [
@@ -92,6 +94,33 @@ export function parseQuery(q) {
       while (i < chars.length && !SPACE.test(chars[i])) text += chars[i++];
     }
     if (tokenTexts(text).length > 0) out.push({ text, negated });
+  }
+  return out;
+}
+
+/**
+ * The terms a clause is matched by, as `{text, position}`, like `clause_terms` in
+ * src/search/query.rs: its query tokens, except that of a Han run of four or more characters
+ * only the bigrams at offsets 0, 2, 4, … and the last are kept. Two bigrams at most 2 apart
+ * lie in one run of the text, so the phrase stays exact while fetching about half the terms.
+ */
+export function clauseTerms(clause) {
+  const tokens = tokenize(clause);
+  const bigram = (t) => {
+    const cs = [...t.text];
+    return cs.length === 2 && cs.every((c) => isHan(c.codePointAt(0)));
+  };
+  const out = [];
+  let i = 0;
+  while (i < tokens.length) {
+    let j = i + 1;
+    if (bigram(tokens[i])) {
+      while (j < tokens.length && bigram(tokens[j]) && tokens[j].position === tokens[j - 1].position + 1) j += 1;
+    }
+    for (let k = i; k < j; k += 1) {
+      if ((k - i) % 2 === 0 || k === j - 1) out.push({ text: tokens[k].text, position: tokens[k].position });
+    }
+    i = j;
   }
   return out;
 }
@@ -239,8 +268,9 @@ export function createSearch({ baseUrl, fetch: fetchFn = globalThis.fetch } = {}
       if (fp) for (const d of fp.docs) out.set(d, f32(boost));
       return out;
     }
-    const lists = await Promise.all(tokens.map((t) => lookup(e, t).then((f) => f[fi])));
-    if (lists.some((l) => !l)) return out;
+    const terms = clauseTerms(clause);
+    const lists = await Promise.all(terms.map((t) => lookup(e, t.text).then((f) => f[fi])));
+    if (lists.length === 0 || lists.some((l) => !l)) return out;
     let idf = 0;
     if (lists.length === 1) idf = lists[0].idf;
     else for (const l of lists) idf = f32(idf + l.idf);
@@ -253,7 +283,8 @@ export function createSearch({ baseUrl, fetch: fetchFn = globalThis.fetch } = {}
       for (let k = 0; k < l.docs.length; k += 1) out.set(l.docs[k], score(l.norms[k], l.positions[k].length));
       return out;
     }
-    // Phrase: docs in every list, then start positions where every term follows in turn.
+    // Phrase: docs in every list, then start positions where every term sits at its offset.
+    const offsets = terms.map((t) => t.position - terms[0].position);
     const indexes = lists.map((l) => new Map(l.docs.map((d, k) => [d, k])));
     const first = lists.reduce((a, b) => (b.docs.length < a.docs.length ? b : a));
     for (const d of first.docs) {
@@ -263,7 +294,7 @@ export function createSearch({ baseUrl, fetch: fetchFn = globalThis.fetch } = {}
       let count = 0;
       for (const p of lists[0].positions[ks[0]]) {
         let ok = true;
-        for (let i = 1; i < lists.length && ok; i += 1) ok = sets[i].has(p + i);
+        for (let i = 1; i < lists.length && ok; i += 1) ok = sets[i].has(p + offsets[i]);
         if (ok) count += 1;
       }
       if (count > 0) out.set(d, score(lists[0].norms[ks[0]], count));
@@ -288,8 +319,16 @@ export function createSearch({ baseUrl, fetch: fetchFn = globalThis.fetch } = {}
     return once(e.facets, () => json(e.facets));
   }
 
+  /** Loads the folding table (once) and installs it in the tokenizer. */
+  async function folding() {
+    const e = await entry();
+    if (!e.fold) throw new Error('this search index has no folding table');
+    return once(e.fold, async () => setFolding((await json(e.fold)).pairs));
+  }
+
   /** Runs `query`; options: limit (10), section (key), tag (name), year. */
   async function search(query, { limit = 10, section, tag, year } = {}) {
+    if (mayFold(query)) await folding();
     const clauses = parseQuery(query);
     const positive = clauses.filter((c) => !c.negated);
     if (positive.length === 0) return { total: 0, results: [] };
@@ -340,5 +379,5 @@ export function createSearch({ baseUrl, fetch: fetchFn = globalThis.fetch } = {}
     return { total: hits.length, results };
   }
 
-  return { search, facets };
+  return { search, facets, folding };
 }
