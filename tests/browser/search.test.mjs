@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -193,6 +193,59 @@ test('search page: ?q= on load, typing, highlights, filters, no console errors',
     if (process.env.GAZETTE_BROWSER_SCREENSHOT) {
       await writeFile(process.env.GAZETTE_BROWSER_SCREENSHOT, await readFile(join(work, 'search.png')));
     }
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
+// The titles of the sample articles a search for `needle` must find: those whose title or
+// text (the Markdown after the front matter) holds it, drafts and section pages left out,
+// read from content/ when the test runs.
+async function sampleTitlesWith(needle) {
+  const out = [];
+  for (const file of await readdir(join(repo, 'content'), { recursive: true })) {
+    if (!file.endsWith('.md') || file.endsWith('_index.md')) continue;
+    const m = /^---\n([\s\S]*?)\n---\n?([\s\S]*)$/.exec(await readFile(join(repo, 'content', file), 'utf8'));
+    if (!m || /^draft:\s*true\s*$/m.test(m[1])) continue;
+    const title = (/^title:\s*(.*)$/m.exec(m[1])?.[1] ?? '').trim().replace(/^(["'])(.*)\1$/, '$2');
+    if (title.includes(needle) || m[2].includes(needle)) out.push(title);
+  }
+  return out.sort();
+}
+
+async function typeQuery(page, q) {
+  await page.fill('#search-q', '');
+  await page.locator('#search-q').pressSequentially(q, { delay: 20 });
+  await page.waitForFunction(
+    (q) => document.getElementById('search-app').dataset.shown === q && !document.querySelector('[aria-busy]'),
+    q,
+    { timeout: 10_000 },
+  );
+}
+
+test('search page: 2024年 finds every article holding it; 勞動者 highlights 劳动者', { skip }, async () => {
+  const { page, problems } = await open();
+  const requests = [];
+  page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+  try {
+    const expected = await sampleTitlesWith('2024年');
+    assert.ok(expected.length >= 4, `sample articles with 2024年: ${expected.length}`);
+    await page.goto(sample.url('search/'));
+    await typeQuery(page, '2024年');
+    const found = await results(page);
+    assert.deepEqual(found.map((r) => r.title).sort(), expected);
+    assert.match(await page.textContent('#search-status'), new RegExp(`找到 ${expected.length} 篇`));
+    assert.deepEqual(requests.filter((p) => p.includes('/fold.')), [], 'a Simplified query loads no folding table');
+
+    await typeQuery(page, '勞動者');
+    const folded = await results(page);
+    assert.ok(folded.length > 0, 'results for 勞動者');
+    assert.ok(
+      folded.some((r) => r.marks.includes('劳动者')),
+      `劳动者 highlighted as written: ${JSON.stringify(folded.slice(0, 3))}`,
+    );
+    assert.equal(requests.filter((p) => p.includes('/fold.')).length, 1, 'the folding table is loaded once');
     assert.deepEqual(problems, []);
   } finally {
     await page.close();

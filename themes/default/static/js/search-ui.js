@@ -14,7 +14,7 @@
  */
 
 import { createSearch, parseQuery } from './search.js';
-import { isHan, normalize } from './gazette-tokenize.js';
+import { isHan, mayFold, normalize } from './gazette-tokenize.js';
 
 const DEBOUNCE_MS = 200;
 const PAGE = 20;
@@ -66,8 +66,9 @@ export function needles(query) {
 
 /**
  * `text` split into `[string, highlighted]` parts: every occurrence of every needle,
- * matched on the normalised text (NFKC, lowercase), so full-width digits and capitals
- * match what the reader typed. Runs of Latin letters or digits match whole words only,
+ * matched on the normalised text (NFKC, lowercase, Traditional folded once the table is
+ * loaded), so full-width digits, capitals and Traditional characters match what the reader
+ * typed, and the text is shown as written. Runs of Latin letters or digits match whole words only,
  * like the tokenizer; Han runs match anywhere.
  */
 export function highlightParts(text, ns) {
@@ -225,6 +226,8 @@ function start(root) {
         year: f.year || undefined,
       });
       if (mine !== seq) return;
+      await foldingFor(results);
+      if (mine !== seq) return;
       const ns = needles(q);
       list.replaceChildren(...results.map((r) => resultItem(r, ns)));
       more.hidden = results.length >= total;
@@ -242,6 +245,18 @@ function start(root) {
       console.warn('gazette search:', err);
     } finally {
       if (mine === seq) root.removeAttribute('aria-busy');
+    }
+  }
+
+  // Highlights are found on normalised text, Traditional characters folded: a Traditional
+  // query loaded the folding table already, but a Simplified one shown a result written in
+  // Traditional characters needs it too, so 劳动者 highlights 勞動者 as written.
+  async function foldingFor(results) {
+    if (!results.some((r) => mayFold(`${r.title}\n${r.excerpt ?? ''}`))) return;
+    try {
+      await engine.folding();
+    } catch (err) {
+      console.warn('gazette search folding:', err);
     }
   }
 
