@@ -120,8 +120,9 @@ def check(site: Site, findings: Findings, where: str, base: str, url: str) -> bo
 
 
 def search_links(site: Site, findings: Findings) -> int:
-    """The static search index: every file entry.json names (facets, range files and the
-    shards they name, one fragment per document) exists, and every fragment's page too."""
+    """The static search index: every file entry.json names (facets, the folding table, range
+    files and the shards they name, one fragment per document) exists, and every fragment's
+    page too."""
     entry = site.public / "search" / "entry.json"
     if not entry.is_file():
         return 0
@@ -129,6 +130,8 @@ def search_links(site: Site, findings: Findings) -> int:
     where = site.rel(entry)
     index = json.loads(entry.read_text(encoding="utf-8"))
     count = check(site, findings, where, base, index["facets"])
+    if "fold" in index:
+        count += check(site, findings, where, base, index["fold"])
     for _, range_file in index["ranges"]:
         count += check(site, findings, where, base, range_file)
         target, _, problem = site.resolve(range_file, base)
