@@ -264,12 +264,7 @@ impl Tokenizer for GazetteTokenizer {
     type TokenStream<'a> = GazetteStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> GazetteStream {
-        GazetteStream {
-            text_len: text.len(),
-            norm: normalize(text),
-            cursor: Cursor::index(),
-            token: Token::default(),
-        }
+        GazetteStream { text_len: text.len(), norm: normalize(text), cursor: Cursor::index(), token: Token::default() }
     }
 }
 

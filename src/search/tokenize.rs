@@ -58,8 +58,7 @@ pub struct Token {
 /// Normalises like the tokenizer does before splitting: NFKC, lowercase, then Traditional →
 /// Simplified folding.
 pub fn normalize(text: &str) -> String {
-    normalize_common(text)
-        .unwrap_or_else(|| text.nfkc().collect::<String>().to_lowercase().chars().map(fold).collect())
+    normalize_common(text).unwrap_or_else(|| text.nfkc().collect::<String>().to_lowercase().chars().map(fold).collect())
 }
 
 /// NFKC + lowercase + folding without the general algorithm, for text made only of characters whose
