@@ -57,6 +57,7 @@ async function writeFixture(dir) {
       '',
     ].join('\n'),
     'content/news/plain.md': '---\ntitle: 普通文章\ndate: 2024-05-21\n---\n\n一篇普通的新闻，用来确认站点有不止一篇文章。\n',
+    'content/news/traditional.md': '---\ntitle: 勞動者權益保障\ndate: 2024-05-22\n---\n\n職工技能競賽今日舉行，勞動者踴躍參加。\n',
   };
   for (const [rel, text] of Object.entries(files)) {
     await mkdir(dirname(join(dir, rel)), { recursive: true });
@@ -246,6 +247,20 @@ test('search page: 2024年 finds every article holding it; 勞動者 highlights 
       `劳动者 highlighted as written: ${JSON.stringify(folded.slice(0, 3))}`,
     );
     assert.equal(requests.filter((p) => p.includes('/fold.')).length, 1, 'the folding table is loaded once');
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test('search page: a Simplified query highlights an article written in Traditional characters', { skip }, async () => {
+  const { page, problems } = await open();
+  try {
+    await page.goto(fixture.url(`search/?q=${encodeURIComponent('劳动者')}`));
+    const found = await results(page);
+    assert.equal(found.length, 1);
+    assert.equal(found[0].title, '勞動者權益保障');
+    assert.deepEqual(found[0].marks, ['勞動者', '勞動者'], 'title and excerpt, as written');
     assert.deepEqual(problems, []);
   } finally {
     await page.close();
