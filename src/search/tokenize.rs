@@ -61,13 +61,13 @@ pub fn normalize(text: &str) -> String {
     normalize_common(text).unwrap_or_else(|| text.nfkc().collect::<String>().to_lowercase().chars().map(fold).collect())
 }
 
-/// NFKC + lowercase + folding without the general algorithm, for text made only of characters whose
-/// normalised form is known here: ASCII, Han ideographs outside the compatibility block, the
-/// full-width forms of ASCII, the ideographic space and the CJK and general punctuation that
-/// NFKC keeps. `None` for anything else. None of these characters composes with the one
-/// before it, so mapping them one by one equals normalising the whole text; a test checks
-/// every one against the general path. Indexing spent a tenth of its time in the general
-/// path, on text that is almost all Han characters and punctuation.
+/// NFKC + lowercase + folding without the general algorithm, for text made only of
+/// characters whose normalised form is known here: ASCII, Han ideographs outside the
+/// compatibility block, the full-width forms of ASCII, the ideographic space and the CJK and
+/// general punctuation that NFKC keeps. `None` for anything else. None of these characters
+/// composes with the one before it, so mapping them one by one equals normalising the whole
+/// text; a test checks every one against the general path. Indexing spent a tenth of its time
+/// in the general path, on text that is almost all Han characters and punctuation.
 fn normalize_common(text: &str) -> Option<String> {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

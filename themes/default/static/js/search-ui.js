@@ -68,8 +68,8 @@ export function needles(query) {
  * `text` split into `[string, highlighted]` parts: every occurrence of every needle,
  * matched on the normalised text (NFKC, lowercase, Traditional folded once the table is
  * loaded), so full-width digits, capitals and Traditional characters match what the reader
- * typed, and the text is shown as written. Runs of Latin letters or digits match whole words only,
- * like the tokenizer; Han runs match anywhere.
+ * typed, and the text is shown as written. Runs of Latin letters or digits match whole words
+ * only, like the tokenizer; Han runs match anywhere.
  */
 export function highlightParts(text, ns) {
   text = String(text ?? '');

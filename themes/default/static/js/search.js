@@ -13,10 +13,10 @@
  * spaces, `-clause` excludes, and a clause that is a single Han character
  * matches every 1–2 character term holding it with a constant score. A query
  * holding a Traditional character the tokenizer folds first loads the folding
- * table (`entry.fold`); Simplified queries never download it. Scores are tantivy's BM25 (k1 1.2, b 0.75,
- * title ×2) recomputed in 32-bit floats from each posting's field-norm byte,
- * its term frequency and the term's idf, so ties break the same way: equal
- * scores go to the higher (newer) doc number.
+ * table (`entry.fold`); Simplified queries never download it. Scores are
+ * tantivy's BM25 (k1 1.2, b 0.75, title ×2) recomputed in 32-bit floats from
+ * each posting's field-norm byte, its term frequency and the term's idf, so
+ * ties break the same way: equal scores go to the higher (newer) doc number.
  */
 
 import { isHan, mayFold, normalize, setFolding, tokenize, tokenTexts } from './gazette-tokenize.js';
