@@ -30,9 +30,10 @@ fn holds(text: &str, q: &str) -> bool {
     })
 }
 
-/// `text` as its runs of Han characters and words, one space between any two, whatever
-/// separated them: the documented leniency is that a match may differ from the query only
-/// in what lies between two runs or words.
+/// `text` as its runs of Han characters and words, with one space where separators stood
+/// between two of them (whatever and however many) and U+0001 where one touches the next:
+/// the documented leniency is that a match may differ from the query only in which
+/// separators lie between two runs or words.
 fn skeleton(text: &str) -> String {
     let mut out = String::new();
     let mut prev: Option<bool> = None;
@@ -43,8 +44,10 @@ fn skeleton(text: &str) -> String {
             gap = true;
             continue;
         }
-        if prev.is_some_and(|p| gap || p != han) {
+        if prev.is_some() && gap {
             out.push(' ');
+        } else if prev.is_some_and(|p| p != han) {
+            out.push('\u{1}');
         }
         out.push(c);
         (prev, gap) = (Some(han), false);
@@ -55,14 +58,13 @@ fn skeleton(text: &str) -> String {
 /// True when `text` holds `q` up to the leniency: a word at either end of the query matches
 /// a whole word, a Han run at either end may be part of a longer run.
 fn holds_leniently(text: &str, q: &str) -> bool {
-    let mut pattern = skeleton(q);
-    if q.chars().find(|c| is_han(*c) || word(*c)).is_some_and(word) {
-        pattern.insert(0, ' ');
-    }
-    if q.chars().rev().find(|c| is_han(*c) || word(*c)).is_some_and(word) {
-        pattern.push(' ');
-    }
-    format!(" {} ", skeleton(text)).contains(&pattern)
+    let pattern = skeleton(q);
+    let lead = q.chars().find(|c| is_han(*c) || word(*c)).is_some_and(word);
+    let trail = q.chars().rev().find(|c| is_han(*c) || word(*c)).is_some_and(word);
+    let text = format!(" {} ", skeleton(text));
+    // A word at an end of the query must be a whole word of the text: a boundary of either kind.
+    let ends = |lead_on: bool| if lead_on { vec![" ", "\u{1}"] } else { vec![""] };
+    ends(lead).iter().any(|a| ends(trail).iter().any(|b| text.contains(&format!("{a}{pattern}{b}"))))
 }
 
 /// One article of a fixture: path under content/news/, title, body.
@@ -125,7 +127,8 @@ fn article(i: usize, title: &str, body: &str) -> Article {
 }
 
 /// Each string a reader may type sits between other Han characters, beside articles holding
-/// near misses (2024，年底; 第30期; 9月份4日; 约3000元; 124名; 12351 alone), covers' broken
+/// near misses (2024，年底; 第30期; 9月份4日; 约3000元; 124名; 12351 alone; “12351”热线 and
+/// 2024 年初, where a separator stands between the word and the run), covers' broken
 /// phrases (户外，劳动者; 户外2劳动者; 户外劳。动者; 户外。外劳动者) and Traditional text.
 fn dates_and_numbers() -> Vec<Article> {
     let texts = [
@@ -154,6 +157,8 @@ fn dates_and_numbers() -> Vec<Article> {
         ("标点三", "户外劳。动者休息。"),
         ("标点四", "户外。外劳动者休息。"),
         ("日期五", "会议于5月份20日召开。"),
+        ("引号热线", "请拨打“12351”热线咨询。"),
+        ("空格年份", "发布于2024 年初。"),
     ];
     texts.iter().enumerate().map(|(i, (t, b))| article(i, t, b)).collect()
 }

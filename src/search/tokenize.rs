@@ -11,14 +11,15 @@
 //! # Positions
 //!
 //! Every Han character of a run has a slot, consecutive characters consecutive slots; a word
-//! has one slot; and one empty slot separates a run or word from the next, whatever separated
-//! them in the text (punctuation, spaces, or nothing, as between 2024 and 年). A bigram sits at
-//! its first character's slot, a unigram at its character's. So within a run bigrams follow
-//! each other by 1, a lone Han character or a word is followed 2 later, and a run's last
-//! bigram 3 later. The query is tokenized the same way and matched as a phrase at these
-//! positions, so separators between words are not significant (quoted `"job fair"` matches
-//! the text `job fair`, and `2024年` the text `2024 年`), but two runs never join: `户外劳动`
-//! does not match `户外。劳动` nor `户外。外劳动`, whose runs share characters.
+//! has one slot; one empty slot separates a run or word from the next when nothing stands
+//! between them in the text (as between 2024 and 年), two when punctuation or spaces do. A
+//! bigram sits at its first character's slot, a unigram at its character's. So within a run
+//! bigrams follow each other by 1, a lone Han character or a word is followed 2 later (3
+//! after a separator), and a run's last bigram 3 later (4). The query is tokenized the same
+//! way and matched as a phrase at these positions: `12351热线` matches `12351热线` but not
+//! `“12351”热线`, a quoted `"job fair"` matches `job fair` (any separators between the words
+//! count alike), and two runs never join: `户外劳动` does not match `户外。劳动` nor
+//! `户外。外劳动`, whose runs share characters.
 //!
 //! Consequence used by phrase covers (`query.rs`): two bigrams whose positions differ by at
 //! most 2 are bigrams of the same run, the second starting that many characters after the
@@ -111,6 +112,8 @@ pub struct Cursor {
     slot: usize,
     /// The Han run of two or more characters being emitted.
     run: Option<Run>,
+    /// A separator (punctuation, space) was skipped since the last run or word.
+    sep: bool,
 }
 
 impl Cursor {
@@ -180,6 +183,9 @@ pub fn next_token(norm: &str, cur: &mut Cursor) -> Option<(usize, usize, usize)>
     loop {
         let start = cur.at;
         let c = norm.get(start..)?.chars().next()?;
+        if is_han(c) || c.is_alphanumeric() {
+            separate(cur);
+        }
         if is_han(c) {
             let end = norm[start..].find(|x: char| !is_han(x)).map_or(norm.len(), |i| start + i);
             let len = norm[start..end].chars().count();
@@ -203,6 +209,16 @@ pub fn next_token(norm: &str, cur: &mut Cursor) -> Option<(usize, usize, usize)>
             return Some((start, end, slot));
         }
         cur.at = start + c.len_utf8();
+        cur.sep = true;
+    }
+}
+
+/// Before a run or word: a separator skipped since the previous one widens the gap by one
+/// slot, so `12351热线` (nothing between) does not match the text `“12351”热线`, while a
+/// quoted `"job fair"` still matches `job fair`.
+fn separate(cur: &mut Cursor) {
+    if std::mem::take(&mut cur.sep) && cur.slot > 0 {
+        cur.slot += 1;
     }
 }
 

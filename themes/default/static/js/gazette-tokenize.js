@@ -13,7 +13,8 @@
  *
  * Positions: every Han character has a slot (consecutive characters of a run,
  * consecutive slots), a word has one, and one empty slot separates a run or
- * word from the next. A bigram sits at its first character's slot, a unigram
+ * word from the next when nothing stands between them (two when punctuation or
+ * spaces do). A bigram sits at its first character's slot, a unigram
  * at its character's. `tokenizeIndex` also emits, for a run of two or more
  * characters right after a letter or digit, its first character at its slot,
  * and right before one, its last character at its slot, so `2024年` finds the
@@ -175,9 +176,15 @@ function tokens(text, extras) {
   };
 
   let slot = 0;
+  // A separator skipped since the last run or word widens the gap by one slot.
+  let sep = false;
   let i = 0;
   while (i < chars.length) {
     const c = chars[i];
+    if (isHan(c.cp) || isAlphanumeric(c.ch)) {
+      if (sep && slot > 0) slot += 1;
+      sep = false;
+    }
     if (isHan(c.cp)) {
       let j = i;
       while (j < chars.length && isHan(chars[j].cp)) j += 1;
@@ -199,6 +206,7 @@ function tokens(text, extras) {
       i = j;
     } else {
       i += 1;
+      sep = true;
     }
   }
   return out;
