@@ -5,4 +5,5 @@ pub mod export;
 pub mod index;
 pub mod live;
 pub mod query;
+pub mod recency;
 pub mod tokenize;
