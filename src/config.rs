@@ -287,7 +287,8 @@ fn default_recency_weight() -> f64 {
 /// most [`crate::search::recency::MAX_WEIGHT`] and the half-life at most a thousand years.
 fn recency_problem(key: &str, value: f64) -> Option<String> {
     let max = if key == "recency_weight" { crate::search::recency::MAX_WEIGHT } else { 365_000.0 };
-    (!value.is_finite() || !(0.0..=max).contains(&value)).then(|| format!("search.{key} must be a number from 0 to {max}, found {value}"))
+    (!value.is_finite() || !(0.0..=max).contains(&value))
+        .then(|| format!("search.{key} must be a number from 0 to {max}, found {value}"))
 }
 
 /// Related-article options. The lists are scored from the same tokens search indexes (see

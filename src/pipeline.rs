@@ -413,7 +413,8 @@ fn assemble(
         };
         out.replace(path.clone(), body, &f.display);
     }
-    let mut shown: std::collections::BTreeMap<&str, String> = theme.statics.iter().map(|(p, f)| (p.as_str(), f.display.clone())).collect();
+    let mut shown: std::collections::BTreeMap<&str, String> =
+        theme.statics.iter().map(|(p, f)| (p.as_str(), f.display.clone())).collect();
     for (path, f) in theme::site_statics(root) {
         if let Origin::Disk(p) = f.origin {
             out.replace(path.clone(), Body::File(p), &f.display);

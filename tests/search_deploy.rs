@@ -92,7 +92,10 @@ fn static_scripts_and_styles_have_cache_busted_urls() {
     let tok2 = hash(&read("js/gazette-tokenize.js"));
     assert_ne!(tok2, tok);
     assert!(String::from_utf8(read("js/search.js")).expect("utf-8").contains(&format!("gazette-tokenize.js?h={tok2}")));
-    assert_ne!(common::attrs(&site.html("search/index.html"), "script[type=module]", "src")[0], format!("/js/search-ui.js?h={}", hash(ui.as_bytes())));
+    assert_ne!(
+        common::attrs(&site.html("search/index.html"), "script[type=module]", "src")[0],
+        format!("/js/search-ui.js?h={}", hash(ui.as_bytes()))
+    );
 }
 
 #[test]

@@ -57,8 +57,16 @@ fn the_newest_of_equally_good_title_matches_ranks_first() {
 fn an_old_article_that_is_clearly_more_relevant_still_wins() {
     let site = Site::new()
         .page("news/_index.md", "title: 新闻", "")
-        .page("news/2021-03-01-old.md", "title: 户外劳动者驿站建设指引", "户外劳动者驿站为户外劳动者提供歇脚、饮水和充电服务。")
-        .page("news/2024-05-01-new.md", "title: 五一假期出行提示", "假期里，交警、环卫等户外劳动者仍在岗位上。各地出游人数创新高。")
+        .page(
+            "news/2021-03-01-old.md",
+            "title: 户外劳动者驿站建设指引",
+            "户外劳动者驿站为户外劳动者提供歇脚、饮水和充电服务。",
+        )
+        .page(
+            "news/2024-05-01-new.md",
+            "title: 五一假期出行提示",
+            "假期里，交警、环卫等户外劳动者仍在岗位上。各地出游人数创新高。",
+        )
         .page("news/2024-05-02-other.md", "title: 工会慰问一线职工", "工会走访慰问坚守岗位的职工。");
     site.build_clean();
     let hits = titles_dates(&site, "户外劳动者");
@@ -84,7 +92,11 @@ fn scores_are_bm25_times_the_factor_in_the_json_output() {
         .collect();
     let newest = hits.iter().map(|h| h["date"].as_i64().unwrap_or(0)).max().unwrap_or(0);
     for h in hits {
-        let (url, score, date) = (h["url"].as_str().expect("url"), h["score"].as_f64().expect("score") as f32, h["date"].as_i64().expect("date"));
+        let (url, score, date) = (
+            h["url"].as_str().expect("url"),
+            h["score"].as_f64().expect("score") as f32,
+            h["date"].as_i64().expect("date"),
+        );
         let expected = if date == 0 {
             1.0
         } else {
@@ -105,8 +117,16 @@ fn scores_are_bm25_times_the_factor_in_the_json_output() {
 #[test]
 fn recency_settings_out_of_range_are_located_config_errors() {
     for (setting, line, message) in [
-        ("  recency_weight: -1\n", "gazette.yaml:5:19", "search.recency_weight must be a number from 0 to 100, found -1"),
-        ("  recency_weight: 1000\n", "gazette.yaml:5:19", "search.recency_weight must be a number from 0 to 100, found 1000"),
+        (
+            "  recency_weight: -1\n",
+            "gazette.yaml:5:19",
+            "search.recency_weight must be a number from 0 to 100, found -1",
+        ),
+        (
+            "  recency_weight: 1000\n",
+            "gazette.yaml:5:19",
+            "search.recency_weight must be a number from 0 to 100, found 1000",
+        ),
         (
             "  recency_half_life_days: -30\n",
             "gazette.yaml:5:27",

@@ -391,6 +391,9 @@ function start(root) {
     }
   });
 
+  // The entry is preloaded with the page: take it now, so the first keystroke's search needs
+  // only its shards (a failure here is reported by that search).
+  engine.ready().catch(() => {});
   const filtered = Object.values(wanted).some(Boolean);
   const ready = filtered ? loadFacets().then(() => showFilters(true)) : Promise.resolve();
   ready

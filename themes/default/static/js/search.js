@@ -484,5 +484,8 @@ export function createSearch({ baseUrl, fetch: fetchFn = globalThis.fetch } = {}
     }
   }
 
-  return { search, facets };
+  /** Loads the entry ahead of the first search (the search page preloads it). */
+  const ready = () => entry().then(() => undefined);
+
+  return { search, facets, ready };
 }
