@@ -77,7 +77,7 @@ fn static_scripts_and_styles_have_cache_busted_urls() {
 
     let page = site.html("search/index.html");
     let ui_url = format!("/js/search-ui.js?h={}", hash(ui.as_bytes()));
-    assert_eq!(common::attrs(&page, "script[type=module]", "src"), [ui_url.clone()]);
+    assert_eq!(common::attrs(&page, "script[type=module]", "src"), std::slice::from_ref(&ui_url));
     assert_eq!(
         common::attrs(&page, "link[rel=modulepreload]", "href"),
         [ui_url, format!("/js/search.js?h={}", hash(&search)), format!("/js/gazette-tokenize.js?h={tok}")]
