@@ -106,12 +106,13 @@ fn scores_are_bm25_times_the_factor_in_the_json_output() {
     }
     // The browser's copy: runs of equal factors by doc number, the undated page first at 1.
     let entry: serde_json::Value = serde_json::from_str(&site.read("search/entry.json")).expect("entry");
-    let runs = entry["recency"].as_array().expect("recency runs");
-    assert_eq!(runs[0], serde_json::json!([0, 1.0]));
+    assert_eq!(entry["recency"]["steps"], 256);
+    let runs = entry["recency"]["runs"].as_array().expect("recency runs");
+    assert_eq!(runs[0], serde_json::json!([0, 256]), "factor 1 from doc 0");
     assert!(runs.len() >= 6, "{runs:?}");
-    let factors: Vec<f64> = runs.iter().map(|r| r[1].as_f64().expect("factor")).collect();
-    assert!(factors.windows(2).all(|w| w[0] < w[1]), "oldest first, each run its own factor: {runs:?}");
-    assert_eq!(runs[runs.len() - 1], serde_json::json!([12, 4.0]), "the newest counts 1 + weight");
+    let steps: Vec<u64> = runs.iter().map(|r| r[1].as_u64().expect("steps")).collect();
+    assert!(steps.windows(2).all(|w| w[0] < w[1]), "oldest first, each run its own factor: {runs:?}");
+    assert_eq!(runs[runs.len() - 1], serde_json::json!([12, 1024]), "the newest counts 1 + weight");
 }
 
 #[test]

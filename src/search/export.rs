@@ -8,7 +8,7 @@
 //!   it): format version, doc count, per-field token totals and average lengths, BM25
 //!   parameters, the title boost, the range list as `[first_term, file]` sorted by term, the
 //!   block size and block ids, the fragment URL pattern, the facet file name and the recency
-//!   factors as runs `[first_doc, factor]` ([`super::recency`]). Every other file's name
+//!   factors as runs ([`super::recency::table`]). Every other file's name
 //!   carries its content's identity, so files of two builds never mix.
 //! - `search/r/<fnv64>.bin`: the shard list in about √(shards) ranges of about √(shards)
 //!   shards each, gzip'd JSON `[[first_term, file], …]`. A flat list in the entry cost 125 KB

@@ -16,7 +16,10 @@
 //! The factor is computed here once per document in `f64`, quantised to [`STEPS`] steps per
 //! unit and rounded to `f32`; both sides multiply by that same `f32`. `gazette search` reads it
 //! from a fast field of the tantivy index, the browser from a run-length table in
-//! `entry.json` (documents are numbered oldest first, so neighbouring numbers share a factor).
+//! `entry.json`, `{"steps": 256, "runs": [[first_doc, k], …]}` with the factor `k / steps`
+//! (documents are numbered oldest first, so neighbouring numbers share a factor; integers
+//! keep the table about half the size of written-out fractions: some 250 runs for five years
+//! of news at the defaults).
 
 use super::index::SearchDoc;
 use crate::config::SearchConfig;
@@ -54,17 +57,19 @@ pub fn apply(docs: &mut [SearchDoc], config: &SearchConfig) {
     }
 }
 
-/// The factors as runs `[first doc number, factor]`, in doc-number order: the browser's copy.
-pub fn table(docs: &[SearchDoc]) -> Vec<(u64, f32)> {
-    let mut by_num: Vec<(u64, f32)> = docs.iter().map(|d| (d.num, d.boost)).collect();
+/// The browser's copy of the factors: `{"steps": STEPS, "runs": [[first doc number, k], …]}`
+/// in doc-number order, each factor being `k / STEPS` (exact in `f32`).
+pub fn table(docs: &[SearchDoc]) -> serde_json::Value {
+    let mut by_num: Vec<(u64, u64)> =
+        docs.iter().map(|d| (d.num, (f64::from(d.boost) * STEPS).round() as u64)).collect();
     by_num.sort_by_key(|x| x.0);
-    let mut out: Vec<(u64, f32)> = Vec::new();
-    for (num, f) in by_num {
-        if out.last().is_none_or(|last| last.1.to_bits() != f.to_bits()) {
-            out.push((num, f));
+    let mut runs: Vec<(u64, u64)> = Vec::new();
+    for (num, k) in by_num {
+        if runs.last().is_none_or(|last| last.1 != k) {
+            runs.push((num, k));
         }
     }
-    out
+    serde_json::json!({ "steps": STEPS as u64, "runs": runs })
 }
 
 #[cfg(test)]

@@ -195,13 +195,16 @@ export class SearchError extends Error {
 
 const abortError = () => new DOMException('the search was superseded', 'AbortError');
 
-/** Each doc's recency factor as 32-bit floats, from the entry's runs [first doc, factor]. */
-function recencyFactors(runs, docs) {
+/**
+ * Each doc's recency factor as 32-bit floats, from the entry's table
+ * `{steps, runs: [[first doc, k], …]}`: the factor is k / steps.
+ */
+function recencyFactors(table, docs) {
   const out = new Float32Array(docs).fill(1);
-  const list = Array.isArray(runs) ? runs : [];
-  for (let i = 0; i < list.length; i += 1) {
-    const end = i + 1 < list.length ? list[i + 1][0] : docs;
-    out.fill(list[i][1], list[i][0], end);
+  const runs = Array.isArray(table?.runs) ? table.runs : [];
+  for (let i = 0; i < runs.length; i += 1) {
+    const end = i + 1 < runs.length ? runs[i + 1][0] : docs;
+    out.fill(runs[i][1] / table.steps, runs[i][0], end);
   }
   return out;
 }
