@@ -61,6 +61,49 @@ fn fragments_live_in_block_folders_named_by_their_documents() {
     assert!(paths.iter().all(|p| !now.contains(p)), "old fragment paths are gone");
 }
 
+fn doc(num: usize, url: &str) -> gazette::search::index::SearchDoc {
+    gazette::search::index::SearchDoc {
+        num: num as u64,
+        url: url.to_string(),
+        title: String::new(),
+        body: String::new(),
+        tags: Vec::new(),
+        section: String::new(),
+        section_title: String::new(),
+        date: 0,
+        ymd: String::new(),
+        ancestors: Vec::new(),
+        boost: 1.0,
+    }
+}
+
+fn numbered(urls: &[String]) -> Vec<gazette::search::index::SearchDoc> {
+    urls.iter().enumerate().map(|(i, u)| doc(i, u)).collect()
+}
+
+#[test]
+fn appending_changes_only_the_last_block_and_an_insert_the_blocks_after_it() {
+    use gazette::search::export::{BLOCK, blocks};
+    let urls: Vec<String> = (0..3000).map(|i| format!("/news/a{i}/")).collect();
+    let before = blocks(&numbered(&urls));
+    assert_eq!(before.len(), 3000usize.div_ceil(BLOCK as usize));
+    let mut appended = urls.clone();
+    appended.push("/news/new/".into());
+    let after = blocks(&numbered(&appended));
+    assert_eq!(after[..2], before[..2]);
+    assert_ne!(after[2], before[2]);
+    // A back-dated article numbered 1500 shifts the second block's tail and the third block.
+    let mut inserted = urls.clone();
+    inserted.insert(1500, "/news/old/".into());
+    let after = blocks(&numbered(&inserted));
+    assert_eq!(after[0], before[0]);
+    assert!(after[1] != before[1] && after[2] != before[2]);
+    // Ids differ from block to block even for the same URLs at the same offsets.
+    let same: Vec<String> = (0..2048).map(|i| format!("/p{}/", i % 1024)).collect();
+    let ids = blocks(&numbered(&same));
+    assert_ne!(ids[0], ids[1]);
+}
+
 #[test]
 fn static_scripts_and_styles_have_cache_busted_urls() {
     let site = common::Site::new().page("news/a.md", "title: A\ndate: 2024-05-20", "正文");
