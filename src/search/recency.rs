@@ -16,10 +16,10 @@
 //! The factor is computed here once per document in `f64`, quantised to [`STEPS`] steps per
 //! unit and rounded to `f32`; both sides multiply by that same `f32`. `gazette search` reads it
 //! from a fast field of the tantivy index, the browser from a run-length table in
-//! `entry.json`, `{"steps": 256, "runs": [[first_doc, k], …]}` with the factor `k / steps`
-//! (documents are numbered oldest first, so neighbouring numbers share a factor; integers
-//! keep the table about half the size of written-out fractions: some 250 runs for five years
-//! of news at the defaults).
+//! `entry.json` ([`table`]): documents are numbered oldest first, so neighbouring numbers
+//! share a factor, and five years of news at the defaults make some 250 runs. Written as
+//! differences of integers they cost 1.3 KB (250 bytes gzip'd) at 10,000 articles, against
+//! 2.8 KB (1.2 KB) as `[first_doc, factor]` pairs.
 
 use super::index::SearchDoc;
 use crate::config::SearchConfig;
@@ -57,8 +57,9 @@ pub fn apply(docs: &mut [SearchDoc], config: &SearchConfig) {
     }
 }
 
-/// The browser's copy of the factors: `{"steps": STEPS, "runs": [[first doc number, k], …]}`
-/// in doc-number order, each factor being `k / STEPS` (exact in `f32`).
+/// The browser's copy of the factors: `{"steps": STEPS, "runs": [d₁, k₁, d₂, k₂, …]}`, the runs
+/// of equal factors in doc-number order as differences from the previous run (from 0, 0): run
+/// *i* starts at doc `d₁ + … + dᵢ` with the factor `(k₁ + … + kᵢ) / STEPS` (exact in `f32`).
 pub fn table(docs: &[SearchDoc]) -> serde_json::Value {
     let mut by_num: Vec<(u64, u64)> =
         docs.iter().map(|d| (d.num, (f64::from(d.boost) * STEPS).round() as u64)).collect();
@@ -69,7 +70,14 @@ pub fn table(docs: &[SearchDoc]) -> serde_json::Value {
             runs.push((num, k));
         }
     }
-    serde_json::json!({ "steps": STEPS as u64, "runs": runs })
+    let mut flat: Vec<i64> = Vec::with_capacity(runs.len() * 2);
+    let (mut num, mut k) = (0i64, 0i64);
+    for (n, f) in runs {
+        let (n, f) = (n as i64, f as i64);
+        flat.extend([n - num, f - k]);
+        (num, k) = (n, f);
+    }
+    serde_json::json!({ "steps": STEPS as u64, "runs": flat })
 }
 
 #[cfg(test)]

@@ -197,14 +197,21 @@ const abortError = () => new DOMException('the search was superseded', 'AbortErr
 
 /**
  * Each doc's recency factor as 32-bit floats, from the entry's table
- * `{steps, runs: [[first doc, k], …]}`: the factor is k / steps.
+ * `{steps, runs: [d1, k1, d2, k2, …]}`: runs of equal factors as differences
+ * from the previous run, run i starting at doc d1 + … + di with the factor
+ * (k1 + … + ki) / steps (`table` in src/search/recency.rs).
  */
 function recencyFactors(table, docs) {
   const out = new Float32Array(docs).fill(1);
   const runs = Array.isArray(table?.runs) ? table.runs : [];
-  for (let i = 0; i < runs.length; i += 1) {
-    const end = i + 1 < runs.length ? runs[i + 1][0] : docs;
-    out.fill(runs[i][1] / table.steps, runs[i][0], end);
+  let num = 0;
+  let k = 0;
+  for (let i = 0; i + 1 < runs.length; i += 2) {
+    num += runs[i];
+    k += runs[i + 1];
+    // Up to the next run's first doc (or the end).
+    const end = i + 3 < runs.length ? num + runs[i + 2] : docs;
+    out.fill(k / table.steps, num, end);
   }
   return out;
 }
