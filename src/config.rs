@@ -253,12 +253,42 @@ pub struct SearchConfig {
     /// Where the tantivy index is kept, relative to the site root.
     #[serde(default = "default_index_dir")]
     pub index_dir: String,
+    /// Days after which an article's freshness bonus halves; 0 turns recency off. A score is
+    /// BM25 × (1 + `recency_weight` × 0.5^(age / half-life)), the age counted back from the
+    /// newest dated page (see `src/search/recency.rs`).
+    #[serde(default = "default_recency_half_life_days")]
+    pub recency_half_life_days: f64,
+    /// How much the newest article's score is raised: 1 doubles it.
+    #[serde(default = "default_recency_weight")]
+    pub recency_weight: f64,
 }
 
 impl Default for SearchConfig {
     fn default() -> Self {
-        SearchConfig { enabled: true, index_dir: default_index_dir() }
+        SearchConfig {
+            enabled: true,
+            index_dir: default_index_dir(),
+            recency_half_life_days: default_recency_half_life_days(),
+            recency_weight: default_recency_weight(),
+        }
     }
+}
+
+/// A year: last month's news ranks about 1.9 times a text-only match, last year's 1.5 times.
+fn default_recency_half_life_days() -> f64 {
+    365.0
+}
+
+fn default_recency_weight() -> f64 {
+    1.0
+}
+
+/// Why a recency setting is out of range: both are finite and at least 0; the weight is at
+/// most [`crate::search::recency::MAX_WEIGHT`] and the half-life at most a thousand years.
+fn recency_problem(key: &str, value: f64) -> Option<String> {
+    let max = if key == "recency_weight" { crate::search::recency::MAX_WEIGHT } else { 365_000.0 };
+    (!value.is_finite() || !(0.0..=max).contains(&value))
+        .then(|| format!("search.{key} must be a number from 0 to {max}, found {value}"))
 }
 
 /// Related-article options. The lists are scored from the same tokens search indexes (see
@@ -416,6 +446,18 @@ impl Config {
                     .at_source(nested_key_location(text, "search", "index_dir"), text)
                     .hint("the index is a cache that every build replaces: give it a folder of its own inside the site, such as .gazette/index"),
             );
+        }
+        for (key, value) in [
+            ("recency_half_life_days", self.search.recency_half_life_days),
+            ("recency_weight", self.search.recency_weight),
+        ] {
+            if let Some(message) = recency_problem(key, value) {
+                errors.push(
+                    Diagnostic::error(message)
+                        .at_source(nested_key_location(text, "search", key), text)
+                        .hint("search.recency_half_life_days: 365 and search.recency_weight: 1 are the defaults; 0 turns recency off"),
+                );
+            }
         }
         let entries = yaml::entry_positions(text, "keep");
         for (i, pattern) in self.keep.iter().enumerate() {

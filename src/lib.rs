@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod active_files;
+pub mod assets;
 pub mod cache;
 pub mod config;
 pub mod controls;

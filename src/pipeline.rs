@@ -84,7 +84,7 @@ pub fn search_in_memory(dir: &Path, config: &Config, site: &Site) -> SearchStage
     if !config.search.enabled {
         return SearchStage::default();
     }
-    search_stage(dir.to_path_buf(), site, None, false, true)
+    search_stage(dir.to_path_buf(), &config.search, site, None, false, true)
 }
 
 /// Runs every stage but writing.
@@ -106,7 +106,8 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
     report.diagnostics.extend(config.warnings.iter().cloned());
     let (theme, ds) = theme::resolve(&req.root, &config);
     report.diagnostics.extend(ds);
-    let (tera, ds) = render::load_templates(&theme, &config);
+    let assets = std::sync::Arc::new(crate::assets::Assets::new(&req.root, &theme));
+    let (tera, ds) = render::load_templates(&theme, &config, assets.clone());
     report.diagnostics.extend(ds);
 
     let t = Instant::now();
@@ -146,7 +147,7 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
         && !report.diagnostics.has_errors();
     let search = searching.then(|| {
         let dir = req.memory_search_dir.clone().unwrap_or_else(|| req.root.join(&config.search.index_dir));
-        search_stage(dir, &site, sink, timing, false)
+        search_stage(dir, &config.search, &site, sink, timing, false)
     });
     let rendering = render::render_all(
         &site,
@@ -170,7 +171,7 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
     let feed_list = feeds::feed_list(&site, &config);
     if !report.diagnostics.has_errors() {
         let room = output::path_room(&req.output_dir());
-        let parts = Parts { html: rendering.files, feeds: &feed_list, now: req.options.now, room };
+        let parts = Parts { html: rendering.files, feeds: &feed_list, now: req.options.now, room, assets: &assets };
         let (out, ds) = assemble(&req.root, &site, &config, &theme, parts);
         lap("assemble", &mut t);
         report.diagnostics.extend(ds);
@@ -205,7 +206,14 @@ pub struct SearchStage {
 
 /// Writes the tantivy index beside its cache folder and exports the static index into
 /// `sink`; with `keep`, keeps the export's state.
-fn search_stage(dir: PathBuf, site: &model::Site, sink: Option<&Staging>, timing: bool, keep: bool) -> SearchStage {
+fn search_stage(
+    dir: PathBuf,
+    config: &crate::config::SearchConfig,
+    site: &model::Site,
+    sink: Option<&Staging>,
+    timing: bool,
+    keep: bool,
+) -> SearchStage {
     let t = Instant::now();
     let mut out = SearchStage::default();
     if !crate::search::index::replaceable(&dir) {
@@ -217,7 +225,8 @@ fn search_stage(dir: PathBuf, site: &model::Site, sink: Option<&Staging>, timing
         );
         return out;
     }
-    let docs = crate::search::index::documents(site);
+    let mut docs = crate::search::index::documents(site);
+    crate::search::recency::apply(&mut docs, config);
     match crate::search::index::prepare(&dir, &docs) {
         Ok(tmp) => {
             match crate::search::export::export_state(&tmp, &docs) {
@@ -375,6 +384,7 @@ struct Parts<'a> {
     feeds: &'a [feeds::Feed],
     now: time::OffsetDateTime,
     room: usize,
+    assets: &'a crate::assets::Assets,
 }
 
 /// Puts rendered pages, feeds, static files and assets into one [`Output`], reporting
@@ -403,10 +413,20 @@ fn assemble(
         };
         out.replace(path.clone(), body, &f.display);
     }
+    let mut shown: std::collections::BTreeMap<&str, String> =
+        theme.statics.iter().map(|(p, f)| (p.as_str(), f.display.clone())).collect();
     for (path, f) in theme::site_statics(root) {
         if let Origin::Disk(p) = f.origin {
-            out.replace(path, Body::File(p), &f.display);
+            out.replace(path.clone(), Body::File(p), &f.display);
+            if let Some(entry) = shown.get_mut(path.as_str()) {
+                *entry = f.display;
+            }
         }
+    }
+    // ES modules whose relative imports were rewritten to cache-busted URLs.
+    for (path, bytes) in parts.assets.rewritten() {
+        let origin = shown.get(path.as_str()).cloned().unwrap_or_else(|| format!("static/{path}"));
+        out.replace(path.clone(), Body::Shared(bytes.clone()), &origin);
     }
     // A page's own path was asked for by its `slug:` (or its file name).
     let spots: std::collections::HashMap<&str, Spot> = site

@@ -49,6 +49,8 @@ const REQUIRED: &[&str] = &[
 /// The site's templates, loaded into Tera with the render budget checks of [`budget`].
 pub struct Templates {
     tera: Tera,
+    /// The static files `get_url(…, cachebust=true)` hashes.
+    pub assets: std::sync::Arc<crate::assets::Assets>,
     /// For each template given to Tera rewritten, where text was inserted, to map the
     /// positions Tera reports back to the file as written.
     inserted: BTreeMap<String, Vec<(usize, usize)>>,
@@ -56,12 +58,16 @@ pub struct Templates {
 }
 
 /// Loads all templates into Tera, reporting every template with a syntax error.
-pub fn load_templates(theme: &Theme, config: &Config) -> (Option<Templates>, Vec<Diagnostic>) {
+pub fn load_templates(
+    theme: &Theme,
+    config: &Config,
+    assets: std::sync::Arc<crate::assets::Assets>,
+) -> (Option<Templates>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut texts: BTreeMap<&str, instrument::Instrumented> = BTreeMap::new();
     let none = BTreeMap::new();
     // Alone, a template may miss its parent or components; only syntax errors count here.
-    let syntax_error = |name: &str, text: &str| match new_tera(config).add_raw_template(name, text) {
+    let syntax_error = |name: &str, text: &str| match new_tera(config, &assets).add_raw_template(name, text) {
         Err(e) if matches!(e.kind(), ErrorKind::SyntaxError(_)) => Some(e),
         _ => None,
     };
@@ -81,7 +87,7 @@ pub fn load_templates(theme: &Theme, config: &Config) -> (Option<Templates>, Vec
     }
     let inserted: BTreeMap<String, Vec<(usize, usize)>> =
         texts.iter().map(|(name, t)| (name.to_string(), t.inserted.clone())).collect();
-    let mut tera = new_tera(config);
+    let mut tera = new_tera(config, &assets);
     let sources = theme.templates.iter().map(|(n, s)| (n.as_str(), texts.get(n.as_str()).map_or(&s.text, |t| &t.text)));
     if let Err(e) = tera.add_raw_templates(sources) {
         diags.push(template_error(&e, theme, &inserted));
@@ -98,15 +104,22 @@ pub fn load_templates(theme: &Theme, config: &Config) -> (Option<Templates>, Vec
         time: std::time::Duration::from_millis(config.templates.max_render_ms),
         bytes: usize::try_from(config.templates.max_page_mb.saturating_mul(1 << 20)).unwrap_or(usize::MAX),
     };
-    (Some(Templates { tera, inserted, limits }), diags)
+    (Some(Templates { tera, assets, inserted, limits }), diags)
 }
 
-fn new_tera(config: &Config) -> Tera {
+/// `get_url(path=…)`: the site path of `path` under the base path; with `cachebust=true`,
+/// followed by `?h=` and a hash of the static file's published bytes ([`crate::assets`]).
+fn new_tera(config: &Config, assets: &std::sync::Arc<crate::assets::Assets>) -> Tera {
     let mut tera = Tera::new();
     let base_path = config.base_path();
+    let assets = assets.clone();
     tera.register_function("get_url", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
         let path: String = kwargs.must_get("path")?;
-        Ok(format!("{base_path}{}", paths::encode_path(path.trim_start_matches('/'))))
+        let url = format!("{base_path}{}", paths::encode_path(path.trim_start_matches('/')));
+        if kwargs.get::<bool>("cachebust")? != Some(true) {
+            return Ok(url);
+        }
+        Ok(url + &assets.query(&path).map_err(tera::Error::message)?)
     });
     tera.register_test(instrument::TICK, |at: u64, _: Kwargs, _: &State| -> tera::TeraResult<bool> {
         budget::tick(usize::try_from(at).unwrap_or(usize::MAX)).map(|()| true).map_err(tera::Error::message)
@@ -349,7 +362,7 @@ pub fn render_all(
             bodies: site.pages.par_iter().map(|p| mark(crate::cache::key(&p.body.html))).collect(),
         };
         let sources: Vec<(&String, &String)> = theme.templates.iter().map(|(k, t)| (k, &t.text)).collect();
-        let inputs = crate::cache::key(&(sources, format!("{config:?}")));
+        let inputs = crate::cache::key(&(sources, format!("{config:?}"), tera.assets.key()));
         let marked = Shared { marks: Some(marks), values: Vec::new(), ..Shared::new(site, config, tera, theme, &prep) };
         (marked, inputs)
     });
@@ -779,9 +792,12 @@ impl Shared<'_> {
             script_url: String,
         }
         let bp = &self.prep.base_path;
+        // Cache-busted, like the modules it imports; a theme without the script gets its plain URL.
+        let script = "js/search-ui.js";
+        let busted = self.templates.assets.query(script).unwrap_or_default();
         ctx.insert(
             "search",
-            &SearchView { entry_url: format!("{bp}search/entry.json"), script_url: format!("{bp}js/search-ui.js") },
+            &SearchView { entry_url: format!("{bp}search/entry.json"), script_url: format!("{bp}{script}{busted}") },
         );
         ("search/index.html".into(), "search.html".into())
     }

@@ -182,7 +182,11 @@ fn the_print_view_holds_every_body_and_is_a_noindex_copy_of_the_edition() {
     assert_eq!(attrs(&notes, "img", "src"), ["https://example.org/news/jiuye/notes/chart.svg"]);
     assert_eq!(texts(&doc, "#art-6 h3"), ["带注释的文章"]);
     assert_eq!(attrs(&doc, ".print-actions a", "href"), ["/issues/12/"]);
-    assert_eq!(attrs(&doc, "link[rel=stylesheet]", "href"), ["/css/style.css", "/css/editions.css"]);
+    let sheets: Vec<String> = attrs(&doc, "link[rel=stylesheet]", "href")
+        .iter()
+        .map(|h| h.split('?').next().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(sheets, ["/css/style.css", "/css/editions.css"]);
 }
 
 #[test]

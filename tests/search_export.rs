@@ -35,8 +35,11 @@ fn files_exist_and_are_few() {
         assert_eq!(&bytes[..2], &[0x1f, 0x8b], "gzip'd");
     }
     assert!(site.exists(&format!("search/{}", e["facets"].as_str().expect("facets"))));
+    let blocks: Vec<String> = serde_json::from_value(e["blocks"].clone()).expect("blocks");
+    assert_eq!(e["fragment"], "f/{block}/{num}.json");
     for num in 0..docs {
-        let f: serde_json::Value = serde_json::from_str(&site.read(&format!("search/f/{num}.json"))).expect("fragment");
+        let path = format!("search/f/{}/{num}.json", blocks[num / 1024]);
+        let f: serde_json::Value = serde_json::from_str(&site.read(&path)).expect("fragment");
         assert_eq!(f["num"], num);
         assert!(f["text"].as_str().expect("text").chars().count() <= 160);
         assert!(f["url"].as_str().expect("url").starts_with('/'));

@@ -139,8 +139,10 @@ def search_links(site: Site, findings: Findings) -> int:
             continue
         for _, shard in json.loads(gzip.decompress(target.read_bytes())):
             count += check(site, findings, site.rel(target), base, shard)
+    blocks, size = index.get("blocks", []), index.get("block_size", 1)
     for num in range(index["docs"]):
-        fragment = index["fragment"].replace("{num}", str(num))
+        block = blocks[num // size] if num // size < len(blocks) else ""
+        fragment = index["fragment"].replace("{block}", block).replace("{num}", str(num))
         count += check(site, findings, where, base, fragment)
         target, _, problem = site.resolve(fragment, base)
         if not problem:

@@ -4,10 +4,13 @@
 //!
 //! Files, all with deterministic bytes:
 //!
-//! - `search/entry.json`, the manifest: format version, doc count, per-field token totals and
-//!   average lengths, BM25 parameters, the title boost, the range list as
-//!   `[first_term, file]` sorted by term, the fragment URL pattern, the facet file name and
-//!   the folding table's name (`fold`).
+//! - `search/entry.json`, the manifest and the only file with a fixed name (clients revalidate
+//!   it): format version, doc count, per-field token totals and average lengths, BM25
+//!   parameters, the title boost, the range list as `[first_term, file]` sorted by term, the
+//!   block size and block ids, the fragment URL pattern, the facet file name, the folding
+//!   table's name (`fold`) and the recency factors as runs `[first_doc, factor]`
+//!   ([`super::recency`]). Every other file's name carries its content's identity, so files of
+//!   two builds never mix.
 //! - `search/r/<fnv64>.bin`: the shard list in about √(shards) ranges of about √(shards)
 //!   shards each, gzip'd JSON `[[first_term, file], …]`. A flat list in the entry cost 125 KB
 //!   at 10,000 articles, more than everything else a first query loads; two levels keep
@@ -16,10 +19,15 @@
 //!   each, gzip'd (level 6, zero mtime, OS byte 255) and named by the FNV-1a 64-bit hash of
 //!   their bytes. A term never spans two shards, so a shard holding one very common term can
 //!   be larger.
-//! - `search/f/<num>.json`: one small fragment per document (url, title, date, section, tags,
-//!   opening text), fetched only for the results shown.
-//! - `search/facets.<fnv64>.json`: sections, tags and years with counts, and per doc number
-//!   its section, year and tag ids; gzip'd like the shards (136 KB raw at 10,000 articles).
+//! - `search/f/<block>/<num>.json`: one small fragment per document (url, title, date,
+//!   section, tags, opening text), fetched only for the results shown. Doc numbers shift when
+//!   a back-dated or undated page is added, so fragments live in folders of [`BLOCK`] doc
+//!   numbers named by a hash of the block's place and its documents' URLs ([`blocks`]): a
+//!   reader holding an older entry asks for the fragment its shards mean, or for a path that
+//!   is gone (and reloads the entry), never for another document's fragment.
+//! - `search/facets.<fnv64>.json`: sections (with their parents, counts including
+//!   sub-sections), tags and years with counts, and per doc number its section, year and tag
+//!   ids; gzip'd like the shards (136 KB raw at 10,000 articles).
 //! - `search/fold.<fnv64>.json`: the Traditional → Simplified folding table as
 //!   `{"pairs": "勞劳動动…"}`, gzip'd (about 14 KB); the client fetches it only for a query
 //!   holding a character the table maps (see `mayFold` in `gazette-tokenize.js`).
@@ -78,6 +86,12 @@ use tantivy::{DocSet, TERMINATED};
 
 /// Format version written to `entry.json`.
 pub const VERSION: u32 = 3;
+/// Doc numbers per fragment folder ([`blocks`]).
+pub const BLOCK: u64 = 1024;
+/// Where a document's fragment lives, under `search/`: `{block}` is the id of its block
+/// ([`blocks`]), `{num}` its doc number. Another per-document file takes a pattern of its own
+/// beside this one and the same blocks.
+pub const FRAGMENT: &str = "f/{block}/{num}.json";
 /// Target raw size of one shard.
 /// At 8 KB the shards alone were 0.36 files per article at 10,000 articles; at 12 KB
 /// (with the rule in [`TermSink::push`]) 0.27, and the median query, whose terms mostly live
@@ -363,8 +377,9 @@ impl State {
         let current: std::collections::HashSet<u64> = keys.into_iter().collect();
         self.shards.retain(|k, _| current.contains(k));
         let ranges = ranges(&shards, &mut files);
+        let blocks = blocks(docs);
         for (num, bytes) in &self.fragments {
-            files.push((format!("search/f/{num}.json"), bytes.clone()));
+            files.push((format!("search/{}", doc_path(FRAGMENT, &blocks, *num)), bytes.clone()));
         }
         let facets = gzip(&facets(docs));
         let facets_name = format!("facets.{:016x}.json", fnv1a(&facets));
@@ -383,9 +398,12 @@ impl State {
             "b": 0.75,
             "title_boost": super::query::TITLE_BOOST,
             "ranges": ranges,
-            "fragment": "f/{num}.json",
+            "block_size": BLOCK,
+            "blocks": blocks,
+            "fragment": FRAGMENT,
             "facets": facets_name,
             "fold": fold_name,
+            "recency": super::recency::table(docs),
         });
         files.push(("search/entry.json".to_string(), to_json(&entry).into()));
         files
@@ -403,6 +421,32 @@ fn fold_file() -> (String, Arc<[u8]>) {
         (format!("fold.{:016x}.json", fnv1a(&gz)), gz.into())
     })
     .clone()
+}
+
+/// The id of each block of [`BLOCK`] doc numbers: 12 hex digits of a hash of the format
+/// version, the block's index and its documents' URLs in doc order. Appending articles
+/// changes only the last block's id; inserting a back-dated one changes the ids of the
+/// blocks from its number on, whose numbering shifted.
+pub fn blocks(docs: &[SearchDoc]) -> Vec<String> {
+    let mut urls: Vec<(u64, &str)> = docs.iter().map(|d| (d.num, d.url.as_str())).collect();
+    urls.sort_unstable();
+    urls.chunks(BLOCK as usize)
+        .enumerate()
+        .map(|(i, chunk)| {
+            let mut key = format!("gazette search v{VERSION} block {i}\n").into_bytes();
+            for (_, url) in chunk {
+                key.extend_from_slice(url.as_bytes());
+                key.push(b'\n');
+            }
+            format!("{:012x}", fnv1a(&key) >> 16)
+        })
+        .collect()
+}
+
+/// The path under `search/` of doc `num`'s file by `pattern` (such as [`FRAGMENT`]).
+pub fn doc_path(pattern: &str, blocks: &[String], num: u64) -> String {
+    let block = blocks.get((num / BLOCK) as usize).map(String::as_str).unwrap_or("");
+    pattern.replace("{block}", block).replace("{num}", &num.to_string())
 }
 
 /// Cuts a sequence of encoded terms (given by their lengths) into shards of about
@@ -965,16 +1009,15 @@ fn fragment(d: &SearchDoc) -> Vec<u8> {
     })
 }
 
-/// The facet file: `sections` as `[key, title, count]` by key, `tags` as `[name, count]` by
-/// count then name, `years` as `[year, count]` newest first, and per doc number `section`
-/// and `year` ids (−1 when undated) and `tags` id lists.
+/// The facet file: `sections` as `[key, title, count, parent]` in tree order ([`sections`]),
+/// `tags` as `[name, count]` by count then name, `years` as `[year, count]` newest first, and
+/// per doc number `section` and `year` ids (−1 when undated) and `tags` id lists.
 fn facets(docs: &[SearchDoc]) -> Vec<u8> {
-    let mut sections: BTreeMap<&str, (&str, u64)> = BTreeMap::new();
+    let (section_list, section_ids) = sections(docs);
     let mut tags: BTreeMap<&str, u64> = BTreeMap::new();
     let mut years: BTreeMap<std::cmp::Reverse<&str>, u64> = BTreeMap::new();
     let year_of = |d: &SearchDoc| d.ymd.get(..4).filter(|_| !d.ymd.is_empty()).map(|y| y.to_string());
     for d in docs {
-        sections.entry(&d.section).or_insert((&d.section_title, 0)).1 += 1;
         for t in &d.tags {
             *tags.entry(t).or_default() += 1;
         }
@@ -984,14 +1027,13 @@ fn facets(docs: &[SearchDoc]) -> Vec<u8> {
     }
     let mut tag_list: Vec<(&str, u64)> = tags.into_iter().collect();
     tag_list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let section_ids: BTreeMap<&str, usize> = sections.keys().enumerate().map(|(i, k)| (*k, i)).collect();
     let tag_ids: BTreeMap<&str, usize> = tag_list.iter().enumerate().map(|(i, t)| (t.0, i)).collect();
     let year_list: Vec<(String, u64)> = years.into_iter().map(|(y, c)| (y.0.to_string(), c)).collect();
     let year_ids: BTreeMap<&str, i64> = year_list.iter().enumerate().map(|(i, y)| (y.0.as_str(), i as i64)).collect();
     let mut by_num: Vec<&SearchDoc> = docs.iter().collect();
     by_num.sort_by_key(|d| d.num);
     let json = serde_json::json!({
-        "sections": sections.iter().map(|(k, (t, c))| serde_json::json!([k, t, c])).collect::<Vec<_>>(),
+        "sections": section_list,
         "tags": tag_list.iter().map(|(t, c)| serde_json::json!([t, c])).collect::<Vec<_>>(),
         "years": year_list.iter().map(|(y, c)| serde_json::json!([y, c])).collect::<Vec<_>>(),
         "section": by_num.iter().map(|d| section_ids.get(d.section.as_str()).copied().unwrap_or(0)).collect::<Vec<_>>(),
@@ -999,4 +1041,35 @@ fn facets(docs: &[SearchDoc]) -> Vec<u8> {
         "tags_of": by_num.iter().map(|d| d.tags.iter().filter_map(|t| tag_ids.get(t.as_str()).copied()).collect::<Vec<_>>()).collect::<Vec<_>>(),
     });
     to_json(&json)
+}
+
+/// The section facet: every section holding a document or enclosing one's section, in tree
+/// order (parents before their sub-sections, siblings by key), as `[key, title, count,
+/// parent]` where the count includes the sub-sections' documents and `parent` is the id of
+/// the enclosing section (−1 for a top-level one); with the id of each key.
+fn sections(docs: &[SearchDoc]) -> (Vec<serde_json::Value>, BTreeMap<&str, usize>) {
+    // Keyed by path components, so `news/jiuye` follows `news` and precedes `news-x`.
+    let mut found: BTreeMap<Vec<&str>, (&str, &str, u64)> = BTreeMap::new();
+    for d in docs {
+        let own = std::iter::once((d.section.as_str(), d.section_title.as_str()));
+        for (key, title) in d.ancestors.iter().map(|(k, t)| (k.as_str(), t.as_str())).chain(own) {
+            found.entry(key.split('/').collect()).or_insert((key, title, 0)).2 += 1;
+        }
+    }
+    let ids: BTreeMap<&str, usize> = found.values().enumerate().map(|(i, (k, ..))| (*k, i)).collect();
+    let mut parents: BTreeMap<&str, &str> = BTreeMap::new();
+    for d in docs {
+        let chain: Vec<&str> = d.section_keys().collect();
+        for pair in chain.windows(2) {
+            parents.insert(pair[1], pair[0]);
+        }
+    }
+    let list = found
+        .values()
+        .map(|(key, title, count)| {
+            let parent = parents.get(key).and_then(|p| ids.get(p)).map_or(-1, |i| *i as i64);
+            serde_json::json!([key, title, count, parent])
+        })
+        .collect();
+    (list, ids)
 }

@@ -41,6 +41,36 @@ pub struct SearchDoc {
     pub date: i64,
     /// `2024-05-20`, or empty.
     pub ymd: String,
+    /// The sections enclosing `section`, outermost first, as (key, title); the root is left
+    /// out. `--section news` and the section filter include sub-sections through these.
+    pub ancestors: Vec<(String, String)>,
+    /// The recency factor its BM25 score is multiplied by ([`super::recency`]); 1 until
+    /// [`super::recency::apply`] sets it.
+    pub boost: f32,
+}
+
+impl SearchDoc {
+    /// The keys of its section and every enclosing section but the root, outermost first.
+    pub fn section_keys(&self) -> impl Iterator<Item = &str> {
+        self.ancestors.iter().map(|(k, _)| k.as_str()).chain(std::iter::once(self.section.as_str()))
+    }
+}
+
+/// The sections enclosing the section `key` of `site`, outermost first, without the root.
+fn ancestors(site: &Site, key: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut at = site.sections.iter().position(|s| s.key == key).and_then(|i| site.sections[i].parent);
+    // A parent chain is a tree's; the bound only guards against a cycle in a broken model.
+    while let Some(i) = at.filter(|_| out.len() < site.sections.len()) {
+        let s = &site.sections[i];
+        if s.parent.is_none() {
+            break;
+        }
+        out.push((s.key.clone(), s.title.clone()));
+        at = s.parent;
+    }
+    out.reverse();
+    out
 }
 
 /// The documents of a site, numbered oldest first.
@@ -64,6 +94,8 @@ pub fn documents(site: &Site) -> Vec<SearchDoc> {
                 section_title: section.map(|s| s.title.clone()).unwrap_or_default(),
                 date: p.date.map(|d| d.unix_timestamp()).unwrap_or(0),
                 ymd: p.date.map(|d| crate::views::DateView::new(d).ymd).unwrap_or_default(),
+                ancestors: ancestors(site, &p.section),
+                boost: 1.0,
             }
         })
         .collect()
@@ -86,6 +118,11 @@ pub struct Fields {
     pub section: Field,
     /// Date (fast, stored).
     pub date: Field,
+    /// The keys of the page's section and of every enclosing one (exact, multi-valued), for
+    /// `--section`; `None` in an index written before the field existed.
+    pub sections: Option<Field>,
+    /// The recency factor (fast), read by `gazette search`.
+    pub boost: Field,
 }
 
 /// Builds the schema.
@@ -104,6 +141,8 @@ pub fn schema() -> (Schema, Fields) {
         tags: b.add_text_field("tags", text.set_stored()),
         section: b.add_text_field("section", STRING | STORED),
         date: b.add_i64_field("date", STORED | FAST),
+        sections: Some(b.add_text_field("sections", STRING)),
+        boost: b.add_f64_field("boost", FAST),
     };
     (b.build(), fields)
 }
@@ -217,9 +256,15 @@ pub fn document(f: &Fields, d: &SearchDoc) -> TantivyDocument {
         f.body => d.body.as_str(),
         f.section => d.section.as_str(),
         f.date => d.date,
+        f.boost => f64::from(d.boost),
     );
     for t in &d.tags {
         document.add_text(f.tags, t);
+    }
+    if let Some(sections) = f.sections {
+        for key in d.section_keys() {
+            document.add_text(sections, key);
+        }
     }
     document
 }
@@ -239,6 +284,8 @@ pub fn open(dir: &Path) -> tantivy::Result<(Index, Fields)> {
         tags: get("tags").unwrap_or(fields.tags),
         section: get("section").unwrap_or(fields.section),
         date: get("date").unwrap_or(fields.date),
+        sections: get("sections").ok(),
+        boost: get("boost").unwrap_or(fields.boost),
     };
     Ok((index, fields))
 }

@@ -46,9 +46,14 @@ impl Live {
     /// the last export's at most in their bodies. `None` when more than bodies changed: the
     /// caller exports from scratch.
     pub fn update(&mut self, site: &Site) -> Option<Result<Files, String>> {
-        let docs = index::documents(site);
+        let mut docs = index::documents(site);
         if docs.len() != self.docs.len() {
             return None;
+        }
+        // The recency factors follow from the dates and the config: a page whose date
+        // changed fails the comparison below, and a config change rebuilds everything.
+        for (new, old) in docs.iter_mut().zip(&self.docs) {
+            new.boost = old.boost;
         }
         let without_body = |d: &SearchDoc| SearchDoc { body: String::new(), ..d.clone() };
         let mut changed = Vec::new();

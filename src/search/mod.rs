@@ -6,4 +6,5 @@ pub mod fold;
 pub mod index;
 pub mod live;
 pub mod query;
+pub mod recency;
 pub mod tokenize;

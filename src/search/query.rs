@@ -2,7 +2,9 @@
 //! ANDed; a clause is matched as a contiguous string (its tokens as a phrase at their
 //! positions, so 户外劳动者 finds exactly the texts containing 户外劳动者, and 2024年 the texts
 //! containing 2024年); `"quoted phrases"` keep their spaces; `-clause` excludes. Ranking is
-//! BM25 with the title counting double; equal scores go to the newest page.
+//! BM25 with the title counting double, times each page's recency factor
+//! ([`super::recency`]); equal scores go to the newest page. `--section news` includes the
+//! sub-sections of `news`.
 //!
 //! **Phrase covers.** Of a Han run of four or more characters a clause uses only the bigrams
 //! at offsets 0, 2, 4, … and the last one, at their query positions (see [`cover`]): two
@@ -153,7 +155,8 @@ pub fn build(q: &str, section: Option<&str>, f: &Fields) -> Option<Box<dyn Query
         .map(|c| (if c.negated { Occur::MustNot } else { Occur::Must }, clause_query(&c.text, f)))
         .collect();
     if let Some(s) = section {
-        let term = Term::from_field_text(f.section, s.trim_matches('/'));
+        // Every page carries the keys of its section and the enclosing ones.
+        let term = Term::from_field_text(f.sections.unwrap_or(f.section), s.trim_matches('/'));
         // A filter, not a scoring clause: adding exactly 0 keeps the scores (and the order of
         // ties) equal to those of the browser client, which filters after ranking.
         let filter = TermQuery::new(term, IndexRecordOption::Basic);
@@ -175,7 +178,7 @@ pub struct Hit {
     pub section: String,
     /// Unix seconds (0 when undated).
     pub date: i64,
-    /// BM25 score.
+    /// BM25 score times the recency factor.
     pub score: f32,
 }
 
@@ -187,11 +190,14 @@ pub fn search(dir: &Path, q: &str, section: Option<&str>, limit: usize) -> Resul
     };
     let reader = index.reader().map_err(|e| e.to_string())?;
     let searcher = reader.searcher();
-    let num = f.num;
     let collector = tantivy::collector::TopDocs::with_limit(limit.max(1)).tweak_score(move |seg: &SegmentReader| {
         let nums = seg.fast_fields().u64("num").ok().map(|c| c.first_or_default_col(0));
-        let _ = num;
-        move |doc: DocId, score: Score| (score, nums.as_ref().map(|c| c.get_val(doc)).unwrap_or(0))
+        // An index written before the recency factor existed ranks by BM25 alone.
+        let boosts = seg.fast_fields().f64("boost").ok().map(|c| c.first_or_default_col(1.0));
+        move |doc: DocId, score: Score| {
+            let boost = boosts.as_ref().map(|c| c.get_val(doc) as f32).unwrap_or(1.0);
+            (score * boost, nums.as_ref().map(|c| c.get_val(doc)).unwrap_or(0))
+        }
     });
     let top = searcher.search(query.as_ref(), &collector).map_err(|e| e.to_string())?;
     let mut hits = Vec::new();

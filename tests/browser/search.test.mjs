@@ -200,6 +200,117 @@ test('search page: ?q= on load, typing, highlights, filters, no console errors',
   }
 });
 
+/** Waits until the results of `q` are on screen and no search is running. */
+async function shownFor(page, q) {
+  await page.waitForFunction(
+    (q) => document.getElementById('search-app').dataset.shown === q && !document.querySelector('[aria-busy]'),
+    q,
+    { timeout: 10_000 },
+  );
+}
+
+test('search page: typing, filtering and "more" fetch no file twice', { skip }, async () => {
+  const { page, problems } = await open();
+  const requests = [];
+  // The browser asks for the favicon again when the address changes (the test server forbids
+  // caching); that request is not the page's.
+  page.on('request', (r) => {
+    if (!r.url().endsWith('/favicon.svg')) requests.push(r.url());
+  });
+  try {
+    await page.goto(sample.url('search/'));
+    // One character at a time, slower than the debounce: every prefix is searched.
+    await page.locator('#search-q').pressSequentially('技能培训', { delay: 300 });
+    await shownFor(page, '技能培训');
+    assert.ok((await results(page)).length > 0, 'results for 技能培训');
+    const typing = requests.length;
+    const distinct = new Set(requests).size;
+    console.log(`typing 技能培训: ${typing} requests, ${distinct} distinct (page, styles, scripts and index)`);
+
+    // "更多" appends the next page of the ranking the client holds: fragments only.
+    await page.fill('#search-q', '工会');
+    await shownFor(page, '工会');
+    const first = await results(page);
+    assert.equal(first.length, 10, 'ten results per page');
+    assert.equal(await page.locator('#search-more').isVisible(), true);
+    const before = requests.length;
+    await page.click('#search-more');
+    await page.waitForFunction(() => document.querySelectorAll('#search-results > li').length > 10);
+    const more = requests.slice(before);
+    assert.ok(more.length > 0 && more.every((u) => u.includes('/search/f/')), more.join('\n'));
+    const all = await results(page);
+    assert.deepEqual(all.slice(0, 10), first, 'the first page stays as it was');
+    assert.match(await page.textContent('#search-status'), new RegExp(`显示前 ${all.length} 篇|找到 ${all.length} 篇`));
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.closest('li') === document.querySelectorAll('#search-results > li')[10]),
+      true,
+      'focus moves to the first new result',
+    );
+
+    // The section filter lists parents, and a parent includes its sub-sections.
+    await page.click('#search-filter-toggle');
+    await page.waitForSelector('#search-filters:not([hidden])');
+    const labels = await page.$$eval('#search-section option', (os) => os.map((o) => [o.value, o.textContent]));
+    const news = labels.find(([v]) => v === 'news');
+    assert.ok(news, `a 新闻 option: ${JSON.stringify(labels)}`);
+    assert.ok(labels.some(([v, t]) => v.startsWith('news/') && t.startsWith(`${news[1].replace(/（\d+）$/, '')} › `)), JSON.stringify(labels));
+    await page.selectOption('#search-section', 'news');
+    await page.waitForFunction(() => /已筛选/.test(document.querySelector('#search-status').textContent));
+    const inNews = await results(page);
+    assert.ok(inNews.length > 0 && inNews.every((r) => r.href.startsWith('/news/')), JSON.stringify(inNews));
+    assert.ok(new Set(inNews.map((r) => r.href.split('/')[2])).size > 1, 'more than one sub-section');
+
+    const seen = new Map();
+    for (const u of requests) seen.set(u, (seen.get(u) ?? 0) + 1);
+    const twice = [...seen].filter(([, n]) => n > 1);
+    assert.deepEqual(twice, [], 'no URL fetched twice in a page session');
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test('search page: error state when the index cannot load', { skip }, async () => {
+  const { page } = await open();
+  try {
+    await page.route('**/search/entry.json', (route) => route.fulfill({ status: 500, body: 'broken' }));
+    await page.goto(sample.url('search/?q=工匠'));
+    await page.waitForFunction(() => /加载失败/.test(document.querySelector('#search-status').textContent));
+    assert.equal(await page.locator('#search-results > li').count(), 0);
+  } finally {
+    await page.close();
+  }
+});
+
+test('search results show markup in titles and text as text (at a sub-path)', { skip }, async () => {
+  const { page, problems, dialogs } = await open();
+  try {
+    await page.goto(fixture.url(`search/?q=${encodeURIComponent('注入测试')}`));
+    const found = await results(page);
+    assert.equal(found.length, 1);
+    assert.ok(found[0].title.includes(EVIL_TITLE), `title shown as text: ${found[0].title}`);
+    assert.ok(found[0].excerpt.includes(EVIL_TEXT), `excerpt shown as text: ${found[0].excerpt}`);
+    assert.ok(found[0].href.startsWith('/bulletin/'), `link under the sub-path: ${found[0].href}`);
+    assert.deepEqual(found[0].marks, ['注入测试']);
+
+    // Search for the markup itself too.
+    await page.fill('#search-q', 'onerror alert');
+    await page.waitForFunction(() => /找到 1 篇/.test(document.querySelector('#search-status').textContent));
+
+    assert.equal(await page.locator('img[src="x"]').count(), 0, 'no injected <img>');
+    const scripts = await page.$$eval('script', (s) => s.map((x) => x.outerHTML));
+    assert.ok(
+      scripts.every((s) => !s.includes('alert')),
+      `no injected script: ${scripts.join('\n')}`,
+    );
+    assert.ok((await page.title()).startsWith('搜索'), 'the page title is intact');
+    assert.deepEqual(dialogs, [], 'no dialog fired');
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
 // The titles of the sample articles a search for `needle` must find: those whose title or
 // text (the Markdown after the front matter) holds it, drafts and section pages left out,
 // read from content/ when the test runs.
@@ -261,47 +372,6 @@ test('search page: a Simplified query highlights an article written in Tradition
     assert.equal(found.length, 1);
     assert.equal(found[0].title, '勞動者權益保障');
     assert.deepEqual(found[0].marks, ['勞動者', '勞動者'], 'title and excerpt, as written');
-    assert.deepEqual(problems, []);
-  } finally {
-    await page.close();
-  }
-});
-
-test('search page: error state when the index cannot load', { skip }, async () => {
-  const { page } = await open();
-  try {
-    await page.route('**/search/entry.json', (route) => route.fulfill({ status: 500, body: 'broken' }));
-    await page.goto(sample.url('search/?q=工匠'));
-    await page.waitForFunction(() => /加载失败/.test(document.querySelector('#search-status').textContent));
-    assert.equal(await page.locator('#search-results > li').count(), 0);
-  } finally {
-    await page.close();
-  }
-});
-
-test('search results show markup in titles and text as text (at a sub-path)', { skip }, async () => {
-  const { page, problems, dialogs } = await open();
-  try {
-    await page.goto(fixture.url(`search/?q=${encodeURIComponent('注入测试')}`));
-    const found = await results(page);
-    assert.equal(found.length, 1);
-    assert.ok(found[0].title.includes(EVIL_TITLE), `title shown as text: ${found[0].title}`);
-    assert.ok(found[0].excerpt.includes(EVIL_TEXT), `excerpt shown as text: ${found[0].excerpt}`);
-    assert.ok(found[0].href.startsWith('/bulletin/'), `link under the sub-path: ${found[0].href}`);
-    assert.deepEqual(found[0].marks, ['注入测试']);
-
-    // Search for the markup itself too.
-    await page.fill('#search-q', 'onerror alert');
-    await page.waitForFunction(() => /找到 1 篇/.test(document.querySelector('#search-status').textContent));
-
-    assert.equal(await page.locator('img[src="x"]').count(), 0, 'no injected <img>');
-    const scripts = await page.$$eval('script', (s) => s.map((x) => x.outerHTML));
-    assert.ok(
-      scripts.every((s) => !s.includes('alert')),
-      `no injected script: ${scripts.join('\n')}`,
-    );
-    assert.ok((await page.title()).startsWith('搜索'), 'the page title is intact');
-    assert.deepEqual(dialogs, [], 'no dialog fired');
     assert.deepEqual(problems, []);
   } finally {
     await page.close();

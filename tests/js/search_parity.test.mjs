@@ -1,5 +1,5 @@
 // Parity of the browser search client with `gazette search`: run by tests/search_parity.rs,
-// which builds a fixture site, records the CLI's top-10 doc numbers for 30 queries (and 4 within one section) and points
+// which builds a fixture site, records the CLI's top-10 doc numbers for 30 queries (and 6 within one section) and points
 // GAZETTE_PARITY_PUBLIC at the built output and GAZETTE_PARITY_EXPECT at those expectations.
 // Without them (e.g. `node --test tests/js/`) the test is skipped.
 
@@ -27,7 +27,7 @@ function fsFetch(base, root) {
 
 test('JS client gives the same top 10 and scores as gazette search', { skip: !publicDir || !expectFile }, async () => {
   const cases = JSON.parse(await readFile(expectFile, 'utf8'));
-  assert.equal(cases.length, 34);
+  assert.equal(cases.length, 36);
   const base = 'http://localhost/';
   const s = createSearch({ baseUrl: `${base}search/`, fetch: fsFetch(base, publicDir) });
   const failures = [];

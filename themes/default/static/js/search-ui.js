@@ -8,16 +8,23 @@
  * URL in step with `history.replaceState` so a search can be shared, and
  * announces the result count in a polite live region.
  *
+ * Thrift: a search superseded by further typing is aborted before it fetches
+ * fragments, and "显示更多结果" asks the engine for the next slice of the
+ * ranking it already holds (no second search), appending to the list.
+ *
  * Everything shown — titles, excerpts, section names, tags and the query — is
  * inserted as text: elements are made with createElement and filled with
  * textContent or append, never with innerHTML.
  */
 
-import { createSearch, parseQuery } from './search.js';
+import { createSearch, parseQuery, SearchError } from './search.js';
 import { isHan, mayFold, normalize } from './gazette-tokenize.js';
 
 const DEBOUNCE_MS = 200;
-const PAGE = 20;
+// Results per page. Ten fill more than a phone's screen, and each shown result costs a
+// fragment request: twenty made the first page of every query twice the requests and bytes
+// for results mostly below the fold. "更多" now only fetches the next ten fragments.
+const PAGE = 10;
 const MAX_TAG_OPTIONS = 200;
 // OPENING_CHARS in src/search/export.rs: the length of a fragment's opening text.
 const OPENING_CHARS = 160;
@@ -162,6 +169,27 @@ function resultItem(r, ns) {
   return item;
 }
 
+/**
+ * The section filter's options: every section, parents included (their counts include their
+ * sub-sections), in tree order, labelled with the titles of the sections enclosing it
+ * ("新闻 › 就业") so two sub-sections of the same name stay apart.
+ */
+export function sectionOptions(sections) {
+  const label = (i, seen = 0) => {
+    const [, title, , parent] = sections[i];
+    const up = Number.isInteger(parent) && parent >= 0 && parent < sections.length && seen < sections.length;
+    return up ? `${label(parent, seen + 1)} › ${title}` : title;
+  };
+  return sections.map(([key, , count], i) => [key, label(i), count]);
+}
+
+/** What the reader is told when a search fails. */
+export function failure(err) {
+  if (err instanceof SearchError && err.kind === 'format') return '搜索索引已更新，请刷新页面。';
+  if (err instanceof SearchError && err.kind === 'stale') return '搜索索引正在更新，请稍后刷新页面再试。';
+  return '加载失败：无法读取搜索索引，请检查网络后重试。';
+}
+
 function start(root) {
   const base = root.dataset.searchBase || 'search/';
   const engine = createSearch({ baseUrl: new URL(base, location.href).href });
@@ -181,10 +209,12 @@ function start(root) {
   const params = new URLSearchParams(location.search);
   input.value = params.get('q') ?? '';
   const wanted = { section: params.get('section') ?? '', tag: params.get('tag') ?? '', year: params.get('year') ?? '' };
-  let limit = PAGE;
   let seq = 0;
   let timer = 0;
   let composing = false;
+  // The search in flight (aborted when superseded) and the one on screen (for "更多").
+  let inflight = null;
+  let shown = null;
 
   const setStatus = (text, kind) => {
     status.textContent = text;
@@ -205,46 +235,90 @@ function start(root) {
     return { section: selects.section.value, tag: selects.tag.value, year: selects.year.value };
   }
 
+  const options = (f, extra) => ({
+    section: f.section || undefined,
+    tag: f.tag || undefined,
+    year: f.year || undefined,
+    ...extra,
+  });
+
+  function showStatus(q, f, total, count) {
+    const filtered = f.section || f.tag || f.year ? '（已筛选）' : '';
+    if (total === 0) setStatus(`无结果：没有找到包含“${q}”的文章${filtered}。`, 'empty');
+    else setStatus(`找到 ${total} 篇文章${filtered}${count < total ? `，显示前 ${count} 篇` : ''}`);
+  }
+
+  function showError(q, err) {
+    list.replaceChildren();
+    more.hidden = true;
+    shown = null;
+    root.dataset.shown = q;
+    setStatus(failure(err), 'error');
+    console.warn('gazette search:', err);
+  }
+
   async function run() {
     clearTimeout(timer);
     const mine = ++seq;
+    inflight?.abort();
+    inflight = null;
     const q = input.value.trim();
     const f = filters();
     syncUrl(q, f);
     if (parseQuery(q).every((c) => c.negated)) {
       list.replaceChildren();
       more.hidden = true;
+      shown = null;
       setStatus(q ? '请输入要查找的词，而不只是排除的词。' : '');
       return;
     }
     root.setAttribute('aria-busy', 'true');
+    const controller = new AbortController();
+    inflight = controller;
     try {
-      const { total, results } = await engine.search(q, {
-        limit,
-        section: f.section || undefined,
-        tag: f.tag || undefined,
-        year: f.year || undefined,
-      });
+      const { total, results } = await engine.search(q, options(f, { limit: PAGE, signal: controller.signal }));
       if (mine !== seq) return;
       await foldingFor(results);
       if (mine !== seq) return;
       const ns = needles(q);
       list.replaceChildren(...results.map((r) => resultItem(r, ns)));
+      shown = { q, f, ns, total, count: results.length };
       more.hidden = results.length >= total;
-      const filtered = f.section || f.tag || f.year ? '（已筛选）' : '';
       // For scripts and tests: the query whose results are on screen.
       root.dataset.shown = q;
-      if (total === 0) setStatus(`无结果：没有找到包含“${q}”的文章${filtered}。`, 'empty');
-      else setStatus(`找到 ${total} 篇文章${filtered}${results.length < total ? `，显示前 ${results.length} 篇` : ''}`);
+      showStatus(q, f, total, results.length);
     } catch (err) {
-      if (mine !== seq) return;
-      list.replaceChildren();
-      more.hidden = true;
-      root.dataset.shown = q;
-      setStatus('加载失败：无法读取搜索索引，请检查网络后重试。', 'error');
-      console.warn('gazette search:', err);
+      if (mine !== seq || err?.name === 'AbortError') return;
+      showError(q, err);
     } finally {
-      if (mine === seq) root.removeAttribute('aria-busy');
+      if (mine === seq) {
+        root.removeAttribute('aria-busy');
+        inflight = null;
+      }
+    }
+  }
+
+  /** The next page of the results on screen: a slice of the ranking the engine holds. */
+  async function showMore() {
+    const mine = seq;
+    const now = shown;
+    if (!now || more.disabled) return;
+    more.disabled = true;
+    try {
+      const { total, results } = await engine.search(now.q, options(now.f, { limit: PAGE, offset: now.count }));
+      if (mine !== seq || now !== shown) return;
+      const first = list.children.length;
+      list.append(...results.map((r) => resultItem(r, now.ns)));
+      now.count += results.length;
+      now.total = total;
+      more.hidden = now.count >= total;
+      showStatus(now.q, now.f, total, now.count);
+      // Keep the keyboard where the reader was: on the first newly shown result.
+      list.children[first]?.querySelector('a')?.focus();
+    } catch (err) {
+      if (mine === seq && now === shown) showError(now.q, err);
+    } finally {
+      more.disabled = false;
     }
   }
 
@@ -262,7 +336,6 @@ function start(root) {
 
   function schedule() {
     clearTimeout(timer);
-    limit = PAGE;
     timer = setTimeout(run, DEBOUNCE_MS);
   }
 
@@ -278,24 +351,10 @@ function start(root) {
   });
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    limit = PAGE;
     run();
   });
-  for (const s of Object.values(selects)) {
-    s.addEventListener('change', () => {
-      limit = PAGE;
-      run();
-    });
-  }
-  more.addEventListener('click', () => {
-    const first = list.children.length;
-    limit += PAGE;
-    run().then(() => {
-      // Keep the keyboard where the reader was: on the first newly shown result.
-      const link = list.children[first]?.querySelector('a');
-      if (link) link.focus();
-    });
-  });
+  for (const s of Object.values(selects)) s.addEventListener('change', () => run());
+  more.addEventListener('click', showMore);
 
   function option(value, label) {
     return el('option', { value }, label);
@@ -306,7 +365,9 @@ function start(root) {
   let facetsLoaded = null;
   function loadFacets() {
     facetsLoaded ??= engine.facets().then((f) => {
-      for (const [key, title, count] of f.sections) selects.section.append(option(key, `${title}（${count}）`));
+      for (const [key, label, count] of sectionOptions(f.sections)) {
+        selects.section.append(option(key, `${label}（${count}）`));
+      }
       const tags = f.tags.slice(0, MAX_TAG_OPTIONS);
       if (wanted.tag && !tags.some((t) => t[0] === wanted.tag)) {
         const t = f.tags.find((x) => x[0] === wanted.tag);
@@ -345,6 +406,9 @@ function start(root) {
     }
   });
 
+  // The entry is preloaded with the page: take it now, so the first keystroke's search needs
+  // only its shards (a failure here is reported by that search).
+  engine.ready().catch(() => {});
   const filtered = Object.values(wanted).some(Boolean);
   const ready = filtered ? loadFacets().then(() => showFilters(true)) : Promise.resolve();
   ready
@@ -355,5 +419,6 @@ function start(root) {
   if (!input.value.trim()) input.focus();
 }
 
-const root = document.getElementById('search-app');
+// Imported outside a page (node tests of the helpers above), there is nothing to start.
+const root = globalThis.document?.getElementById('search-app');
 if (root) start(root);

@@ -15,8 +15,20 @@
  * holding a Traditional character the tokenizer folds first loads the folding
  * table (`entry.fold`); Simplified queries never download it. Scores are
  * tantivy's BM25 (k1 1.2, b 0.75, title ×2) recomputed in 32-bit floats from
- * each posting's field-norm byte, its term frequency and the term's idf, so
- * ties break the same way: equal scores go to the higher (newer) doc number.
+ * each posting's field-norm byte, its term frequency and the term's idf, times
+ * each doc's recency factor from `entry.json` (src/search/recency.rs), so ties
+ * break the same way: equal scores go to the higher (newer) doc number.
+ *
+ * Across deploys: `entry.json` is the only file with a fixed name and is
+ * revalidated on every load; every other file's name carries its content's
+ * identity. A client holding an older entry gets the files that entry means or
+ * a 404; on a 404, a file that does not decode or a format it does not read, it
+ * reloads the entry once and searches again, then gives up with a
+ * `SearchError` whose `kind` says why ('format', 'stale', 'network').
+ *
+ * Thrift: every file is fetched at most once per client (fragments included),
+ * the ranking of recent queries is kept so a further page (`offset`) slices it,
+ * and a search whose `signal` was aborted stops before fetching fragments.
  */
 
 import { isHan, mayFold, normalize, setFolding, tokenize, tokenTexts } from './gazette-tokenize.js';
@@ -27,6 +39,8 @@ const B = f32(0.75);
 const CHAR_KEY = '\u0001';
 // The index format this client reads (`VERSION` in src/search/export.rs).
 const FORMAT = 3;
+// Rankings kept for further pages and for queries typed again.
+const RANKINGS = 16;
 
 // tantivy's FIELD_NORMS_TABLE: field-norm byte → field length.
 const FIELD_NORMS = [
@@ -194,6 +208,61 @@ function decodeShard(buf, n) {
 }
 
 /**
+ * Why a search failed. `kind`: 'format' (the index is in a format this client
+ * does not read: the page is older or newer than the index), 'stale' (an index
+ * file is missing or unreadable, even after reloading the entry: a deploy is
+ * under way or incomplete), 'network' (the host could not be reached or
+ * answered with an error).
+ */
+export class SearchError extends Error {
+  constructor(kind, message, options) {
+    super(message, options);
+    this.name = 'SearchError';
+    this.kind = kind;
+  }
+}
+
+const abortError = () => new DOMException('the search was superseded', 'AbortError');
+
+/**
+ * Each doc's recency factor as 32-bit floats, from the entry's table
+ * `{steps, runs: [d1, k1, d2, k2, …]}`: runs of equal factors as differences
+ * from the previous run, run i starting at doc d1 + … + di with the factor
+ * (k1 + … + ki) / steps (`table` in src/search/recency.rs).
+ */
+function recencyFactors(table, docs) {
+  const out = new Float32Array(docs).fill(1);
+  const runs = Array.isArray(table?.runs) ? table.runs : [];
+  let num = 0;
+  let k = 0;
+  for (let i = 0; i + 1 < runs.length; i += 2) {
+    num += runs[i];
+    k += runs[i + 1];
+    // Up to the next run's first doc (or the end).
+    const end = i + 3 < runs.length ? num + runs[i + 2] : docs;
+    out.fill(k / table.steps, num, end);
+  }
+  return out;
+}
+
+/** The path of doc `num`'s file by `pattern` (`f/{block}/{num}.json`) and the entry's blocks. */
+function docPath(e, pattern, num) {
+  const block = e.blocks[Math.floor(num / e.block_size)] ?? '';
+  return pattern.replace('{block}', block).replace('{num}', String(num));
+}
+
+/** The ids of the section `key` and of every section inside it, from the facet list. */
+function sectionIds(f, key) {
+  const k = String(key).replace(/^\/+|\/+$/g, '');
+  const inside = new Set();
+  // Parents come before their sub-sections in the list.
+  f.sections.forEach((s, i) => {
+    if (s[0] === k || (s[3] !== undefined && inside.has(s[3]))) inside.add(i);
+  });
+  return inside;
+}
+
+/**
  * A search over the static index at `baseUrl` (the URL of the `search/`
  * folder). `fetch` defaults to the global one.
  */
@@ -209,30 +278,67 @@ export function createSearch({ baseUrl, fetch: fetchFn = globalThis.fetch } = {}
     return cache.get(key);
   };
 
-  async function bytes(path) {
-    const res = await fetchFn(base + path);
-    if (!res.ok) throw new Error(`cannot load ${base + path}: ${res.status}`);
+  // A missing file (a newer deploy removed it) is 'stale'; other failures are the network's.
+  async function bytes(path, init) {
+    let res;
+    try {
+      res = await fetchFn(base + path, init);
+    } catch (err) {
+      throw new SearchError('network', `cannot load ${base + path}: ${err?.message ?? err}`, { cause: err });
+    }
+    if (!res.ok) {
+      const kind = res.status === 404 || res.status === 410 ? 'stale' : 'network';
+      throw new SearchError(kind, `cannot load ${base + path}: ${res.status}`);
+    }
     let buf = new Uint8Array(await res.arrayBuffer());
     // The host may or may not have decoded Content-Encoding: gzip already.
     if (buf[0] === 0x1f && buf[1] === 0x8b) {
-      const stream = new Blob([buf]).stream().pipeThrough(new DecompressionStream('gzip'));
-      buf = new Uint8Array(await new Response(stream).arrayBuffer());
+      try {
+        const stream = new Blob([buf]).stream().pipeThrough(new DecompressionStream('gzip'));
+        buf = new Uint8Array(await new Response(stream).arrayBuffer());
+      } catch (err) {
+        throw new SearchError('stale', `cannot decode ${base + path}`, { cause: err });
+      }
     }
     return buf;
   }
-  const json = (path) => bytes(path).then((b) => JSON.parse(new TextDecoder().decode(b)));
+  const decoded = (path, decode) => {
+    try {
+      return decode();
+    } catch (err) {
+      throw new SearchError('stale', `cannot decode ${base + path}: ${err?.message ?? err}`, { cause: err });
+    }
+  };
+  const json = (path, init) =>
+    bytes(path, init).then((b) => decoded(path, () => JSON.parse(new TextDecoder().decode(b))));
 
-  const entry = () =>
-    once('entry.json', async () => {
-      const e = await json('entry.json');
-      if (e.version !== FORMAT) throw new Error(`search index format ${e.version}, this client reads ${FORMAT}`);
-      const docs = e.docs;
-      e.caches = e.tokens.map((tokens) => {
-        const avg = f32(f32(tokens) / f32(docs));
-        return FIELD_NORMS.map((len) => f32(K1 * f32(f32(1 - B) + f32(f32(B * f32(len)) / avg))));
+  // The entry, revalidated with the host on every load; `fresh` loads it again.
+  let current = null;
+  let serial = 0;
+  function entry(fresh = false) {
+    if (!current || fresh) {
+      const p = loadEntry();
+      p.catch(() => {
+        if (current === p) current = null;
       });
-      return e;
+      current = p;
+    }
+    return current;
+  }
+  async function loadEntry() {
+    const e = await json('entry.json', { cache: 'no-cache' });
+    if (e?.version !== FORMAT) {
+      throw new SearchError('format', `search index format ${e?.version}, this client reads ${FORMAT}`);
+    }
+    const docs = e.docs;
+    e.serial = ++serial;
+    e.caches = e.tokens.map((tokens) => {
+      const avg = f32(f32(tokens) / f32(docs));
+      return FIELD_NORMS.map((len) => f32(K1 * f32(f32(1 - B) + f32(f32(B * f32(len)) / avg))));
     });
+    e.boosts = recencyFactors(e.recency, docs);
+    return e;
+  }
 
   // The file of the last [first_term, file] pair whose first term is <= term.
   function fileFor(list, term) {
@@ -252,7 +358,11 @@ export function createSearch({ baseUrl, fetch: fetchFn = globalThis.fetch } = {}
     if (!range) return [null, null, null];
     const file = fileFor(await once(range, () => json(range)), term);
     if (!file) return [null, null, null];
-    const terms = await once(file, async () => decodeShard(await bytes(file), e.docs));
+    // Shards are named by content, so one decoded for an older entry is still right.
+    const terms = await once(`${file}#${e.docs}`, async () => {
+      const b = await bytes(file);
+      return decoded(file, () => decodeShard(b, e.docs));
+    });
     return terms.get(term) ?? [null, null, null];
   }
 
@@ -314,8 +424,8 @@ export function createSearch({ baseUrl, fetch: fetchFn = globalThis.fetch } = {}
     return out;
   }
 
-  async function facets() {
-    const e = await entry();
+  async function facets(e) {
+    e ??= await entry();
     return once(e.facets, () => json(e.facets));
   }
 
@@ -326,13 +436,24 @@ export function createSearch({ baseUrl, fetch: fetchFn = globalThis.fetch } = {}
     return once(e.fold, async () => setFolding((await json(e.fold)).pairs));
   }
 
-  /** Runs `query`; options: limit (10), section (key), tag (name), year. */
-  async function search(query, { limit = 10, section, tag, year } = {}) {
-    if (mayFold(query)) await folding();
-    const clauses = parseQuery(query);
+  // Ranked [doc, score] pairs of a query under one entry, kept for the last RANKINGS queries.
+  const rankings = new Map();
+  function ranked(e, clauses, filters) {
+    const key = JSON.stringify([e.serial, clauses, filters]);
+    let p = rankings.get(key);
+    if (p) {
+      rankings.delete(key);
+    } else {
+      p = rank(e, clauses, filters);
+      p.catch(() => rankings.delete(key));
+    }
+    rankings.set(key, p);
+    while (rankings.size > RANKINGS) rankings.delete(rankings.keys().next().value);
+    return p;
+  }
+
+  async function rank(e, clauses, { section, tag, year }) {
     const positive = clauses.filter((c) => !c.negated);
-    if (positive.length === 0) return { total: 0, results: [] };
-    const e = await entry();
     const [pos, neg] = await Promise.all([
       Promise.all(positive.map((c) => clauseScores(e, c.text))),
       Promise.all(clauses.filter((c) => c.negated).map((c) => clauseScores(e, c.text))),
@@ -349,23 +470,37 @@ export function createSearch({ baseUrl, fetch: fetchFn = globalThis.fetch } = {}
         if (x === undefined) ok = false;
         else s = f32(s + x);
       }
-      if (ok && !neg.some((m) => m.has(d))) hits.push([d, s]);
+      // The recency factor multiplies the whole score, as in `gazette search`.
+      if (ok && !neg.some((m) => m.has(d))) hits.push([d, f32(s * e.boosts[d])]);
     }
     if (section || tag || year) {
-      const f = await facets();
-      const sid = section ? f.sections.findIndex((s) => s[0] === String(section).replace(/^\/+|\/+$/g, '')) : -1;
+      const f = await facets(e);
+      const sids = section ? sectionIds(f, section) : null;
       const tid = tag ? f.tags.findIndex((t) => t[0] === tag) : -1;
       const yid = year ? f.years.findIndex((y) => y[0] === String(year)) : -1;
       hits = hits.filter(
         ([d]) =>
-          (!section || f.section[d] === sid) &&
+          (!section || sids.has(f.section[d])) &&
           (!tag || (tid >= 0 && f.tags_of[d].includes(tid))) &&
           (!year || (yid >= 0 && f.year[d] === yid)),
       );
     }
     hits.sort((a, b) => b[1] - a[1] || b[0] - a[0]);
-    const shown = hits.slice(0, Math.max(1, limit));
-    const fragments = await Promise.all(shown.map(([d]) => json(e.fragment.replace('{num}', String(d)))));
+    return hits;
+  }
+
+  async function searchWith(e, clauses, { limit = 10, offset = 0, section, tag, year, signal } = {}) {
+    const hits = await ranked(e, clauses, { section, tag, year });
+    // A search superseded while it ranked fetches no fragments.
+    if (signal?.aborted) throw abortError();
+    const from = Math.max(0, Math.floor(offset));
+    const shown = hits.slice(from, from + Math.max(1, limit));
+    const fragments = await Promise.all(
+      shown.map(([d]) => {
+        const path = docPath(e, e.fragment, d);
+        return once(path, () => json(path));
+      }),
+    );
     const results = fragments.map((f, i) => ({
       num: shown[i][0],
       score: shown[i][1],
@@ -379,5 +514,29 @@ export function createSearch({ baseUrl, fetch: fetchFn = globalThis.fetch } = {}
     return { total: hits.length, results };
   }
 
-  return { search, facets, folding };
+  /**
+   * Runs `query`; options: limit (10), offset (0: the first result to return),
+   * section (key; its sub-sections included), tag (name), year, signal (an
+   * AbortSignal: once aborted, the search stops before fetching fragments and
+   * rejects with an AbortError).
+   */
+  async function search(query, options = {}) {
+    const clauses = parseQuery(query);
+    if (!clauses.some((c) => !c.negated)) return { total: 0, results: [] };
+    try {
+      if (mayFold(query)) await folding();
+      return await searchWith(await entry(), clauses, options);
+    } catch (err) {
+      // A newer deploy replaced the files this entry names: load the entry again, once.
+      if (!(err instanceof SearchError) || err.kind === 'network' || options.signal?.aborted) throw err;
+      const fresh = await entry(true);
+      if (mayFold(query)) await folding();
+      return searchWith(fresh, clauses, options);
+    }
+  }
+
+  /** Loads the entry ahead of the first search (the search page preloads it). */
+  const ready = () => entry().then(() => undefined);
+
+  return { search, facets, ready, folding };
 }

@@ -1,0 +1,297 @@
+//! Cache-busted static files, so a reader's browser never pairs an old script or style sheet
+//! with a new page or search index after an upgrade.
+//!
+//! `get_url(path=…, cachebust=true)` in a template appends `?h=` and a hash of the file's bytes
+//! as published (as Zola does). ES modules load each other by relative specifiers
+//! (`search-ui.js` imports `./search.js`, which imports `./gazette-tokenize.js`); a cache-busted
+//! entry module would still import its dependencies by their fixed URLs, so the published
+//! copy of every `.js`/`.mjs` static file has its relative imports rewritten to cache-busted
+//! specifiers too, dependencies first: a module's hash covers the hashes of what it imports.
+//!
+//! Static files are the theme's `static/` overlaid by the site's `static/`, as the output
+//! stage copies them.
+
+use crate::search::export::fnv1a;
+use crate::theme::{Origin, Theme};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// The static files of a build, with their module rewrites and hashes.
+#[derive(Default)]
+pub struct Assets {
+    /// Output path → where the file comes from.
+    files: BTreeMap<String, Origin>,
+    /// Output path → published bytes, for modules whose imports were rewritten.
+    modules: BTreeMap<String, Arc<[u8]>>,
+    /// Output path → hash, for files hashed so far.
+    hashes: Mutex<HashMap<String, String>>,
+    /// A key of every static file's identity, for the render cache (see [`Assets::key`]).
+    key: u64,
+}
+
+impl std::fmt::Debug for Assets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Assets").field("files", &self.files.len()).field("modules", &self.modules.len()).finish()
+    }
+}
+
+impl Assets {
+    /// The static files of `theme` and of the site at `root`.
+    pub fn new(root: &Path, theme: &Theme) -> Assets {
+        let mut files: BTreeMap<String, Origin> =
+            theme.statics.iter().map(|(path, f)| (path.clone(), f.origin.clone())).collect();
+        for (path, f) in crate::theme::site_statics(root) {
+            files.insert(path, f.origin);
+        }
+        let mut assets = Assets { files, ..Assets::default() };
+        let mut done = BTreeMap::new();
+        let paths: Vec<String> = assets.files.keys().filter(|p| is_module(p)).cloned().collect();
+        for path in paths {
+            assets.module(&path, &mut Vec::new(), &mut done);
+        }
+        assets.modules = done.into_iter().filter_map(|(path, bytes)| bytes.map(|b| (path, b))).collect();
+        assets.key = assets.identity();
+        assets
+    }
+
+    /// The published bytes of the modules whose imports were rewritten, by output path.
+    pub fn rewritten(&self) -> impl Iterator<Item = (&String, &Arc<[u8]>)> {
+        self.modules.iter()
+    }
+
+    /// A key that changes whenever a static file may have: embedded files by their bytes,
+    /// files on disk by size and modification time, rewritten modules by their bytes. The
+    /// render cache of `gazette serve` keys pages on it, since `?h=` in a page depends on it.
+    pub fn key(&self) -> u64 {
+        self.key
+    }
+
+    /// `?h=` and the hash of the published bytes of the static file at output path `path`.
+    pub fn query(&self, path: &str) -> Result<String, String> {
+        let path = path.trim_start_matches('/');
+        if let Some(h) = self.hashes.lock().ok().and_then(|m| m.get(path).cloned()) {
+            return Ok(format!("?h={h}"));
+        }
+        let h = match self.modules.get(path) {
+            Some(bytes) => hash(bytes),
+            None => match self.files.get(path) {
+                Some(Origin::Embedded(bytes)) => hash(bytes),
+                Some(Origin::Disk(p)) => {
+                    hash(&std::fs::read(p).map_err(|e| format!("cannot read static file `{path}` to hash it: {e}"))?)
+                }
+                None => return Err(format!("cannot cache-bust `{path}`: there is no such static file")),
+            },
+        };
+        if let Ok(mut m) = self.hashes.lock() {
+            m.insert(path.to_string(), h.clone());
+        }
+        Ok(format!("?h={h}"))
+    }
+
+    /// The published bytes of module `path` (`None` when unchanged or unreadable), recorded in
+    /// `done`; `visiting` holds the modules whose imports are being resolved, so an import
+    /// cycle is left as written instead of recursing forever.
+    fn module(
+        &self,
+        path: &str,
+        visiting: &mut Vec<String>,
+        done: &mut BTreeMap<String, Option<Arc<[u8]>>>,
+    ) -> Option<Arc<[u8]>> {
+        if let Some(bytes) = done.get(path) {
+            return bytes.clone();
+        }
+        let original = self.original(path)?;
+        let text = String::from_utf8(original).ok()?;
+        visiting.push(path.to_string());
+        let mut out = String::with_capacity(text.len() + 64);
+        let mut at = 0;
+        for (from, to) in specifiers(&text) {
+            let Some(target) = resolve(path, &text[from..to]).filter(|t| self.files.contains_key(t)) else { continue };
+            if visiting.contains(&target) {
+                continue;
+            }
+            let bytes = match is_module(&target) {
+                true => self.module(&target, visiting, done).or_else(|| self.original(&target).map(Arc::from)),
+                false => self.original(&target).map(Arc::from),
+            };
+            let Some(bytes) = bytes else { continue };
+            out.push_str(&text[at..to]);
+            out.push_str("?h=");
+            out.push_str(&hash(&bytes));
+            at = to;
+        }
+        visiting.pop();
+        let result = (at > 0).then(|| {
+            out.push_str(&text[at..]);
+            Arc::from(out.into_bytes())
+        });
+        done.insert(path.to_string(), result.clone());
+        result
+    }
+
+    /// The bytes of static file `path` as its source holds them.
+    fn original(&self, path: &str) -> Option<Vec<u8>> {
+        match self.files.get(path)? {
+            Origin::Embedded(bytes) => Some(bytes.to_vec()),
+            Origin::Disk(p) => std::fs::read(p).ok(),
+        }
+    }
+
+    fn identity(&self) -> u64 {
+        let mut parts: Vec<(String, u64, u64)> = Vec::with_capacity(self.files.len());
+        for (path, origin) in &self.files {
+            let (a, b) = match (self.modules.get(path), origin) {
+                (Some(bytes), _) => (fnv1a(bytes), bytes.len() as u64),
+                (None, Origin::Embedded(bytes)) => (fnv1a(bytes), bytes.len() as u64),
+                (None, Origin::Disk(p)) => match std::fs::metadata(p) {
+                    Ok(m) => {
+                        let since = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+                        (since.map_or(0, |d| d.as_nanos() as u64), m.len())
+                    }
+                    Err(_) => (0, 0),
+                },
+            };
+            parts.push((path.clone(), a, b));
+        }
+        crate::cache::key(&parts)
+    }
+}
+
+/// The hash written after `?h=`: 16 hex digits of FNV-1a 64, stable across builds and
+/// versions of Rust.
+pub fn hash(bytes: &[u8]) -> String {
+    format!("{:016x}", fnv1a(bytes))
+}
+
+fn is_module(path: &str) -> bool {
+    path.ends_with(".js") || path.ends_with(".mjs")
+}
+
+/// Byte ranges of the specifiers of `import … from '…'`, `export … from '…'`, `import '…'`
+/// and `import('…')` in a module's text: a quoted string right after the word `from` or
+/// `import` (and an opening parenthesis). Only relative specifiers naming a static file are
+/// then rewritten, so a stray match in a comment or string changes nothing of consequence.
+fn specifiers(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    for word in ["from", "import"] {
+        let mut search = 0;
+        while let Some(i) = text[search..].find(word).map(|i| i + search) {
+            search = i + word.len();
+            let before = i.checked_sub(1).map(|j| bytes[j]);
+            let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b == b'.';
+            if before.is_some_and(ident) || bytes.get(search).copied().is_some_and(ident) {
+                continue;
+            }
+            let mut at = search;
+            let skip_space = |at: &mut usize| {
+                while bytes.get(*at).is_some_and(|b| b.is_ascii_whitespace()) {
+                    *at += 1;
+                }
+            };
+            skip_space(&mut at);
+            if word == "import" && bytes.get(at) == Some(&b'(') {
+                at += 1;
+                skip_space(&mut at);
+            }
+            let Some(&quote) = bytes.get(at).filter(|b| **b == b'\'' || **b == b'"') else { continue };
+            let start = at + 1;
+            let Some(len) = text[start..].find([quote as char, '\n']) else { continue };
+            if bytes[start + len] == quote {
+                out.push((start, start + len));
+            }
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+/// The output path a relative specifier of module `from` names; `None` for bare or absolute
+/// specifiers, ones with a query or fragment, and ones leaving the output folder.
+fn resolve(from: &str, spec: &str) -> Option<String> {
+    if !(spec.starts_with("./") || spec.starts_with("../")) || spec.contains(['?', '#']) {
+        return None;
+    }
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for seg in spec.split('/') {
+        match seg {
+            "." | "" => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_static_and_dynamic_import_specifiers() {
+        let js = "import { a } from './a.js';\nimport './b.js';\nexport * from \"../c.js\";\nconst m = import( './d.js');\nArray.from('x'); transform('./e.js');";
+        let found: Vec<&str> = specifiers(js).into_iter().map(|(a, b)| &js[a..b]).collect();
+        assert_eq!(found, ["./a.js", "./b.js", "../c.js", "./d.js"]);
+    }
+
+    #[test]
+    fn resolves_relative_specifiers_only() {
+        assert_eq!(resolve("js/search-ui.js", "./search.js").as_deref(), Some("js/search.js"));
+        assert_eq!(resolve("js/a/b.js", "../c.js").as_deref(), Some("js/c.js"));
+        assert_eq!(resolve("a.js", "../b.js"), None);
+        assert_eq!(resolve("js/a.js", "lodash"), None);
+        assert_eq!(resolve("js/a.js", "/js/b.js"), None);
+        assert_eq!(resolve("js/a.js", "./b.js?v=1"), None);
+    }
+
+    fn assets(files: &[(&str, &'static str)]) -> Assets {
+        let theme = Theme {
+            statics: files
+                .iter()
+                .map(|(p, text)| {
+                    let origin = Origin::Embedded(text.as_bytes());
+                    (p.to_string(), crate::theme::ThemeFile { display: p.to_string(), origin })
+                })
+                .collect(),
+            ..Theme::default()
+        };
+        Assets::new(Path::new("/nonexistent-site-root"), &theme)
+    }
+
+    #[test]
+    fn imports_are_rewritten_dependencies_first() {
+        let a = assets(&[
+            ("js/ui.js", "import { s } from './search.js';\nimport { t } from './tok.js';\n"),
+            ("js/search.js", "import { t } from './tok.js';\nexport const s = t;\n"),
+            ("js/tok.js", "export const t = 1;\n"),
+        ]);
+        let tok = hash(b"export const t = 1;\n");
+        let search = format!("import {{ t }} from './tok.js?h={tok}';\nexport const s = t;\n");
+        let rewritten: BTreeMap<&str, String> =
+            a.rewritten().map(|(p, b)| (p.as_str(), String::from_utf8(b.to_vec()).unwrap())).collect();
+        assert_eq!(rewritten["js/search.js"], search);
+        let ui = format!(
+            "import {{ s }} from './search.js?h={}';\nimport {{ t }} from './tok.js?h={tok}';\n",
+            hash(search.as_bytes())
+        );
+        assert_eq!(rewritten["js/ui.js"], ui);
+        assert!(!rewritten.contains_key("js/tok.js"), "nothing to rewrite");
+        assert_eq!(a.query("js/ui.js").unwrap(), format!("?h={}", hash(ui.as_bytes())));
+        assert_eq!(a.query("/js/tok.js").unwrap(), format!("?h={tok}"));
+        assert!(a.query("js/missing.js").is_err());
+    }
+
+    #[test]
+    fn an_import_cycle_is_left_as_written() {
+        let a = assets(&[("a.js", "import './b.js';\n"), ("b.js", "import './a.js';\n")]);
+        let rewritten: BTreeMap<&str, String> =
+            a.rewritten().map(|(p, b)| (p.as_str(), String::from_utf8(b.to_vec()).unwrap())).collect();
+        // a.js imports b.js rewritten (b's own import of a.js stays as written).
+        assert_eq!(rewritten["a.js"], format!("import './b.js?h={}';\n", hash(b"import './a.js';\n")));
+        assert!(!rewritten.contains_key("b.js"));
+    }
+}
