@@ -159,11 +159,18 @@ fn dates_and_numbers() -> Vec<Article> {
         ("日期五", "会议于5月份20日召开。"),
         ("引号热线", "请拨打“12351”热线咨询。"),
         ("空格年份", "发布于2024 年初。"),
+        ("春节统计", "回顾2024年春节全国客流。"),
+        ("全国统计", "截至2024年，全国新增岗位。"),
+        ("会议代表", "出席G20中华民国3号文件讨论。"),
+        ("型号说明", "代号A中，国B型设备。"),
     ];
     texts.iter().enumerate().map(|(i, (t, b))| article(i, t, b)).collect()
 }
 
 const QUERIES: &[&str] = &[
+    "2024年，全国",
+    "年，全国",
+    "中，国",
     "2024年",
     "第30批",
     "9月4日",
@@ -215,6 +222,21 @@ fn covers_do_not_match_texts_where_the_skipped_part_is_broken() {
     // Two characters of a run between digits: each boundary unigram at its own position.
     assert_eq!(titles("9月4日"), ["大会开幕"]);
     assert_eq!(titles("5月20日"), ["颁奖仪式"]);
+}
+
+#[test]
+fn a_phrase_never_spans_two_tags() {
+    let site = Site::new()
+        .page("news/_index.md", "title: 新闻", "")
+        .page("news/a.md", "title: 甲\ndate: 2024-05-01\ntags: [户外, 劳动]", "正文。")
+        .page("news/b.md", "title: 乙\ndate: 2024-05-02\ntags: [\"2024\", 年会]", "正文。")
+        .page("news/c.md", "title: 丙\ndate: 2024-05-03\ntags: [户外劳动, 2024年会]", "正文。");
+    site.build_clean();
+    for q in ["户外劳动", "2024年会"] {
+        assert_eq!(found(&site, q).into_iter().collect::<Vec<_>>(), ["丙"], "{q}");
+    }
+    assert_eq!(found(&site, "户外").len(), 2);
+    js_agrees(&site, &["户外劳动".to_string(), "2024年会".to_string(), "年会".to_string()]);
 }
 
 #[test]

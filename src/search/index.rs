@@ -326,7 +326,10 @@ impl TokenStream for GazetteStream {
         t.offset_from = from.min(self.text_len);
         t.offset_to = to.min(self.text_len);
         t.position = position;
-        t.position_length = 1;
+        // tantivy starts the next value of a multi-valued field (the next tag) at the largest
+        // `position + position_length` so far plus one: beyond the widest gap of a phrase, so
+        // 户外劳动 does not match the tags 户外 and 劳动.
+        t.position_length = super::tokenize::WIDEST_GAP + 1;
         true
     }
 

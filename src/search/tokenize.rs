@@ -10,21 +10,23 @@
 //!
 //! # Positions
 //!
-//! Every Han character of a run has a slot, consecutive characters consecutive slots; a word
-//! has one slot; one empty slot separates a run or word from the next when nothing stands
-//! between them in the text (as between 2024 and 年), two when punctuation or spaces do. A
-//! bigram sits at its first character's slot, a unigram at its character's. So within a run
-//! bigrams follow each other by 1, a lone Han character or a word is followed 2 later (3
-//! after a separator), and a run's last bigram 3 later (4). The query is tokenized the same
-//! way and matched as a phrase at these positions: `12351热线` matches `12351热线` but not
-//! `“12351”热线`, a quoted `"job fair"` matches `job fair` (any separators between the words
-//! count alike), and two runs never join: `户外劳动` does not match `户外。劳动` nor
-//! `户外。外劳动`, whose runs share characters.
+//! Every Han character of a run has two slots ([`CHAR_SLOTS`]), consecutive characters 2
+//! apart; a word has one. From a word, a lone Han character or a run's last character the next
+//! run or word starts [`NEXT_ITEM`] (4) slots later when nothing stands between them in the
+//! text (as between 2024 and 年), 5 when punctuation or spaces do. A bigram sits at its first
+//! character's slot, a unigram at its character's. So inside a run every distance is even, and
+//! a distance of 5 (an odd one) only ever spans a separator: a clause holding punctuation
+//! (`2024年，全国`) never matches inside a run (`2024年春节全国`). The query is tokenized the
+//! same way and matched as a phrase at these positions: `12351热线` matches `12351热线` but
+//! not `“12351”热线`, a quoted `"job fair"` matches `job fair` (which separators stand
+//! between two words is not significant), and two runs never join: `户外劳动` does not match
+//! `户外。劳动` nor `户外。外劳动`, whose runs share characters. Values of a multi-valued
+//! field (tags) are kept further apart than any phrase gap ([`WIDEST_GAP`]).
 //!
 //! Consequence used by phrase covers (`query.rs`): two bigrams whose positions differ by at
-//! most 2 are bigrams of the same run, the second starting that many characters after the
-//! first. A phrase can skip every other bigram of a long run and still match exactly the texts
-//! holding the whole run.
+//! most 4 are bigrams of the same run (bigrams of different runs are at least 6 apart), the
+//! second starting half that many characters after the first. A phrase can skip every other
+//! bigram of a long run and still match exactly the texts holding the whole run.
 //!
 //! # Boundary unigrams (index side only)
 //!
@@ -41,6 +43,19 @@
 use super::fold::fold;
 use crate::paths::is_han;
 use unicode_normalization::UnicodeNormalization;
+
+/// Slots per Han character of a run: consecutive characters sit 2 apart, so every distance
+/// inside a run is even.
+pub const CHAR_SLOTS: usize = 2;
+/// From a word, a lone Han character or a run's last character to the next item when they
+/// touch (2024年). A separator between them adds one slot more (5): an odd distance, which no
+/// two characters of one run can have, so a clause holding punctuation never matches inside
+/// a run.
+pub const NEXT_ITEM: usize = 4;
+/// The widest gap between two consecutive terms of a phrase (a separator after a run, a word
+/// or a lone character). The indexer gives each value of a multi-valued field (tags) a
+/// position length beyond it, so a phrase never spans two tags.
+pub const WIDEST_GAP: usize = NEXT_ITEM + 1;
 
 /// One token and the character run it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,11 +168,11 @@ impl Run {
             let from = self.at;
             self.at += first.len_utf8();
             self.done += 1;
-            return Some((from, self.at + second.len_utf8(), self.base + self.done - 1));
+            return Some((from, self.at + second.len_utf8(), self.base + CHAR_SLOTS * (self.done - 1)));
         }
         if self.tail {
             self.tail = false;
-            return Some((self.at, self.end, self.base + self.len - 1));
+            return Some((self.at, self.end, self.base + CHAR_SLOTS * (self.len - 1)));
         }
         None
     }
@@ -176,7 +191,7 @@ pub fn next_token(norm: &str, cur: &mut Cursor) -> Option<(usize, usize, usize)>
         if let Some(t) = run.next(norm) {
             return Some(t);
         }
-        cur.slot = run.base + run.len + 1;
+        cur.slot = run.base + CHAR_SLOTS * (run.len - 1) + NEXT_ITEM;
         cur.at = run.end;
         cur.run = None;
     }
@@ -192,7 +207,7 @@ pub fn next_token(norm: &str, cur: &mut Cursor) -> Option<(usize, usize, usize)>
             let base = cur.slot;
             if len == 1 {
                 // A lone Han character is a unigram.
-                (cur.at, cur.slot) = (end, base + 2);
+                (cur.at, cur.slot) = (end, base + NEXT_ITEM);
                 return Some((start, end, base));
             }
             let head = cur.extras && norm[..start].chars().next_back().is_some_and(is_word_char);
@@ -205,7 +220,7 @@ pub fn next_token(norm: &str, cur: &mut Cursor) -> Option<(usize, usize, usize)>
         if c.is_alphanumeric() {
             let end = norm[start..].find(|x: char| !is_word_char(x)).map_or(norm.len(), |i| start + i);
             let slot = cur.slot;
-            (cur.at, cur.slot) = (end, slot + 2);
+            (cur.at, cur.slot) = (end, slot + NEXT_ITEM);
             return Some((start, end, slot));
         }
         cur.at = start + c.len_utf8();
@@ -285,8 +300,9 @@ mod tests {
     #[test]
     fn positions_leave_a_gap_between_runs_and_words() {
         let got = positioned(tokens_of_normalized(&normalize("户外。外劳动 job fair新")));
-        // A separator widens the gap by one slot: 。 and the spaces do, fair→新 touch.
-        let want = [("户外", 0), ("外劳", 4), ("劳动", 5), ("job", 9), ("fair", 12), ("新", 14)];
+        // Two slots a character; the next item 4 after the last character or a word, 5 after
+        // a separator: 。 and the spaces are, fair→新 touch.
+        let want = [("户外", 0), ("外劳", 7), ("劳动", 9), ("job", 16), ("fair", 21), ("新", 25)];
         assert_eq!(got, want.map(|(t, p)| (t.to_string(), p)));
     }
 
@@ -295,11 +311,11 @@ mod tests {
         let norm = normalize("举办第30批次");
         assert_eq!(tokenize("举办第30批次"), ["举办", "办第", "30", "批次"]);
         let got = positioned(index_tokens_of_normalized(&norm));
-        let want = [("举办", 0), ("办第", 1), ("第", 2), ("30", 4), ("批", 6), ("批次", 6)];
+        let want = [("举办", 0), ("办第", 2), ("第", 4), ("30", 8), ("批", 12), ("批次", 12)];
         assert_eq!(got, want.map(|(t, p)| (t.to_string(), p)));
         // Both unigrams of a two-character run between words, each at its own slot.
         let got = positioned(index_tokens_of_normalized(&normalize("9月份4")));
-        let want = [("9", 0), ("月", 2), ("月份", 2), ("份", 3), ("4", 5)];
+        let want = [("9", 0), ("月", 4), ("月份", 4), ("份", 6), ("4", 10)];
         assert_eq!(got, want.map(|(t, p)| (t.to_string(), p)));
         // Punctuation is not a word: no unigrams.
         assert_eq!(tokenize_index("2024，年底"), ["2024", "年底"]);

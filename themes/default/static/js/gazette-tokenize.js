@@ -36,6 +36,12 @@ export function isHan(cp) {
 
 const ALPHANUMERIC = /^[\p{Alphabetic}\p{N}]$/u;
 
+// Slots per Han character (CHAR_SLOTS in src/search/tokenize.rs): distances inside a run are
+// even. From a word, a lone Han character or a run's last character to the next item:
+// NEXT_ITEM when they touch, one more (odd) when a separator stands between.
+export const CHAR_SLOTS = 2;
+const NEXT_ITEM = 4;
+
 function isAlphanumeric(ch) {
   return ALPHANUMERIC.test(ch);
 }
@@ -193,16 +199,16 @@ function tokens(text, extras) {
         push(c.at, endOf(j), slot);
       } else {
         if (extras && isWord(i - 1)) push(c.at, endOf(i + 1), slot);
-        for (let k = 0; k < len - 1; k += 1) push(chars[i + k].at, endOf(i + k + 2), slot + k);
-        if (extras && isWord(j)) push(chars[j - 1].at, endOf(j), slot + len - 1);
+        for (let k = 0; k < len - 1; k += 1) push(chars[i + k].at, endOf(i + k + 2), slot + CHAR_SLOTS * k);
+        if (extras && isWord(j)) push(chars[j - 1].at, endOf(j), slot + CHAR_SLOTS * (len - 1));
       }
-      slot += len + 1;
+      slot += CHAR_SLOTS * (len - 1) + NEXT_ITEM;
       i = j;
     } else if (isAlphanumeric(c.ch)) {
       let j = i;
       while (j < chars.length && isAlphanumeric(chars[j].ch) && !isHan(chars[j].cp)) j += 1;
       push(c.at, endOf(j), slot);
-      slot += 2;
+      slot += NEXT_ITEM;
       i = j;
     } else {
       i += 1;

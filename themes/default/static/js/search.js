@@ -31,7 +31,7 @@
  * and a search whose `signal` was aborted stops before fetching fragments.
  */
 
-import { isHan, mayFold, normalize, setFolding, tokenize, tokenTexts } from './gazette-tokenize.js';
+import { CHAR_SLOTS, isHan, mayFold, normalize, setFolding, tokenize, tokenTexts } from './gazette-tokenize.js';
 
 const f32 = Math.fround;
 const K1 = f32(1.2);
@@ -129,7 +129,7 @@ export function clauseTerms(clause) {
   while (i < tokens.length) {
     let j = i + 1;
     if (bigram(tokens[i])) {
-      while (j < tokens.length && bigram(tokens[j]) && tokens[j].position === tokens[j - 1].position + 1) j += 1;
+      while (j < tokens.length && bigram(tokens[j]) && tokens[j].position === tokens[j - 1].position + CHAR_SLOTS) j += 1;
     }
     for (let k = i; k < j; k += 1) {
       if ((k - i) % 2 === 0 || k === j - 1) out.push({ text: tokens[k].text, position: tokens[k].position });
