@@ -12,7 +12,11 @@
 //   - skip it when the default is the source itself (OpenCC keeps the character);
 //   - drop it when the source is itself a Simplified character, i.e. appears as a candidate of
 //     any line (乾 → 干 乾, 於 → 于 於, 瞭 → 瞭 了, 苧 → 苎 but 薴 → 苧): folding those would
-//     merge words that Simplified text keeps apart (乾隆, 於 as a surname).
+//     merge words that Simplified text keeps apart (乾隆, 著名);
+//   - except the few in FOLD_ANYWAY, which Simplified text uses only as rare surnames or
+//     variants while Traditional text uses them all the time (位於, 特徵, 夥伴, 昇): a reader
+//     typing those expects 于, 征, 伙 and 升, and a 于 query also finding the surname 於 costs
+//     little.
 // Every kept pair is one character to one character, so folding never changes a text's length
 // in characters, and no target is a source, so folding twice equals folding once.
 
@@ -37,14 +41,18 @@ for (const line of readFileSync(input, 'utf8').split('\n')) {
   }
   entries.push([source, candidates]);
 }
+const FOLD_ANYWAY = new Set(['於', '徵', '夥', '昇']);
 const targets = new Set(entries.flatMap(([, c]) => c));
 const kept = [];
 const dropped = [];
 for (const [source, candidates] of entries) {
   if (candidates[0] === source) continue;
-  if (targets.has(source)) dropped.push(`${source}→${candidates.join('/')}`);
+  if (targets.has(source) && !FOLD_ANYWAY.has(source)) dropped.push(`${source}→${candidates.join('/')}`);
   else kept.push([source, candidates[0]]);
 }
+// Folding twice must equal folding once: no kept target may itself be folded.
+const sources = new Set(kept.map(([s]) => s));
+for (const [s, t] of kept) if (sources.has(t)) throw new Error(`${s}→${t}, but ${t} is folded too`);
 const cp = (s) => s.codePointAt(0);
 kept.sort((a, b) => cp(a[0]) - cp(b[0]));
 
@@ -60,6 +68,7 @@ const header = [
   '#',
   "# Kept: source → OpenCC's default candidate, when that differs from the source.",
   '# Dropped, because the source is itself a Simplified character (a candidate of some line):',
+  `# (Folded all the same, as Traditional text uses them far more: ${[...FOLD_ANYWAY].join(' ')}.)`,
   ...wrapWords(dropped, 12).map((l) => `#   ${l}`),
   '#',
   `# ${kept.length} pairs, one per line: source, tab, target; sorted by source code point.`,
