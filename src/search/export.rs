@@ -19,6 +19,12 @@
 //!   opening text), fetched only for the results shown.
 //! - `search/facets.<fnv64>.json`: sections, tags and years with counts, and per doc number
 //!   its section, year and tag ids; gzip'd like the shards (136 KB raw at 10,000 articles).
+//! - `search/b/<num>.json`: the body text for query-aware excerpts, gzip'd JSON `{num, text}`
+//!   with the first [`super::excerpt::BODY_CHARS`] characters, only for pages whose opening is
+//!   full; fetched only for shown results whose title and opening hold no match (URL pattern
+//!   `body` in the entry).
+//! - `search/vocab.<fnv64>.json`: the vocabulary suggestions are drawn from
+//!   ([`super::suggest`]), gzip'd; fetched only when a query finds nothing.
 //!
 //! # Shard format (before gzip)
 //!
@@ -66,14 +72,14 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocSet, TERMINATED};
 
 /// Format version written to `entry.json`.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 /// Target raw size of one shard.
 /// At 8 KB the shards alone were 0.36 files per article at 10,000 articles; at 12 KB
 /// (with the rule in [`TermSink::push`]) 0.27, and the median query, whose terms mostly live
 /// in shards of their own, fetched the same bytes.
 pub const SHARD_BYTES: usize = 12288;
 /// Longest opening text in a fragment, in characters.
-pub const OPENING_CHARS: usize = 160;
+pub const OPENING_CHARS: usize = super::excerpt::OPENING_CHARS;
 /// Prefix of character keys.
 pub const CHAR_KEY: char = '\u{1}';
 /// Field names, in shard order.
@@ -171,6 +177,8 @@ pub fn export_state(dir: &Path, docs: &[SearchDoc]) -> Result<(Files, State), St
         char_keys,
         fragments: docs.iter().map(|d| (d.num, fragment(d).into())).collect(),
         shards: HashMap::new(),
+        bodies: docs.iter().filter_map(|d| Some((d.num, body_file(d)?.into()))).collect(),
+        vocab: vocab_file(dir, docs).into(),
     };
     let files = state.files(docs);
     Ok((files, state))
@@ -233,6 +241,10 @@ pub struct State {
     fragments: BTreeMap<u64, Arc<[u8]>>,
     /// Compressed shards by [`shard_key`]: file name and bytes.
     shards: HashMap<u64, (String, Arc<[u8]>)>,
+    /// Gzip'd body files of the pages that have one.
+    bodies: BTreeMap<u64, Arc<[u8]>>,
+    /// The gzip'd vocabulary (titles and tags, which in-place updates do not change).
+    vocab: Arc<[u8]>,
 }
 
 impl std::fmt::Debug for State {
@@ -264,6 +276,10 @@ impl State {
             }
             touched.extend(before.into_iter().chain(after).flatten());
             self.fragments.insert(new.num, fragment(new).into());
+            match body_file(new) {
+                Some(b) => self.bodies.insert(new.num, b.into()),
+                None => self.bodies.remove(&new.num),
+            };
         }
         let mut scratch = Scratch::default();
         let mut fresh = Vec::with_capacity(touched.len());
@@ -354,6 +370,11 @@ impl State {
         for (num, bytes) in &self.fragments {
             files.push((format!("search/f/{num}.json"), bytes.clone()));
         }
+        for (num, bytes) in &self.bodies {
+            files.push((format!("search/b/{num}.json"), bytes.clone()));
+        }
+        let vocab_name = format!("vocab.{:016x}.json", fnv1a(&self.vocab));
+        files.push((format!("search/{vocab_name}"), self.vocab.clone()));
         let facets = gzip(&facets(docs));
         let facets_name = format!("facets.{:016x}.json", fnv1a(&facets));
         files.push((format!("search/{facets_name}"), facets.into()));
@@ -371,6 +392,8 @@ impl State {
             "ranges": ranges,
             "fragment": "f/{num}.json",
             "facets": facets_name,
+            "body": "b/{num}.json",
+            "vocab": vocab_name,
         });
         files.push(("search/entry.json".to_string(), to_json(&entry).into()));
         files
@@ -924,7 +947,7 @@ struct Fragment<'a> {
 }
 
 fn fragment(d: &SearchDoc) -> Vec<u8> {
-    let text: String = d.body.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(OPENING_CHARS).collect();
+    let text = super::excerpt::opening(&super::excerpt::collapse(&d.body));
     to_json(&Fragment {
         num: d.num,
         url: &d.url,
@@ -935,6 +958,20 @@ fn fragment(d: &SearchDoc) -> Vec<u8> {
         tags: &d.tags,
         text,
     })
+}
+
+/// The gzip'd body file of a page whose opening is full, else `None`.
+fn body_file(d: &SearchDoc) -> Option<Vec<u8>> {
+    let text = super::excerpt::body_text(&super::excerpt::collapse(&d.body))?;
+    Some(gzip(&to_json(&serde_json::json!({ "num": d.num, "text": text }))))
+}
+
+/// The gzip'd vocabulary: the one the index in `dir` holds (written by
+/// [`super::index::prepare`] from the same documents), or made from `docs`.
+fn vocab_file(dir: &Path, docs: &[SearchDoc]) -> Vec<u8> {
+    let raw = std::fs::read(dir.join(super::suggest::FILE))
+        .unwrap_or_else(|_| super::suggest::Vocab::build(docs).to_json());
+    gzip(&raw)
 }
 
 /// The facet file: `sections` as `[key, title, count]` by key, `tags` as `[name, count]` by
