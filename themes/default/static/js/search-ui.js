@@ -6,7 +6,9 @@
  * Reads `?q=` (and `section`, `tag`, `year`) on load, searches while the reader
  * types (debounced, and not in the middle of an IME composition), keeps the
  * URL in step with `history.replaceState` so a search can be shared, and
- * announces the result count in a polite live region.
+ * announces the result count in a polite live region. When nothing matches
+ * exactly, the status offers the suggested queries (您要找的是不是…, as links that
+ * run them) and a list of its own, labelled 部分匹配, shows the partial matches.
  *
  * Everything shown — titles, excerpts, section names, tags and the query — is
  * inserted as text: elements are made with createElement and filled with
@@ -19,8 +21,6 @@ import { isHan, normalize } from './gazette-tokenize.js';
 const DEBOUNCE_MS = 200;
 const PAGE = 20;
 const MAX_TAG_OPTIONS = 200;
-// OPENING_CHARS in src/search/export.rs: the length of a fragment's opening text.
-const OPENING_CHARS = 160;
 
 const ALNUM = /^[\p{Alphabetic}\p{N}]$/u;
 const isWordChar = (ch) => ch !== undefined && ALNUM.test(ch) && !isHan(ch.codePointAt(0));
@@ -149,9 +149,8 @@ function resultItem(r, ns) {
   const item = el('li', { className: 'search-result' }, title);
   if (meta.childNodes.length) item.append(meta);
   if (r.excerpt) {
-    // The fragment holds the opening OPENING_CHARS characters; a full one was most likely cut.
-    const cut = [...r.excerpt].length >= OPENING_CHARS ? '…' : '';
-    item.append(el('p', { className: 'search-result-excerpt' }, ...highlighted(r.excerpt, ns), cut));
+    // The excerpt (search-excerpt.js) already marks where it cuts the text with …
+    item.append(el('p', { className: 'search-result-excerpt' }, ...highlighted(r.excerpt, ns)));
   }
   if (r.tags && r.tags.length) {
     const tags = el('ul', { className: 'search-result-tags', 'aria-label': '标签' });
@@ -159,6 +158,48 @@ function resultItem(r, ns) {
     item.append(tags);
   }
   return item;
+}
+
+/** The suggested queries as links; a plain click runs the query in place with `go`. */
+function suggestionNodes(suggestions, go) {
+  const nodes = ['您要找的是不是：'];
+  suggestions.forEach((q, i) => {
+    if (i > 0) nodes.push('、');
+    const p = new URLSearchParams(location.search);
+    p.set('q', q);
+    const a = el('a', { className: 'search-suggestion', href: `?${p}` }, q);
+    a.addEventListener('click', (e) => {
+      if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      e.preventDefault();
+      go(q);
+    });
+    nodes.push(a);
+  });
+  nodes.push('？');
+  return nodes;
+}
+
+/** The 部分匹配 section, kept apart from the exact results' list. */
+function partialSection() {
+  return el(
+    'section',
+    { className: 'search-partial', id: 'search-partial', hidden: true, 'aria-labelledby': 'search-partial-title' },
+    el('h2', { className: 'search-partial-title', id: 'search-partial-title' }, '部分匹配'),
+    el('p', { className: 'search-partial-note' }),
+    el('ol', { className: 'search-results search-partial-results', id: 'search-partial-results' }),
+  );
+}
+
+/** Shows the partial matches of an answer (or hides the section when there are none). */
+function showPartial(box, partial) {
+  const shown = partial ? partial.results : [];
+  box.hidden = shown.length === 0;
+  const n = shown.length;
+  const more = partial && partial.total > n ? `，显示前 ${n} 篇` : '';
+  box.querySelector('.search-partial-note').textContent = n
+    ? `以下 ${partial.total} 篇文章只包含查询中的部分字词${more}。`
+    : '';
+  box.querySelector('ol').replaceChildren(...shown.map((r) => resultItem(r, partial.terms)));
 }
 
 function start(root) {
@@ -169,6 +210,8 @@ function start(root) {
   const status = root.querySelector('#search-status');
   const list = root.querySelector('#search-results');
   const more = root.querySelector('#search-more');
+  const partialBox = partialSection();
+  list.after(partialBox);
   const filterBox = root.querySelector('#search-filters');
   const toggle = root.querySelector('#search-filter-toggle');
   const selects = {
@@ -212,13 +255,14 @@ function start(root) {
     syncUrl(q, f);
     if (parseQuery(q).every((c) => c.negated)) {
       list.replaceChildren();
+      showPartial(partialBox, null);
       more.hidden = true;
       setStatus(q ? '请输入要查找的词，而不只是排除的词。' : '');
       return;
     }
     root.setAttribute('aria-busy', 'true');
     try {
-      const { total, results } = await engine.search(q, {
+      const { total, results, suggestions, partial } = await engine.search(q, {
         limit,
         section: f.section || undefined,
         tag: f.tag || undefined,
@@ -227,15 +271,20 @@ function start(root) {
       if (mine !== seq) return;
       const ns = needles(q);
       list.replaceChildren(...results.map((r) => resultItem(r, ns)));
+      showPartial(partialBox, total === 0 ? partial : null);
       more.hidden = results.length >= total;
       const filtered = f.section || f.tag || f.year ? '（已筛选）' : '';
       // For scripts and tests: the query whose results are on screen.
       root.dataset.shown = q;
-      if (total === 0) setStatus(`无结果：没有找到包含“${q}”的文章${filtered}。`, 'empty');
+      if (total === 0) {
+        setStatus(`无结果：没有找到包含“${q}”的文章${filtered}。`, 'empty');
+        if (suggestions && suggestions.length) status.append(...suggestionNodes(suggestions, go));
+      }
       else setStatus(`找到 ${total} 篇文章${filtered}${results.length < total ? `，显示前 ${results.length} 篇` : ''}`);
     } catch (err) {
       if (mine !== seq) return;
       list.replaceChildren();
+      showPartial(partialBox, null);
       more.hidden = true;
       root.dataset.shown = q;
       setStatus('加载失败：无法读取搜索索引，请检查网络后重试。', 'error');
@@ -243,6 +292,14 @@ function start(root) {
     } finally {
       if (mine === seq) root.removeAttribute('aria-busy');
     }
+  }
+
+  // Runs a suggested query as if the reader had typed it.
+  function go(q) {
+    input.value = q;
+    limit = PAGE;
+    input.focus();
+    run();
   }
 
   function schedule() {

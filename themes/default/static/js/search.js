@@ -15,16 +15,23 @@
  * title ×2) recomputed in 32-bit floats from each posting's field-norm byte,
  * its term frequency and the term's idf, so ties break the same way: equal
  * scores go to the higher (newer) doc number.
+ *
+ * Each result carries a query-aware excerpt (search-excerpt.js). When nothing
+ * matches exactly, the answer also holds `suggestions` (queries to try, from the
+ * site's vocabulary) and `partial` matches, ranked apart from exact results
+ * (search-suggest.js; `src/search/forgive.rs` on the Rust side).
  */
 
 import { isHan, normalize, tokenTexts } from './gazette-tokenize.js';
+import { excerpt, excerptNeedles, needsBody } from './search-excerpt.js';
+import { partialTerms, prepareVocab, rankPartial, suggestQuery, wantsSuggestions } from './search-suggest.js';
 
 const f32 = Math.fround;
 const K1 = f32(1.2);
 const B = f32(0.75);
 const CHAR_KEY = '\u0001';
 // The index format this client reads (`VERSION` in src/search/export.rs).
-const FORMAT = 2;
+const FORMAT = 3;
 
 // tantivy's FIELD_NORMS_TABLE: field-norm byte → field length.
 const FIELD_NORMS = [
@@ -288,16 +295,89 @@ export function createSearch({ baseUrl, fetch: fetchFn = globalThis.fetch } = {}
     return once(e.facets, () => json(e.facets));
   }
 
+  // The filters of `search`'s options as a predicate on doc numbers; null without any.
+  async function keeper({ section, tag, year }) {
+    if (!section && !tag && !year) return null;
+    const f = await facets();
+    const sid = section ? f.sections.findIndex((s) => s[0] === String(section).replace(/^\/+|\/+$/g, '')) : -1;
+    const tid = tag ? f.tags.findIndex((t) => t[0] === tag) : -1;
+    const yid = year ? f.years.findIndex((y) => y[0] === String(year)) : -1;
+    return (d) =>
+      (!section || f.section[d] === sid) &&
+      (!tag || (tid >= 0 && f.tags_of[d].includes(tid))) &&
+      (!year || (yid >= 0 && f.year[d] === yid));
+  }
+
+  // A result's body text for its excerpt (null when it has none or it cannot be loaded: the
+  // excerpt is then the opening).
+  function bodyText(e, d) {
+    if (typeof e.body !== 'string') return Promise.resolve(null);
+    const path = e.body.replace('{num}', String(d));
+    return once(path, () => json(path))
+      .then((b) => (typeof b?.text === 'string' ? b.text : null))
+      .catch(() => null);
+  }
+
+  // Results as shown, from [doc, score] pairs: fragments, and body files where the excerpt
+  // needs one.
+  async function showResults(e, shown, needles) {
+    const fragments = await Promise.all(shown.map(([d]) => json(e.fragment.replace('{num}', String(d)))));
+    const bodies = await Promise.all(
+      fragments.map((f, i) => (needsBody(f.title, f.text, needles) ? bodyText(e, shown[i][0]) : null)),
+    );
+    return fragments.map((f, i) => ({
+      num: shown[i][0],
+      score: shown[i][1],
+      url: f.url,
+      title: f.title,
+      date: f.date,
+      section: { key: f.section, title: f.section_title },
+      tags: f.tags,
+      excerpt: excerpt(f.title, f.text, bodies[i], needles),
+    }));
+  }
+
+  const vocab = (e) => once(e.vocab, async () => prepareVocab(await json(e.vocab)));
+
+  // When nothing matches exactly: suggestions (the vocabulary is fetched only now) and
+  // partial matches, each term scored as a one-term query.
+  async function forgive(e, clauses, matched, neg, keep, limit) {
+    const terms = partialTerms(clauses);
+    const wanted = typeof e.vocab === 'string' && wantsSuggestions(clauses, matched);
+    const [suggestions, termScores] = await Promise.all([
+      wanted
+        ? vocab(e)
+            .then((v) => suggestQuery(v, clauses, matched))
+            .catch((err) => {
+              console.warn('gazette search vocabulary:', err);
+              return [];
+            })
+        : [],
+      Promise.all(terms.map((t) => clauseScores(e, t))),
+    ]);
+    const ranked = rankPartial(termScores, (d) => !neg.some((m) => m.has(d)) && (!keep || keep(d)));
+    const shown = ranked.slice(0, Math.max(1, limit));
+    const results = await showResults(e, shown.map(([d, , s]) => [d, s]), terms);
+    results.forEach((r, i) => {
+      r.matched = shown[i][1];
+    });
+    return { suggestions, partial: { total: ranked.length, terms, results } };
+  }
+
   /** Runs `query`; options: limit (10), section (key), tag (name), year. */
   async function search(query, { limit = 10, section, tag, year } = {}) {
     const clauses = parseQuery(query);
     const positive = clauses.filter((c) => !c.negated);
-    if (positive.length === 0) return { total: 0, results: [] };
+    if (positive.length === 0) return { total: 0, results: [], suggestions: [], partial: null };
     const e = await entry();
     const [pos, neg] = await Promise.all([
       Promise.all(positive.map((c) => clauseScores(e, c.text))),
       Promise.all(clauses.filter((c) => c.negated).map((c) => clauseScores(e, c.text))),
     ]);
+    // Which clauses match on their own (for suggestions), before the sort below reorders them.
+    const matched = [];
+    let k = 0;
+    for (const c of clauses) matched.push(c.negated ? false : pos[k++].size > 0);
     // tantivy sums the clauses of an intersection cheapest first; for one or two clauses
     // the order does not change the float sum.
     pos.sort((a, b) => a.size - b.size);
@@ -312,32 +392,13 @@ export function createSearch({ baseUrl, fetch: fetchFn = globalThis.fetch } = {}
       }
       if (ok && !neg.some((m) => m.has(d))) hits.push([d, s]);
     }
-    if (section || tag || year) {
-      const f = await facets();
-      const sid = section ? f.sections.findIndex((s) => s[0] === String(section).replace(/^\/+|\/+$/g, '')) : -1;
-      const tid = tag ? f.tags.findIndex((t) => t[0] === tag) : -1;
-      const yid = year ? f.years.findIndex((y) => y[0] === String(year)) : -1;
-      hits = hits.filter(
-        ([d]) =>
-          (!section || f.section[d] === sid) &&
-          (!tag || (tid >= 0 && f.tags_of[d].includes(tid))) &&
-          (!year || (yid >= 0 && f.year[d] === yid)),
-      );
-    }
+    const keep = await keeper({ section, tag, year });
+    if (keep) hits = hits.filter(([d]) => keep(d));
     hits.sort((a, b) => b[1] - a[1] || b[0] - a[0]);
     const shown = hits.slice(0, Math.max(1, limit));
-    const fragments = await Promise.all(shown.map(([d]) => json(e.fragment.replace('{num}', String(d)))));
-    const results = fragments.map((f, i) => ({
-      num: shown[i][0],
-      score: shown[i][1],
-      url: f.url,
-      title: f.title,
-      date: f.date,
-      section: { key: f.section, title: f.section_title },
-      tags: f.tags,
-      excerpt: f.text,
-    }));
-    return { total: hits.length, results };
+    const results = await showResults(e, shown, excerptNeedles(clauses));
+    if (hits.length > 0) return { total: hits.length, results, suggestions: [], partial: null };
+    return { total: 0, results, ...(await forgive(e, clauses, matched, neg, keep, limit)) };
   }
 
   return { search, facets };
