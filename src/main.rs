@@ -258,7 +258,8 @@ fn print_answer(answer: &gazette::search::forgive::Answer) {
         return;
     }
     match answer.suggestions.as_slice() {
-        [] => println!("no results"),
+        [] if answer.partial.is_empty() => println!("no results"),
+        [] => println!("no exact match"),
         all => println!("no exact match; did you mean: {}", all.join(" | ")),
     }
     if !answer.partial.is_empty() {

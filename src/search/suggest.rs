@@ -190,7 +190,7 @@ fn clause_text(text: &str, negated: bool) -> String {
 }
 
 /// Toneless pinyin of a Han character, `ü` as `v` (what pinyin keyboards take).
-fn pinyin_of(c: char) -> Option<String> {
+pub fn pinyin_of(c: char) -> Option<String> {
     use pinyin::ToPinyin;
     if !is_han(c) {
         return None;
