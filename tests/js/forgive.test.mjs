@@ -71,7 +71,7 @@ test('partial ranking: most terms, then summed score, then newest; at least half
     new Map([[5, 3.0]]),
     new Map([[3, 0.25]]),
   ];
-  // Four terms: at least two. Doc 3 holds three, docs 2 and 4 two each... doc 4 only one.
+  // Four terms: at least two. Doc 3 holds three, doc 2 two; docs 1, 4 and 5 one each.
   const ranked = rankPartial(maps);
   assert.deepEqual(
     ranked.map(([d, n]) => [d, n]),
