@@ -33,13 +33,21 @@ fn site() -> Site {
             "title: 户外劳动者驿站开放夜间服务\ntags: [户外劳动者]",
             "驿站每天开放到晚上十点，夜间也有值班人员。",
         ),
-        ("news/jiuye/2024-01-03-c.md", "title: 新就业形态劳动者入会\ntags: [就业]", "平台骑手可以在手机上办理入会手续。"),
+        (
+            "news/jiuye/2024-01-03-c.md",
+            "title: 新就业形态劳动者入会\ntags: [就业]",
+            "平台骑手可以在手机上办理入会手续。",
+        ),
         ("news/yaowen/2024-01-04-d.md", "title: 亮牌管理升级\ntags: [安全生产]", "企业在醒目位置公示风险等级。"),
         ("news/yaowen/2024-01-05-e.md", "title: 矿山推行亮牌管理\ntags: [安全生产]", "每个班组每天检查一次。"),
         ("news/jiuye/2024-01-06-f.md", "title: 易地扶贫搬迁群众就近就业\ntags: [就业]", "安置区周边新开了三家工厂。"),
         ("news/jiuye/2024-01-07-g.md", "title: 易地扶贫搬迁安置区建起扶贫车间", "车间招工优先考虑搬迁群众。"),
         ("news/yaowen/2024-01-08-h.md", "title: 工会服务暖人心", STATION_BODY),
-        ("news/yaowen/2024-01-09-i.md", "title: 劳模进校园\ntags: [\"<b>劳模</b>\"]", "劳模给学生讲`<script>alert(1)</script>`的故事。"),
+        (
+            "news/yaowen/2024-01-09-i.md",
+            "title: 劳模进校园\ntags: [\"<b>劳模</b>\"]",
+            "劳模给学生讲`<script>alert(1)</script>`的故事。",
+        ),
         ("news/yaowen/2024-01-10-j.md", "title: 劳模座谈会\ntags: [\"<b>劳模</b>\"]", "座谈会在市工人文化宫举行。"),
     ];
     let mut s = Site::new()

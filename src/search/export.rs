@@ -969,8 +969,8 @@ fn body_file(d: &SearchDoc) -> Option<Vec<u8>> {
 /// The gzip'd vocabulary: the one the index in `dir` holds (written by
 /// [`super::index::prepare`] from the same documents), or made from `docs`.
 fn vocab_file(dir: &Path, docs: &[SearchDoc]) -> Vec<u8> {
-    let raw = std::fs::read(dir.join(super::suggest::FILE))
-        .unwrap_or_else(|_| super::suggest::Vocab::build(docs).to_json());
+    let raw =
+        std::fs::read(dir.join(super::suggest::FILE)).unwrap_or_else(|_| super::suggest::Vocab::build(docs).to_json());
     gzip(&raw)
 }
 

@@ -136,7 +136,9 @@ fn partial(
     let least = partial_threshold(terms.len());
     let mut ranked: Vec<(u64, usize, f32)> = found
         .into_iter()
-        .filter(|(num, (n, _))| *n >= least && !excluded.contains(num) && allowed.as_ref().is_none_or(|a| a.contains(num)))
+        .filter(|(num, (n, _))| {
+            *n >= least && !excluded.contains(num) && allowed.as_ref().is_none_or(|a| a.contains(num))
+        })
         .map(|(num, (n, s))| (num, n, s))
         .collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.total_cmp(&a.2)).then(b.0.cmp(&a.0)));
@@ -213,7 +215,13 @@ fn hit_of(f: &Fields, doc: &TantivyDocument, id: u64, score: f32) -> Hit {
 }
 
 /// A hit with its excerpt, from the stored body.
-fn shown(searcher: &Searcher, f: &Fields, hit: Hit, needles: &[String], matched: Option<usize>) -> Result<Shown, String> {
+fn shown(
+    searcher: &Searcher,
+    f: &Fields,
+    hit: Hit,
+    needles: &[String],
+    matched: Option<usize>,
+) -> Result<Shown, String> {
     let doc = by_num(searcher, f, hit.id)?;
     let text = excerpt::collapse(&stored_text(&doc, f.body));
     let body = excerpt::body_text(&text);

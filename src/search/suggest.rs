@@ -268,7 +268,8 @@ mod tests {
 
     #[test]
     fn one_edit_apart() {
-        let yes = [("户外劳者", "户外劳动者"), ("亮派管理", "亮牌管理"), ("劳动者", "劳者"), ("动劳者", "劳动者"), ("a", "")];
+        let yes =
+            [("户外劳者", "户外劳动者"), ("亮派管理", "亮牌管理"), ("劳动者", "劳者"), ("动劳者", "劳动者"), ("a", "")];
         for (a, b) in yes {
             assert!(one_edit(&chars(a), &chars(b)), "{a} {b}");
             assert!(one_edit(&chars(b), &chars(a)), "{b} {a}");

@@ -279,8 +279,9 @@ function start(root) {
       if (total === 0) {
         setStatus(`无结果：没有找到包含“${q}”的文章${filtered}。`, 'empty');
         if (suggestions && suggestions.length) status.append(...suggestionNodes(suggestions, go));
+      } else {
+        setStatus(`找到 ${total} 篇文章${filtered}${results.length < total ? `，显示前 ${results.length} 篇` : ''}`);
       }
-      else setStatus(`找到 ${total} 篇文章${filtered}${results.length < total ? `，显示前 ${results.length} 篇` : ''}`);
     } catch (err) {
       if (mine !== seq) return;
       list.replaceChildren();
