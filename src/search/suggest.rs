@@ -199,7 +199,9 @@ pub fn pinyin_of(c: char) -> Option<String> {
 }
 
 /// Runs of 2–[`MAX_GRAM`] Han characters in at least two titles, with the number of titles
-/// holding each, less those always seen inside one longer run (on either side).
+/// holding each, less those always seen inside one longer run (on either side). Runs one
+/// longer than [`MAX_GRAM`] are counted only to find the longest runs' enclosures: without
+/// them, every eight characters of a long repeated title phrase stayed in the list.
 fn title_grams(docs: &[SearchDoc]) -> Vec<(String, u32)> {
     let titles: Vec<Vec<char>> = docs.iter().map(|d| normalize(&d.title).chars().collect()).collect();
     let mut count: HashMap<&[char], u32> = HashMap::new();
@@ -207,7 +209,7 @@ fn title_grams(docs: &[SearchDoc]) -> Vec<(String, u32)> {
     for t in &titles {
         own.clear();
         for run in t.split(|c| !is_han(*c)) {
-            for len in 2..=MAX_GRAM.min(run.len()) {
+            for len in 2..=(MAX_GRAM + 1).min(run.len()) {
                 own.extend(run.windows(len));
             }
         }
@@ -235,7 +237,7 @@ fn title_grams(docs: &[SearchDoc]) -> Vec<(String, u32)> {
     }
     count
         .into_iter()
-        .filter(|(g, _)| !left.contains(g) && !right.contains(g))
+        .filter(|(g, _)| g.len() <= MAX_GRAM && !left.contains(g) && !right.contains(g))
         .map(|(g, c)| (g.iter().collect(), c))
         .collect()
 }
@@ -278,6 +280,37 @@ mod tests {
         for (a, b) in no {
             assert!(!one_edit(&chars(a), &chars(b)), "{a} {b}");
         }
+    }
+
+    fn titled(titles: &[&str]) -> Vec<SearchDoc> {
+        let doc = |(num, title): (usize, &&str)| SearchDoc {
+            num: num as u64,
+            url: format!("/{num}/"),
+            title: title.to_string(),
+            body: String::new(),
+            tags: Vec::new(),
+            section: String::new(),
+            section_title: String::new(),
+            date: 0,
+            ymd: String::new(),
+        };
+        titles.iter().enumerate().map(doc).collect()
+    }
+
+    #[test]
+    fn title_runs_are_kept_only_where_they_end() {
+        let v = Vocab::build(&titled(&[
+            "户外劳动者驿站开放",
+            "户外劳动者服务站点",
+            "宝鸡群众安全生产监督员上岗",
+            "宝鸡群众安全生产监督员培训",
+        ]));
+        let texts: Vec<&str> = v.entries.iter().map(|e| e.0.as_str()).collect();
+        // 户外劳动者 is followed by different characters; its pieces are not. The eleven
+        // characters both inspector titles share are longer than a run kept, and no piece of
+        // them ends anywhere but inside them.
+        assert_eq!(texts, ["户外劳动者"]);
+        assert_eq!(v.pinyin.keys().collect::<String>(), "动劳外户者", "code-point order");
     }
 
     #[test]
