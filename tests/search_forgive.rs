@@ -225,7 +225,11 @@ fn excerpts_show_the_first_match_even_beyond_the_opening() {
         .expect("body file");
     let body: Value = serde_json::from_slice(&gunzip(&bytes).expect("gunzip")).expect("body json");
     assert_eq!(body["num"], num);
-    assert!(body["text"].as_str().expect("text").contains("站里还添置了一台微波炉"));
+    // It holds what follows the opening, which the fragment already has.
+    let rest = body["text"].as_str().expect("text");
+    assert!(rest.contains("站里还添置了一台微波炉") && !rest.contains("入冬以后"), "{rest}");
+    let whole = STATION_BODY.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(format!("{opening}{rest}"), whole);
     // A match in the title or the opening shows the opening; a page with a short body has
     // no body file.
     let v = search(&site, &["工会服务"]);

@@ -3,8 +3,8 @@
 //! shows the same excerpt as `gazette search`); `tests/data/forgive-vectors.json` pins both.
 //!
 //! Each result's fragment holds its opening ([`OPENING_CHARS`] characters of the body, spaces
-//! collapsed); pages whose opening is full also get a body file of the first [`BODY_CHARS`]
-//! characters. The excerpt is the opening when the title or the opening holds a match (or
+//! collapsed); pages whose opening is full also get a body file with the text after it, up to
+//! [`BODY_CHARS`] characters in all. The excerpt is the opening when the title or the opening holds a match (or
 //! nothing matches); otherwise a window of about [`WINDOW_CHARS`] characters of the body
 //! around the first match, started at the sentence (or clause) it is in when that is close,
 //! ended at a sentence end when one is close, with `…` where it cuts a sentence. The browser
@@ -43,10 +43,16 @@ pub fn opening(text: &str) -> String {
     text.chars().take(OPENING_CHARS).collect()
 }
 
-/// The body file's text of a collapsed body: `None` when the opening already holds all of it
-/// (shorter than [`OPENING_CHARS`]).
+/// The body excerpts may window, of a collapsed body: its first [`BODY_CHARS`] characters;
+/// `None` when the opening already holds all of it (shorter than [`OPENING_CHARS`]).
 pub fn body_text(text: &str) -> Option<String> {
     (text.chars().nth(OPENING_CHARS - 1).is_some()).then(|| text.chars().take(BODY_CHARS).collect())
+}
+
+/// What a body file holds: [`body_text`] less the opening, which the fragment already has
+/// (the client puts the two together).
+pub fn body_rest(text: &str) -> Option<String> {
+    body_text(text).map(|b| b.chars().skip(OPENING_CHARS).collect())
 }
 
 /// The strings a query highlights: each positive clause, normalised, split into runs of Han

@@ -20,9 +20,9 @@
 //! - `search/facets.<fnv64>.json`: sections, tags and years with counts, and per doc number
 //!   its section, year and tag ids; gzip'd like the shards (136 KB raw at 10,000 articles).
 //! - `search/b/<num>.json`: the body text for query-aware excerpts, gzip'd JSON `{num, text}`
-//!   with the first [`super::excerpt::BODY_CHARS`] characters, only for pages whose opening is
-//!   full; fetched only for shown results whose title and opening hold no match (URL pattern
-//!   `body` in the entry).
+//!   with the text after the fragment's opening, up to [`super::excerpt::BODY_CHARS`]
+//!   characters in all, only for pages whose opening is full; fetched only for shown results
+//!   whose title and opening hold no match (URL pattern `body` in the entry).
 //! - `search/vocab.<fnv64>.json`: the vocabulary suggestions are drawn from
 //!   ([`super::suggest`]), gzip'd; fetched only when a query finds nothing.
 //!
@@ -960,9 +960,10 @@ fn fragment(d: &SearchDoc) -> Vec<u8> {
     })
 }
 
-/// The gzip'd body file of a page whose opening is full, else `None`.
+/// The gzip'd body file of a page whose opening is full, else `None`: the text after the
+/// opening (the fragment has that).
 fn body_file(d: &SearchDoc) -> Option<Vec<u8>> {
-    let text = super::excerpt::body_text(&super::excerpt::collapse(&d.body))?;
+    let text = super::excerpt::body_rest(&super::excerpt::collapse(&d.body))?;
     Some(gzip(&to_json(&serde_json::json!({ "num": d.num, "text": text }))))
 }
 

@@ -308,13 +308,13 @@ export function createSearch({ baseUrl, fetch: fetchFn = globalThis.fetch } = {}
       (!year || (yid >= 0 && f.year[d] === yid));
   }
 
-  // A result's body text for its excerpt (null when it has none or it cannot be loaded: the
-  // excerpt is then the opening).
-  function bodyText(e, d) {
+  // A result's body text for its excerpt: its opening and its body file's text after it
+  // (null when it has none or it cannot be loaded: the excerpt is then the opening).
+  function bodyText(e, d, opening) {
     if (typeof e.body !== 'string') return Promise.resolve(null);
     const path = e.body.replace('{num}', String(d));
     return once(path, () => json(path))
-      .then((b) => (typeof b?.text === 'string' ? b.text : null))
+      .then((b) => (typeof b?.text === 'string' ? opening + b.text : null))
       .catch(() => null);
   }
 
@@ -323,7 +323,7 @@ export function createSearch({ baseUrl, fetch: fetchFn = globalThis.fetch } = {}
   async function showResults(e, shown, needles) {
     const fragments = await Promise.all(shown.map(([d]) => json(e.fragment.replace('{num}', String(d)))));
     const bodies = await Promise.all(
-      fragments.map((f, i) => (needsBody(f.title, f.text, needles) ? bodyText(e, shown[i][0]) : null)),
+      fragments.map((f, i) => (needsBody(f.title, f.text, needles) ? bodyText(e, shown[i][0], f.text) : null)),
     );
     return fragments.map((f, i) => ({
       num: shown[i][0],
