@@ -193,14 +193,15 @@ fn window(text: &[char], (s, e): (usize, usize)) -> String {
         }
         i == 0 || ends_sentence(text[i - 1])
     };
-    let sentence_after = end >= len && len < BODY_CHARS
-        || end > 0 && {
-            let mut i = end;
-            while i > 0 && closes(text[i - 1]) {
-                i -= 1;
-            }
-            i > 0 && ends_sentence(text[i - 1])
-        };
+    // The window ends the text (a capped body is taken as cut), or ends a sentence.
+    let at_end = end >= len && len < BODY_CHARS;
+    let sentence_after = at_end || {
+        let mut i = end;
+        while i > 0 && closes(text[i - 1]) {
+            i -= 1;
+        }
+        i > 0 && ends_sentence(text[i - 1])
+    };
     let mut out = String::new();
     if !sentence_before {
         out.push('…');

@@ -70,8 +70,9 @@ pub fn answer(dir: &Path, q: &str, section: Option<&str>, limit: usize) -> Resul
         matched.push(!c.negated && count(&searcher, clause_query(&c.text, &f).as_ref())? > 0);
     }
     if clauses.iter().zip(&matched).any(|(c, m)| !c.negated && !m) {
-        let vocab = match std::fs::read(dir.join(suggest::FILE)) {
-            Ok(bytes) => Vocab::from_json(&bytes)?,
+        let path = dir.join(suggest::FILE);
+        let vocab = match std::fs::read(&path) {
+            Ok(bytes) => Vocab::from_json(&bytes).map_err(|e| format!("{}: {e}", path.display()))?,
             // An index written before suggestions existed.
             Err(_) => Vocab::default(),
         };

@@ -81,7 +81,7 @@ impl Vocab {
             add(&gram, w);
         }
         let mut entries: Vec<(String, u32)> = weight.into_iter().collect();
-        entries.sort_by(|a, b| rank(a, b));
+        entries.sort_by(rank);
         entries.truncate(MAX_ENTRIES);
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         let mut pinyin = BTreeMap::new();
