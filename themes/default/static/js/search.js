@@ -19,12 +19,11 @@
  * Each result carries a query-aware excerpt (search-excerpt.js). When nothing
  * matches exactly, the answer also holds `suggestions` (queries to try, from the
  * site's vocabulary) and `partial` matches, ranked apart from exact results
- * (search-suggest.js; `src/search/forgive.rs` on the Rust side).
+ * (search-suggest.js, loaded only then; `src/search/forgive.rs` on the Rust side).
  */
 
 import { isHan, normalize, tokenTexts } from './gazette-tokenize.js';
 import { excerpt, excerptNeedles, needsBody } from './search-excerpt.js';
-import { partialTerms, prepareVocab, rankPartial, suggestQuery, wantsSuggestions } from './search-suggest.js';
 
 const f32 = Math.fround;
 const K1 = f32(1.2);
@@ -337,16 +336,18 @@ export function createSearch({ baseUrl, fetch: fetchFn = globalThis.fetch } = {}
     }));
   }
 
-  const vocab = (e) => once(e.vocab, async () => prepareVocab(await json(e.vocab)));
-
-  // When nothing matches exactly: suggestions (the vocabulary is fetched only now) and
-  // partial matches, each term scored as a one-term query.
+  // When nothing matches exactly: suggestions (the vocabulary and the code are fetched only
+  // now) and partial matches, each term scored as a one-term query.
   async function forgive(e, clauses, matched, neg, keep, limit) {
+    const { partialTerms, prepareVocab, rankPartial, suggestQuery, wantsSuggestions } = await import(
+      './search-suggest.js'
+    );
+    const vocab = () => once(e.vocab, async () => prepareVocab(await json(e.vocab)));
     const terms = partialTerms(clauses);
     const wanted = typeof e.vocab === 'string' && wantsSuggestions(clauses, matched);
     const [suggestions, termScores] = await Promise.all([
       wanted
-        ? vocab(e)
+        ? vocab()
             .then((v) => suggestQuery(v, clauses, matched))
             .catch((err) => {
               console.warn('gazette search vocabulary:', err);
