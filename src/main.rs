@@ -225,24 +225,46 @@ fn search(root: &std::path::Path, query: &str, section: Option<&str>, limit: usi
     if !dir.is_dir() {
         return usage_error(&format!("no search index at `{}`: run `gazette build` first", dir.display()));
     }
-    match gazette::search::query::search(&dir, query, section, limit) {
-        Ok(hits) if json => match serde_json::to_string_pretty(&hits) {
+    match gazette::search::forgive::answer(&dir, query, section, limit) {
+        Ok(answer) if json => match serde_json::to_string_pretty(&answer) {
             Ok(s) => {
                 println!("{s}");
                 ExitCode::SUCCESS
             }
             Err(e) => usage_error(&e.to_string()),
         },
-        Ok(hits) => {
-            for (i, h) in hits.iter().enumerate() {
-                println!("{:>3}. {}  {}  [{}]", i + 1, h.title, h.url, h.section);
-            }
-            if hits.is_empty() {
-                println!("no results");
-            }
+        Ok(answer) => {
+            print_answer(&answer);
             ExitCode::SUCCESS
         }
         Err(e) => usage_error(&e),
+    }
+}
+
+/// The text form of `gazette search`: numbered results with their excerpts; when nothing
+/// matches exactly, the suggestions and the partial matches, labelled as such.
+fn print_answer(answer: &gazette::search::forgive::Answer) {
+    let list = |shown: &[gazette::search::forgive::Shown]| {
+        for (i, s) in shown.iter().enumerate() {
+            let h = &s.hit;
+            println!("{:>3}. {}  {}  [{}]", i + 1, h.title, h.url, h.section);
+            if !s.excerpt.is_empty() {
+                println!("     {}", s.excerpt);
+            }
+        }
+    };
+    list(&answer.results);
+    if !answer.results.is_empty() {
+        return;
+    }
+    match answer.suggestions.as_slice() {
+        [] if answer.partial.is_empty() => println!("no results"),
+        [] => println!("no exact match"),
+        all => println!("no exact match; did you mean: {}", all.join(" | ")),
+    }
+    if !answer.partial.is_empty() {
+        println!("partial matches (部分匹配), holding some of the query's words:");
+        list(&answer.partial);
     }
 }
 

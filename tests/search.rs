@@ -116,7 +116,7 @@ fn section_filter_and_cli_json() {
     let r = site.run(&["search", "户外劳动者", "--json", "--limit", "2"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
-    let arr = v.as_array().expect("array");
+    let arr = v["results"].as_array().expect("array");
     assert_eq!(arr.len(), 2);
     assert!(arr.iter().all(|h| h["url"].as_str().is_some_and(|u| u.starts_with("/news/"))));
 }

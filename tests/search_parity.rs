@@ -74,7 +74,7 @@ fn cli_and_js_client_rank_alike() {
         let r = site.run(&args);
         assert_eq!(r.code, 0, "gazette search {q}: {}", r.stderr);
         let hits: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
-        let hits = hits.as_array().expect("array");
+        let hits = hits["results"].as_array().expect("array");
         if let Some(s) = section {
             let key = s.trim_matches('/');
             assert!(!hits.is_empty(), "{q} in {s} finds nothing");

@@ -120,9 +120,9 @@ def check(site: Site, findings: Findings, where: str, base: str, url: str) -> bo
 
 
 def search_links(site: Site, findings: Findings) -> int:
-    """The static search index: every file entry.json names (facets, the folding table, range
-    files and the shards they name, one fragment per document) exists, and every fragment's
-    page too."""
+    """The static search index: every file entry.json names (facets, the folding table, the
+    vocabulary, range files and the shards they name, one fragment per document, a body file per
+    document whose opening is full) exists, and every fragment's page too."""
     entry = site.public / "search" / "entry.json"
     if not entry.is_file():
         return 0
@@ -132,6 +132,8 @@ def search_links(site: Site, findings: Findings) -> int:
     count = check(site, findings, where, base, index["facets"])
     if "fold" in index:
         count += check(site, findings, where, base, index["fold"])
+    if "vocab" in index:
+        count += check(site, findings, where, base, index["vocab"])
     for _, range_file in index["ranges"]:
         count += check(site, findings, where, base, range_file)
         target, _, problem = site.resolve(range_file, base)
@@ -146,8 +148,12 @@ def search_links(site: Site, findings: Findings) -> int:
         count += check(site, findings, where, base, fragment)
         target, _, problem = site.resolve(fragment, base)
         if not problem:
-            url = json.loads(target.read_text(encoding="utf-8"))["url"]
-            count += check(site, findings, f"search result {site.rel(target)}", base, url)
+            data = json.loads(target.read_text(encoding="utf-8"))
+            count += check(site, findings, f"search result {site.rel(target)}", base, data["url"])
+            # The client fetches a body file for excerpts when the opening (160 characters) is full.
+            if "body" in index and len(data.get("text", "")) >= 160:
+                body = index["body"].replace("{block}", block).replace("{num}", str(num))
+                count += check(site, findings, f"search result {site.rel(target)}", base, body)
     return count
 
 

@@ -31,6 +31,13 @@
 //! - `search/fold.<fnv64>.json`: the Traditional → Simplified folding table as
 //!   `{"pairs": "勞劳動动…"}`, gzip'd (about 14 KB); the client fetches it only for a query
 //!   holding a character the table maps (see `mayFold` in `gazette-tokenize.js`).
+//! - `search/b/<block>/<num>.json`: the body text for query-aware excerpts, gzip'd JSON `{num, text}`
+//!   with the text after the fragment's opening, up to [`super::excerpt::BODY_CHARS`]
+//!   characters in all, only for pages whose opening is full; fetched only for shown results
+//!   whose title and opening hold no match (URL pattern `body` in the entry, in the
+//!   fragments' block folders).
+//! - `search/vocab.<fnv64>.json`: the vocabulary suggestions are drawn from
+//!   ([`super::suggest`]), gzip'd; fetched only when a query finds nothing.
 //!
 //! # Shard format (before gzip)
 //!
@@ -92,13 +99,15 @@ pub const BLOCK: u64 = 1024;
 /// ([`blocks`]), `{num}` its doc number. Another per-document file takes a pattern of its own
 /// beside this one and the same blocks.
 pub const FRAGMENT: &str = "f/{block}/{num}.json";
+/// Where a page's body file lives, in the same block folders as its fragment.
+pub const BODY: &str = "b/{block}/{num}.json";
 /// Target raw size of one shard.
 /// At 8 KB the shards alone were 0.36 files per article at 10,000 articles; at 12 KB
 /// (with the rule in [`TermSink::push`]) 0.27, and the median query, whose terms mostly live
 /// in shards of their own, fetched the same bytes.
 pub const SHARD_BYTES: usize = 12288;
 /// Longest opening text in a fragment, in characters.
-pub const OPENING_CHARS: usize = 160;
+pub const OPENING_CHARS: usize = super::excerpt::OPENING_CHARS;
 /// Prefix of character keys.
 pub const CHAR_KEY: char = '\u{1}';
 /// Field names, in shard order.
@@ -196,6 +205,8 @@ pub fn export_state(dir: &Path, docs: &[SearchDoc]) -> Result<(Files, State), St
         char_keys,
         fragments: docs.iter().map(|d| (d.num, fragment(d).into())).collect(),
         shards: HashMap::new(),
+        bodies: docs.iter().filter_map(|d| Some((d.num, body_file(d)?.into()))).collect(),
+        vocab: vocab_file(dir, docs).into(),
     };
     let files = state.files(docs);
     Ok((files, state))
@@ -259,6 +270,10 @@ pub struct State {
     fragments: BTreeMap<u64, Arc<[u8]>>,
     /// Compressed shards by [`shard_key`]: file name and bytes.
     shards: HashMap<u64, (String, Arc<[u8]>)>,
+    /// Gzip'd body files of the pages that have one.
+    bodies: BTreeMap<u64, Arc<[u8]>>,
+    /// The gzip'd vocabulary (titles and tags, which in-place updates do not change).
+    vocab: Arc<[u8]>,
 }
 
 impl std::fmt::Debug for State {
@@ -290,6 +305,10 @@ impl State {
             }
             touched.extend(before.into_iter().chain(after).flatten());
             self.fragments.insert(new.num, fragment(new).into());
+            match body_file(new) {
+                Some(b) => self.bodies.insert(new.num, b.into()),
+                None => self.bodies.remove(&new.num),
+            };
         }
         let mut scratch = Scratch::default();
         let mut fresh = Vec::with_capacity(touched.len());
@@ -381,6 +400,11 @@ impl State {
         for (num, bytes) in &self.fragments {
             files.push((format!("search/{}", doc_path(FRAGMENT, &blocks, *num)), bytes.clone()));
         }
+        for (num, bytes) in &self.bodies {
+            files.push((format!("search/{}", doc_path(BODY, &blocks, *num)), bytes.clone()));
+        }
+        let vocab_name = format!("vocab.{:016x}.json", fnv1a(&self.vocab));
+        files.push((format!("search/{vocab_name}"), self.vocab.clone()));
         let facets = gzip(&facets(docs));
         let facets_name = format!("facets.{:016x}.json", fnv1a(&facets));
         files.push((format!("search/{facets_name}"), facets.into()));
@@ -404,6 +428,8 @@ impl State {
             "facets": facets_name,
             "fold": fold_name,
             "recency": super::recency::table(docs),
+            "body": BODY,
+            "vocab": vocab_name,
         });
         files.push(("search/entry.json".to_string(), to_json(&entry).into()));
         files
@@ -996,7 +1022,7 @@ struct Fragment<'a> {
 }
 
 fn fragment(d: &SearchDoc) -> Vec<u8> {
-    let text: String = d.body.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(OPENING_CHARS).collect();
+    let text = super::excerpt::opening(&super::excerpt::collapse(&d.body));
     to_json(&Fragment {
         num: d.num,
         url: &d.url,
@@ -1007,6 +1033,21 @@ fn fragment(d: &SearchDoc) -> Vec<u8> {
         tags: &d.tags,
         text,
     })
+}
+
+/// The gzip'd body file of a page whose opening is full, else `None`: the text after the
+/// opening (the fragment has that).
+fn body_file(d: &SearchDoc) -> Option<Vec<u8>> {
+    let text = super::excerpt::body_rest(&super::excerpt::collapse(&d.body))?;
+    Some(gzip(&to_json(&serde_json::json!({ "num": d.num, "text": text }))))
+}
+
+/// The gzip'd vocabulary: the one the index in `dir` holds (written by
+/// [`super::index::prepare`] from the same documents), or made from `docs`.
+fn vocab_file(dir: &Path, docs: &[SearchDoc]) -> Vec<u8> {
+    let raw =
+        std::fs::read(dir.join(super::suggest::FILE)).unwrap_or_else(|_| super::suggest::Vocab::build(docs).to_json());
+    gzip(&raw)
 }
 
 /// The facet file: `sections` as `[key, title, count, parent]` in tree order ([`sections`]),

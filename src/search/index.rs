@@ -137,7 +137,8 @@ pub fn schema() -> (Schema, Fields) {
         num: b.add_u64_field("num", INDEXED | STORED | FAST),
         url: b.add_text_field("url", STORED),
         title: b.add_text_field("title", text.clone().set_stored()),
-        body: b.add_text_field("body", text.clone()),
+        // Stored for the excerpts of `gazette search` (`super::forgive`).
+        body: b.add_text_field("body", text.clone().set_stored()),
         tags: b.add_text_field("tags", text.set_stored()),
         section: b.add_text_field("section", STRING | STORED),
         date: b.add_i64_field("date", STORED | FAST),
@@ -168,6 +169,12 @@ pub fn prepare(dir: &Path, docs: &[SearchDoc]) -> Result<PathBuf, String> {
     std::fs::create_dir_all(&tmp).map_err(|e| format!("cannot create `{}`: {e}", tmp.display()))?;
     let t = std::time::Instant::now();
     if let Err(e) = fill(&tmp, docs) {
+        discard(&tmp);
+        return Err(format!("cannot write the search index: {e}"));
+    }
+    // The vocabulary `gazette search` suggests from, the same as the browser's.
+    let vocab = super::suggest::Vocab::build(docs).to_json();
+    if let Err(e) = std::fs::write(tmp.join(super::suggest::FILE), vocab) {
         discard(&tmp);
         return Err(format!("cannot write the search index: {e}"));
     }

@@ -135,7 +135,7 @@ fn regex_escape(c: char) -> String {
 }
 
 /// The query matching a clause in the title (boosted), body or tags.
-fn clause_query(clause: &str, f: &Fields) -> Box<dyn Query> {
+pub fn clause_query(clause: &str, f: &Fields) -> Box<dyn Query> {
     let title: Box<dyn Query> = Box::new(BoostQuery::new(clause_in_field(clause, f.title), TITLE_BOOST));
     Box::new(BooleanQuery::new(vec![
         (Occur::Should, title),

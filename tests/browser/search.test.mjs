@@ -38,6 +38,8 @@ function build(siteDir, out) {
 // A site whose article text and title are markup, served at a sub-path.
 const EVIL_TITLE = '</title><script>alert(1)</script>';
 const EVIL_TEXT = '<img src=x onerror=alert(1)>';
+// A tag on two pages, so the vocabulary suggests it.
+const EVIL_TAG = '<b>劳模</b>';
 
 async function writeFixture(dir) {
   const files = {
@@ -48,7 +50,7 @@ async function writeFixture(dir) {
       '---',
       `title: '${EVIL_TITLE}'`,
       'date: 2024-05-20',
-      'tags: [转义]',
+      `tags: [转义, '${EVIL_TAG}']`,
       '---',
       '',
       `注入测试：正文里写着 \`${EVIL_TEXT}\`，读者应当看到这段文字本身。`,
@@ -56,7 +58,7 @@ async function writeFixture(dir) {
       '转义后的写法 &lt;img src=x onerror=alert(1)&gt; 也只是文字。',
       '',
     ].join('\n'),
-    'content/news/plain.md': '---\ntitle: 普通文章\ndate: 2024-05-21\n---\n\n一篇普通的新闻，用来确认站点有不止一篇文章。\n',
+    'content/news/plain.md': `---\ntitle: 普通文章\ndate: 2024-05-21\ntags: ['${EVIL_TAG}']\n---\n\n一篇普通的新闻，用来确认站点有不止一篇文章。\n`,
     'content/news/traditional.md': '---\ntitle: 勞動者權益保障\ndate: 2024-05-22\n---\n\n職工技能競賽今日舉行，勞動者踴躍參加。\n',
   };
   for (const [rel, text] of Object.entries(files)) {
@@ -270,6 +272,90 @@ test('search page: typing, filtering and "more" fetch no file twice', { skip }, 
   }
 });
 
+/** Waits until the results of `q` are on screen. */
+async function shown(page, q) {
+  await page.waitForFunction(
+    (q) => document.getElementById('search-app').dataset.shown === q && !document.querySelector('[aria-busy]'),
+    q,
+    { timeout: 10_000 },
+  );
+}
+
+test('search page: pinyin gets a suggestion that runs; partial matches stand apart', { skip }, async () => {
+  const { page, problems } = await open();
+  const requests = [];
+  page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+  try {
+    await page.goto(sample.url('search/'));
+    await page.locator('#search-q').pressSequentially('laodongzhe', { delay: 20 });
+    await shown(page, 'laodongzhe');
+    const status = await page.textContent('#search-status');
+    assert.match(status, /无结果/);
+    assert.match(status, /您要找的是不是：劳动者/);
+    assert.ok(
+      requests.some((p) => /\/search\/vocab\.[0-9a-f]{16}\.json$/.test(p)),
+      `the vocabulary is fetched when nothing matches: ${requests.join(' ')}`,
+    );
+    assert.equal(await page.locator('#search-results > li').count(), 0);
+
+    // The suggestion runs its query in place.
+    await page.click('#search-status a.search-suggestion >> text=劳动者');
+    await shown(page, '劳动者');
+    assert.equal(await page.inputValue('#search-q'), '劳动者');
+    assert.equal(new URL(page.url()).searchParams.get('q'), '劳动者');
+    const found = await results(page);
+    assert.ok(found.length >= 4, `results for 劳动者: ${found.length}`);
+    assert.ok(found.some((r) => r.marks.includes('劳动者')));
+    assert.match(await page.textContent('#search-status'), /找到 \d+ 篇/);
+    assert.equal(await page.locator('#search-partial').isHidden(), true, 'no partial matches beside exact ones');
+
+    // One character off: a suggestion, and partial matches under their own label, never in the
+    // results list.
+    await page.fill('#search-q', '户外劳者');
+    await shown(page, '户外劳者');
+    assert.match(await page.textContent('#search-status'), /您要找的是不是：户外劳动者/);
+    assert.equal(await page.locator('#search-results > li').count(), 0);
+    assert.equal(await page.locator('#search-partial').isVisible(), true);
+    assert.equal((await page.textContent('#search-partial h2')).trim(), '部分匹配');
+    const partial = await page.$$eval('#search-partial li.search-result', (items) =>
+      items.map((li) => [...li.querySelectorAll('mark')].map((m) => m.textContent)),
+    );
+    assert.ok(partial.length > 0, 'partial matches listed');
+    assert.ok(partial.every((marks) => marks.length > 0), 'each partial match highlights the pairs it holds');
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test('search page: an excerpt highlights a body match beyond the opening', { skip }, async () => {
+  const { page, problems } = await open();
+  const requests = [];
+  page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+  try {
+    await page.goto(sample.url(`search/?q=${encodeURIComponent('杨杰')}`));
+    await shown(page, '杨杰');
+    const found = await results(page);
+    // In the summer-care article the name is in the opening; in the part-time chairman's
+    // article it comes several paragraphs in.
+    const near = found.find((r) => r.title.includes('托管班'));
+    const far = found.find((r) => r.title.includes('兼职主席'));
+    assert.ok(near && far, JSON.stringify(found));
+    assert.ok(far.marks.includes('杨杰'), `highlighted: ${JSON.stringify(far)}`);
+    assert.ok(!far.excerpt.startsWith('中国工会第十八次'), `not the opening: ${far.excerpt}`);
+    assert.ok(near.marks.includes('杨杰'));
+    const bodies = requests.filter((p) => /\/search\/b\/[0-9a-f]+\/\d+\.json$/.test(p));
+    assert.equal(bodies.length, 1, `only the far match needs its body file: ${bodies.join(' ')}`);
+    assert.ok(
+      !requests.some((p) => /\/search\/vocab\./.test(p)),
+      'no vocabulary when the query matches',
+    );
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
 test('search page: error state when the index cannot load', { skip }, async () => {
   const { page } = await open();
   try {
@@ -304,6 +390,11 @@ test('search results show markup in titles and text as text (at a sub-path)', { 
       `no injected script: ${scripts.join('\n')}`,
     );
     assert.ok((await page.title()).startsWith('搜索'), 'the page title is intact');
+    // A suggestion drawn from a tag written as markup is shown as text.
+    await page.fill('#search-q', '<b>劳摸</b>');
+    await page.waitForFunction(() => /您要找的是不是/.test(document.querySelector('#search-status').textContent));
+    assert.equal(await page.textContent('#search-status a.search-suggestion'), EVIL_TAG);
+    assert.equal(await page.locator('#search-status b').count(), 0, 'no <b> element made from the tag');
     assert.deepEqual(dialogs, [], 'no dialog fired');
     assert.deepEqual(problems, []);
   } finally {

@@ -6,7 +6,9 @@
  * Reads `?q=` (and `section`, `tag`, `year`) on load, searches while the reader
  * types (debounced, and not in the middle of an IME composition), keeps the
  * URL in step with `history.replaceState` so a search can be shared, and
- * announces the result count in a polite live region.
+ * announces the result count in a polite live region. When nothing matches
+ * exactly, the status offers the suggested queries (您要找的是不是…, as links that
+ * run them) and a list of its own, labelled 部分匹配, shows the partial matches.
  *
  * Thrift: a search superseded by further typing is aborted before it fetches
  * fragments, and "显示更多结果" asks the engine for the next slice of the
@@ -26,8 +28,6 @@ const DEBOUNCE_MS = 200;
 // for results mostly below the fold. "更多" now only fetches the next ten fragments.
 const PAGE = 10;
 const MAX_TAG_OPTIONS = 200;
-// OPENING_CHARS in src/search/export.rs: the length of a fragment's opening text.
-const OPENING_CHARS = 160;
 
 const ALNUM = /^[\p{Alphabetic}\p{N}]$/u;
 const isWordChar = (ch) => ch !== undefined && ALNUM.test(ch) && !isHan(ch.codePointAt(0));
@@ -157,9 +157,8 @@ function resultItem(r, ns) {
   const item = el('li', { className: 'search-result' }, title);
   if (meta.childNodes.length) item.append(meta);
   if (r.excerpt) {
-    // The fragment holds the opening OPENING_CHARS characters; a full one was most likely cut.
-    const cut = [...r.excerpt].length >= OPENING_CHARS ? '…' : '';
-    item.append(el('p', { className: 'search-result-excerpt' }, ...highlighted(r.excerpt, ns), cut));
+    // The excerpt (search-excerpt.js) already marks where it cuts the text with …
+    item.append(el('p', { className: 'search-result-excerpt' }, ...highlighted(r.excerpt, ns)));
   }
   if (r.tags && r.tags.length) {
     const tags = el('ul', { className: 'search-result-tags', 'aria-label': '标签' });
@@ -190,6 +189,48 @@ export function failure(err) {
   return '加载失败：无法读取搜索索引，请检查网络后重试。';
 }
 
+/** The suggested queries as links; a plain click runs the query in place with `go`. */
+function suggestionNodes(suggestions, go) {
+  const nodes = ['您要找的是不是：'];
+  suggestions.forEach((q, i) => {
+    if (i > 0) nodes.push('、');
+    const p = new URLSearchParams(location.search);
+    p.set('q', q);
+    const a = el('a', { className: 'search-suggestion', href: `?${p}` }, q);
+    a.addEventListener('click', (e) => {
+      if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      e.preventDefault();
+      go(q);
+    });
+    nodes.push(a);
+  });
+  nodes.push('？');
+  return nodes;
+}
+
+/** The 部分匹配 section, kept apart from the exact results' list. */
+function partialSection() {
+  return el(
+    'section',
+    { className: 'search-partial', id: 'search-partial', hidden: true, 'aria-labelledby': 'search-partial-title' },
+    el('h2', { className: 'search-partial-title', id: 'search-partial-title' }, '部分匹配'),
+    el('p', { className: 'search-partial-note' }),
+    el('ol', { className: 'search-results search-partial-results', id: 'search-partial-results' }),
+  );
+}
+
+/** Shows the partial matches of an answer (or hides the section when there are none). */
+function showPartial(box, partial) {
+  const shown = partial ? partial.results : [];
+  box.hidden = shown.length === 0;
+  const n = shown.length;
+  const more = partial && partial.total > n ? `，显示前 ${n} 篇` : '';
+  box.querySelector('.search-partial-note').textContent = n
+    ? `以下 ${partial.total} 篇文章只包含查询中的部分字词${more}。`
+    : '';
+  box.querySelector('ol').replaceChildren(...shown.map((r) => resultItem(r, partial.terms)));
+}
+
 function start(root) {
   const base = root.dataset.searchBase || 'search/';
   const engine = createSearch({ baseUrl: new URL(base, location.href).href });
@@ -198,6 +239,8 @@ function start(root) {
   const status = root.querySelector('#search-status');
   const list = root.querySelector('#search-results');
   const more = root.querySelector('#search-more');
+  const partialBox = partialSection();
+  list.after(partialBox);
   const filterBox = root.querySelector('#search-filters');
   const toggle = root.querySelector('#search-filter-toggle');
   const selects = {
@@ -250,6 +293,7 @@ function start(root) {
 
   function showError(q, err) {
     list.replaceChildren();
+    showPartial(partialBox, null);
     more.hidden = true;
     shown = null;
     root.dataset.shown = q;
@@ -267,6 +311,7 @@ function start(root) {
     syncUrl(q, f);
     if (parseQuery(q).every((c) => c.negated)) {
       list.replaceChildren();
+      showPartial(partialBox, null);
       more.hidden = true;
       shown = null;
       setStatus(q ? '请输入要查找的词，而不只是排除的词。' : '');
@@ -276,17 +321,23 @@ function start(root) {
     const controller = new AbortController();
     inflight = controller;
     try {
-      const { total, results } = await engine.search(q, options(f, { limit: PAGE, signal: controller.signal }));
+      const { total, results, suggestions, partial } = await engine.search(
+        q,
+        options(f, { limit: PAGE, signal: controller.signal }),
+      );
       if (mine !== seq) return;
-      await foldingFor(results);
+      const partialShown = total === 0 ? partial : null;
+      await foldingFor([...results, ...(partialShown?.results ?? [])]);
       if (mine !== seq) return;
       const ns = needles(q);
       list.replaceChildren(...results.map((r) => resultItem(r, ns)));
+      showPartial(partialBox, partialShown);
       shown = { q, f, ns, total, count: results.length };
       more.hidden = results.length >= total;
       // For scripts and tests: the query whose results are on screen.
       root.dataset.shown = q;
       showStatus(q, f, total, results.length);
+      if (total === 0 && suggestions?.length) status.append(...suggestionNodes(suggestions, go));
     } catch (err) {
       if (mine !== seq || err?.name === 'AbortError') return;
       showError(q, err);
@@ -332,6 +383,14 @@ function start(root) {
     } catch (err) {
       console.warn('gazette search folding:', err);
     }
+  }
+
+  // Runs a suggested query as if the reader had typed it.
+  function go(q) {
+    input.value = q;
+    limit = PAGE;
+    input.focus();
+    run();
   }
 
   function schedule() {

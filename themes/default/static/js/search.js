@@ -29,9 +29,15 @@
  * Thrift: every file is fetched at most once per client (fragments included),
  * the ranking of recent queries is kept so a further page (`offset`) slices it,
  * and a search whose `signal` was aborted stops before fetching fragments.
+ *
+ * Each result carries a query-aware excerpt (search-excerpt.js). When nothing
+ * matches exactly, the answer also holds `suggestions` (queries to try, from the
+ * site's vocabulary) and `partial` matches, ranked apart from exact results
+ * (search-suggest.js, loaded only then; `src/search/forgive.rs` on the Rust side).
  */
 
 import { CHAR_SLOTS, isHan, mayFold, normalize, setFolding, tokenize, tokenTexts } from './gazette-tokenize.js';
+import { excerpt, excerptNeedles, needsBody } from './search-excerpt.js';
 
 const f32 = Math.fround;
 const K1 = f32(1.2);
@@ -429,6 +435,84 @@ export function createSearch({ baseUrl, fetch: fetchFn = globalThis.fetch } = {}
     return once(e.facets, () => json(e.facets));
   }
 
+  // The filters of `search`'s options as a predicate on doc numbers; null without any.
+  // A section includes its sub-sections.
+  async function keeper(e, { section, tag, year }) {
+    if (!section && !tag && !year) return null;
+    const f = await facets(e);
+    const sids = section ? sectionIds(f, section) : null;
+    const tid = tag ? f.tags.findIndex((t) => t[0] === tag) : -1;
+    const yid = year ? f.years.findIndex((y) => y[0] === String(year)) : -1;
+    return (d) =>
+      (!section || sids.has(f.section[d])) &&
+      (!tag || (tid >= 0 && f.tags_of[d].includes(tid))) &&
+      (!year || (yid >= 0 && f.year[d] === yid));
+  }
+
+  // A result's body text for its excerpt: its opening and its body file's text after it
+  // (null when it has none or it cannot be loaded: the excerpt is then the opening).
+  function bodyText(e, d, opening) {
+    if (typeof e.body !== 'string') return Promise.resolve(null);
+    const path = docPath(e, e.body, d);
+    return once(path, () => json(path))
+      .then((b) => (typeof b?.text === 'string' ? opening + b.text : null))
+      .catch(() => null);
+  }
+
+  // Results as shown, from [doc, score] pairs: fragments, and body files where the excerpt
+  // needs one.
+  async function showResults(e, shown, needles) {
+    const fragments = await Promise.all(
+      shown.map(([d]) => {
+        const path = docPath(e, e.fragment, d);
+        return once(path, () => json(path));
+      }),
+    );
+    const bodies = await Promise.all(
+      fragments.map((f, i) => (needsBody(f.title, f.text, needles) ? bodyText(e, shown[i][0], f.text) : null)),
+    );
+    return fragments.map((f, i) => ({
+      num: shown[i][0],
+      score: shown[i][1],
+      url: f.url,
+      title: f.title,
+      date: f.date,
+      section: { key: f.section, title: f.section_title },
+      tags: f.tags,
+      excerpt: excerpt(f.title, f.text, bodies[i], needles),
+    }));
+  }
+
+  // When nothing matches exactly: suggestions (the vocabulary and the code are fetched only
+  // now) and partial matches, each term scored as a one-term query.
+  async function forgive(e, clauses, { matched, neg, keep }, limit, signal) {
+    const { partialTerms, prepareVocab, rankPartial, suggestQuery, wantsSuggestions } = await import(
+      './search-suggest.js'
+    );
+    const vocab = () => once(e.vocab, async () => prepareVocab(await json(e.vocab)));
+    const terms = partialTerms(clauses);
+    const wanted = typeof e.vocab === 'string' && wantsSuggestions(clauses, matched);
+    const [suggestions, termScores] = await Promise.all([
+      wanted
+        ? vocab()
+            .then((v) => suggestQuery(v, clauses, matched))
+            .catch((err) => {
+              console.warn('gazette search vocabulary:', err);
+              return [];
+            })
+        : [],
+      Promise.all(terms.map((t) => clauseScores(e, t))),
+    ]);
+    const ranked = rankPartial(termScores, (d) => !neg.some((m) => m.has(d)) && (!keep || keep(d)));
+    if (signal?.aborted) throw abortError();
+    const shown = ranked.slice(0, Math.max(1, limit));
+    const results = await showResults(e, shown.map(([d, , s]) => [d, s]), terms);
+    results.forEach((r, i) => {
+      r.matched = shown[i][1];
+    });
+    return { suggestions, partial: { total: ranked.length, terms, results } };
+  }
+
   /** Loads the folding table (once) and installs it in the tokenizer. */
   async function folding() {
     const e = await entry();
@@ -458,6 +542,10 @@ export function createSearch({ baseUrl, fetch: fetchFn = globalThis.fetch } = {}
       Promise.all(positive.map((c) => clauseScores(e, c.text))),
       Promise.all(clauses.filter((c) => c.negated).map((c) => clauseScores(e, c.text))),
     ]);
+    // Which clauses match on their own (for suggestions), before the sort below reorders them.
+    const matched = [];
+    let k = 0;
+    for (const c of clauses) matched.push(c.negated ? false : pos[k++].size > 0);
     // tantivy sums the clauses of an intersection cheapest first; for one or two clauses
     // the order does not change the float sum.
     pos.sort((a, b) => a.size - b.size);
@@ -473,45 +561,22 @@ export function createSearch({ baseUrl, fetch: fetchFn = globalThis.fetch } = {}
       // The recency factor multiplies the whole score, as in `gazette search`.
       if (ok && !neg.some((m) => m.has(d))) hits.push([d, f32(s * e.boosts[d])]);
     }
-    if (section || tag || year) {
-      const f = await facets(e);
-      const sids = section ? sectionIds(f, section) : null;
-      const tid = tag ? f.tags.findIndex((t) => t[0] === tag) : -1;
-      const yid = year ? f.years.findIndex((y) => y[0] === String(year)) : -1;
-      hits = hits.filter(
-        ([d]) =>
-          (!section || sids.has(f.section[d])) &&
-          (!tag || (tid >= 0 && f.tags_of[d].includes(tid))) &&
-          (!year || (yid >= 0 && f.year[d] === yid)),
-      );
-    }
+    const keep = await keeper(e, { section, tag, year });
+    if (keep) hits = hits.filter(([d]) => keep(d));
     hits.sort((a, b) => b[1] - a[1] || b[0] - a[0]);
-    return hits;
+    return { hits, matched, neg, keep };
   }
 
   async function searchWith(e, clauses, { limit = 10, offset = 0, section, tag, year, signal } = {}) {
-    const hits = await ranked(e, clauses, { section, tag, year });
+    const ranking = await ranked(e, clauses, { section, tag, year });
+    const { hits } = ranking;
     // A search superseded while it ranked fetches no fragments.
     if (signal?.aborted) throw abortError();
     const from = Math.max(0, Math.floor(offset));
     const shown = hits.slice(from, from + Math.max(1, limit));
-    const fragments = await Promise.all(
-      shown.map(([d]) => {
-        const path = docPath(e, e.fragment, d);
-        return once(path, () => json(path));
-      }),
-    );
-    const results = fragments.map((f, i) => ({
-      num: shown[i][0],
-      score: shown[i][1],
-      url: f.url,
-      title: f.title,
-      date: f.date,
-      section: { key: f.section, title: f.section_title },
-      tags: f.tags,
-      excerpt: f.text,
-    }));
-    return { total: hits.length, results };
+    const results = await showResults(e, shown, excerptNeedles(clauses));
+    if (hits.length > 0) return { total: hits.length, results, suggestions: [], partial: null };
+    return { total: 0, results, ...(await forgive(e, clauses, ranking, limit, signal)) };
   }
 
   /**
@@ -522,7 +587,7 @@ export function createSearch({ baseUrl, fetch: fetchFn = globalThis.fetch } = {}
    */
   async function search(query, options = {}) {
     const clauses = parseQuery(query);
-    if (!clauses.some((c) => !c.negated)) return { total: 0, results: [] };
+    if (!clauses.some((c) => !c.negated)) return { total: 0, results: [], suggestions: [], partial: null };
     try {
       if (mayFold(query)) await folding();
       return await searchWith(await entry(), clauses, options);
