@@ -125,6 +125,8 @@ fn the_vocabulary_is_capped_heaviest_then_shortest_then_in_order() {
         section_title: String::new(),
         date: 0,
         ymd: String::new(),
+        ancestors: Vec::new(),
+        boost: 1.0,
     };
     let mut docs = Vec::new();
     for j in 0..5200 {

@@ -129,7 +129,9 @@ fn partial(
     }
     let allowed = match section {
         Some(s) => {
-            let q = TermQuery::new(Term::from_field_text(f.section, s.trim_matches('/')), IndexRecordOption::Basic);
+            // A section includes its sub-sections, as in `query::build`.
+            let field = f.sections.unwrap_or(f.section);
+            let q = TermQuery::new(Term::from_field_text(field, s.trim_matches('/')), IndexRecordOption::Basic);
             Some(docs(searcher, &q)?)
         }
         None => None,

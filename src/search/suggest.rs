@@ -293,6 +293,8 @@ mod tests {
             section_title: String::new(),
             date: 0,
             ymd: String::new(),
+            ancestors: Vec::new(),
+            boost: 1.0,
         };
         titles.iter().enumerate().map(doc).collect()
     }
