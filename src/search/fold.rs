@@ -100,9 +100,11 @@ mod tests {
     fn common_traditional_characters_fold_and_simplified_ones_stay() {
         let folded: String = "勞動者職工技能競賽開線後麼臺灣".chars().map(fold).collect();
         assert_eq!(folded, "劳动者职工技能竞赛开线后么台湾");
-        for c in "乾於著夥徵昇劳动者职工干于后么台".chars() {
+        for c in "乾著劳动者职工干于后么台".chars() {
             assert_eq!(fold(c), c, "{c}");
         }
+        // Simplified only as rare variants, folded all the same (位於, 特徵, 夥伴, 昇).
+        assert_eq!("於徵夥昇".chars().map(fold).collect::<String>(), "于征伙升");
     }
 
     #[test]

@@ -358,6 +358,8 @@ function start(root) {
     try {
       const { total, results } = await engine.search(now.q, options(now.f, { limit: PAGE, offset: now.count }));
       if (mine !== seq || now !== shown) return;
+      await foldingFor(results);
+      if (mine !== seq || now !== shown) return;
       const first = list.children.length;
       list.append(...results.map((r) => resultItem(r, now.ns)));
       now.count += results.length;
@@ -388,7 +390,6 @@ function start(root) {
   // Runs a suggested query as if the reader had typed it.
   function go(q) {
     input.value = q;
-    limit = PAGE;
     input.focus();
     run();
   }
