@@ -121,7 +121,7 @@ test('a further page slices the ranking the client holds: only its fragments are
   const page2 = await s.search('工会', { limit: 10, offset: 10 });
   const fetched = h.log.slice(before);
   assert.equal(fetched.length, 10, fetched.join('\n'));
-  assert.ok(fetched.every((u) => u.includes('/search/f/')), fetched.join('\n'));
+  assert.ok(fetched.every((u) => /\/search\/[fb]\//.test(u)), fetched.join('\n'));
   const whole = await client(host(() => v2)).search('工会', { limit: 20 });
   assert.deepEqual([...pairs(page1), ...pairs(page2)], pairs(whole));
   assert.equal(page2.total, whole.total);
@@ -139,12 +139,13 @@ test('a superseded search fetches no fragments', { skip }, async () => {
   controller.abort();
   const err = await pending.catch((e) => e);
   assert.equal(err?.name, 'AbortError');
-  assert.ok(!h.log.some((u) => u.includes('/search/f/')), h.log.join('\n'));
+  assert.ok(!h.log.some((u) => /\/search\/[fb]\//.test(u)), h.log.join('\n'));
   // The shards it loaded serve the next search.
   const shards = h.log.length;
   const r = await s.search('户外劳动者', { limit: 10 });
   assert.ok(r.results.length > 0);
-  assert.ok(h.log.slice(shards).every((u) => u.includes('/search/f/')), h.log.slice(shards).join('\n'));
+  // Only per-result files: fragments, and body files for excerpts past the opening.
+  assert.ok(h.log.slice(shards).every((u) => /\/search\/[fb]\//.test(u)), h.log.slice(shards).join('\n'));
 });
 
 test('typing a query one character at a time fetches no file twice', { skip }, async () => {
