@@ -43,11 +43,12 @@ const SITE = path.resolve(opt('--site', 'public'));
 const WITH_PAGEFIND = args.includes('--pagefind');
 const DETAIL = args.includes('--detail');
 const GZIP_LEVEL = Number(process.env.GZIP_LEVEL ?? 6);
-const QUIET_MS = 150;
+const QUIET_MS = 100;
 const TIMEOUT_MS = 30_000;
-// Results on the first screen of the Gazette page (PAGE in search-ui.js); Pagefind's page shows
-// as many.
-const PAGE = Number(process.env.PAGE ?? 20);
+// Results on the first screen of the Gazette page (PAGE in the served search-ui.js, else 20);
+// Pagefind's page shows as many.
+const uiPage = await readFile(path.join(SITE, 'js/search-ui.js'), 'utf8').then((t) => /\bconst PAGE = (\d+)/.exec(t)?.[1], () => null);
+const PAGE = Number(process.env.PAGE ?? uiPage ?? 20);
 const BENCH_PAGE = '/__bench/pagefind/';
 
 let queries = readQueries(await readFile(opt('--queries'), 'utf8'));

@@ -16,7 +16,7 @@
 // as they come, so the report shows whatever the checked-out build offers.
 
 import { spawnSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readQueries } from './search_queries.mjs';
@@ -74,14 +74,23 @@ function cli(q) {
   return { urls, top: urls.slice(0, TOP), extra: extras(out, ['hits', 'results']) };
 }
 
-/** The JS module the search page loads, as the site serves it (the theme's copy if not found). */
+/**
+ * The JS module that exports createSearch, as the site serves it: js/search.js, or another
+ * js/search*.js should the file names carry a hash; the theme's copy if none is found.
+ */
 async function gazetteModule() {
   const page = await readFile(path.join(SITE, 'search/index.html'), 'utf8');
   const base = /data-search-base="([^"]*)"/.exec(page)?.[1] ?? '/search/';
-  const built = path.join(SITE, 'js/search.js');
-  const file = (await readFile(built).then(() => true, () => false))
-    ? built
-    : path.resolve(path.dirname(new URL(import.meta.url).pathname), '../themes/default/static/js/search.js');
+  const js = path.join(SITE, 'js');
+  const names = await readdir(js).catch(() => []);
+  names.sort((a, b) => (a === 'search.js' ? -1 : b === 'search.js' ? 1 : a < b ? -1 : 1));
+  let file = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../themes/default/static/js/search.js');
+  for (const name of names.filter((n) => /^search.*\.m?js$/.test(n))) {
+    if ((await readFile(path.join(js, name), 'utf8')).includes('export function createSearch')) {
+      file = path.join(js, name);
+      break;
+    }
+  }
   const { createSearch } = await import(pathToFileURL(file).href);
   return createSearch({ baseUrl: new URL(base, `${ORIGIN}/`).href, fetch: siteFetch });
 }

@@ -21,7 +21,7 @@ const build = (await readJson(opt('--build'))) ?? {};
 const prefix = opt('--prefix', 'search-report');
 
 const TOOLS = ['gazette_cli', 'gazette_js', 'pagefind'];
-const LABEL = { gazette_cli: 'Gazette CLI', gazette_js: 'Gazette JS', pagefind: 'Pagefind' };
+const LABEL = { gazette_cli: 'Gazette CLI', gazette_js: 'Gazette JS / page', pagefind: 'Pagefind' };
 const KINDS = ['title', 'body', 'number', 'twoword', 'tag', 'place', 'traditional', 'legacy', 'pinyin', 'typo'];
 const hasPf = quality.rows.some((r) => r.pagefind);
 const tools = hasPf ? TOOLS : TOOLS.slice(0, 2);
