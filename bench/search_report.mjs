@@ -62,6 +62,7 @@ function bytesOf(tool, set) {
     first: { median: median(first), p95: pct(first, 95), max: Math.max(...first) },
     second: { median: median(second), p95: pct(second, 95), max: Math.max(...second) },
     requests: { first: median(rows.map((r) => r.first.requests)), second: median(rows.map((r) => r.second.requests)) },
+    chrome: median(rows.map((r) => r.first.chrome)),
     cdp_gap: rows.filter((r) => r.first.cdp_bytes !== r.first.bytes || r.second.cdp_bytes !== r.second.bytes).length,
   };
 }
@@ -100,6 +101,7 @@ if (bytes) {
     ['2nd query, max (KB)', (b) => kb(b.second.max), ''],
     ['requests, 1st / 2nd query (median)', (b) => `${b.requests.first} / ${b.requests.second}`, ''],
     ['legacy 20: 1st / 2nd query median (KB)', null, ''],
+    ['not counted: page HTML, CSS, images, 1st query (KB)', (b) => kb(b.chrome), ''],
   ]) {
     row(
       label,
