@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
-# Search benchmark: Gazette's static search index vs Pagefind on the same built site.
-# See bench/README.md ("Search benchmark").
+# Search benchmark: Gazette's static search vs Pagefind on the same built site, with a query list
+# drawn from the corpus itself. See bench/README.md ("Search benchmark").
 #
-#   bash bench/search.sh                      # N = 10000
-#   SIZES="1000" RUNS=5 bash bench/search.sh
+#   bash bench/search.sh                      # N = 10000, everything (about 10 minutes on 2 cores)
+#   SIZES="1000" bash bench/search.sh         # quick look
+#   BROWSER=0 bash bench/search.sh            # recall/precision/parity only, no chromium bytes
 #
 # Environment (all optional):
 #   SIZES           article counts to test                           (default "10000")
-#   SEED            corpus seed                                      (default 42)
-#   RUNS            measured runs of each build / Pagefind run; median (default 3)
-#   WARMUP          discarded Gazette builds before those            (default 1)
+#   SEED            corpus and query-list seed                       (default 42)
+#   RUNS            measured runs of each build / Pagefind run; median (default 1)
+#   WARMUP          discarded Gazette builds before those            (default 0)
 #   PF_WARMUP       discarded Pagefind runs before its measured ones (default 0)
 #   PAGEFIND        0 = Gazette only                                 (default 1)
 #   PAGEFIND_VERSION npm `pagefind` version                          (default 1.6.0)
 #   PAGEFIND_SCOPE  articles = the article pages only, their <article> element (what Gazette
 #                   indexes; default); site = every HTML page, whole <body> (Pagefind's default)
+#   BROWSER         0 = skip the bytes measured in chromium          (default 1)
+#   LANES           browser contexts run at once per tool            (default 2)
+#   GZIP_LEVEL      gzip level of the benchmark's static server      (default 6)
 #   BENCH_DIR       cache: generator, corpora, npm packages, results (default <repo>/.bench)
 #   OUT_ROOT        where builds write their output (default /dev/shm/gazette-bench-search if
 #                   /dev/shm is a writable tmpfs, else $BENCH_DIR/out)
@@ -24,12 +28,14 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SIZES=${SIZES:-10000}
 SEED=${SEED:-42}
-RUNS=${RUNS:-3}
-WARMUP=${WARMUP:-1}
+RUNS=${RUNS:-1}
+WARMUP=${WARMUP:-0}
 PF_WARMUP=${PF_WARMUP:-0}
 PAGEFIND=${PAGEFIND:-1}
 PAGEFIND_VERSION=${PAGEFIND_VERSION:-1.6.0}
 PAGEFIND_SCOPE=${PAGEFIND_SCOPE:-articles}
+BROWSER=${BROWSER:-1}
+export LANES=${LANES:-2} GZIP_LEVEL=${GZIP_LEVEL:-6}
 BENCH_DIR=${BENCH_DIR:-$ROOT/.bench}
 KEEP_OUTPUT=${KEEP_OUTPUT:-0}
 if [[ -z "${OUT_ROOT:-}" ]]; then
@@ -55,6 +61,16 @@ if [[ ! -x /usr/bin/time ]]; then
         || die "/usr/bin/time missing and 'apt-get install time' failed"
 fi
 command -v node >/dev/null || die "node (20+) is needed to run the search clients"
+# The query generator needs opencc-js and pinyin-pro, the bytes need playwright-core (all
+# devDependencies in package.json).
+if ! (cd "$ROOT" && node -e "require.resolve('opencc-js'); require.resolve('pinyin-pro'); require.resolve('playwright-core')") 2>/dev/null; then
+    say "npm ci (bench needs opencc-js, pinyin-pro, playwright-core)"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
+fi
+if [[ $BROWSER == 1 && ! -x "${GAZETTE_CHROMIUM:-/usr/bin/chromium}" ]]; then
+    warn "no chromium at ${GAZETTE_CHROMIUM:-/usr/bin/chromium} (apt-get install chromium): bytes are not measured"
+    BROWSER=0
+fi
 
 GAZETTE=$ROOT/target/release/gazette
 say "cargo build --release"
@@ -109,8 +125,6 @@ median() {
 }
 
 STAMP=$(date +%Y%m%d-%H%M%S)
-RESULTS=$BENCH_DIR/results/search-$STAMP.tsv
-printf 'N\tmetric\tgazette\tpagefind\tgazette_over_pagefind\n' >"$RESULTS"
 
 timed() { # log-file time-file cmd... → sets T_WALL T_CPU T_RSS, returns the command's status
     local log=$1 tf=$2 t0 t1 rc
@@ -132,7 +146,7 @@ bench_n() {
     out_s=$OUT_ROOT/search-n$n
     out_n=$OUT_ROOT/nosearch-n$n
     local res=$BENCH_DIR/results
-    local w_s=() w_n=() c_s=() c_n=() stage=() fill=()
+    local w_s=() w_n=() stage=()
 
     # 1. Build with and without search, alternating so drift hits both alike.
     say "N=$n: gazette build with / without search, $WARMUP warm-up + $RUNS measured each"
@@ -141,39 +155,32 @@ bench_n() {
         GAZETTE_TIMINGS=1 timed "$res/search-gazette-n$n.log" "$res/search-gazette-n$n.time" \
             "$GAZETTE" build --root "$corpus" --output "$out_s" \
             || { tail -n 20 "$res/search-gazette-n$n.log" >&2; die "gazette build failed (N=$n)"; }
-        local ws=$T_WALL cs=$T_CPU st fl
-        # "timing: search index N ms (peak …)" is the whole stage (tantivy index + export);
-        # the line without "peak" is the tantivy index alone.
+        local ws=$T_WALL cs=$T_CPU st
+        # "timing: search index N ms (peak …)" is the whole stage (tantivy index + export).
         st=$(awk '/^timing: search index .* ms \(peak/ {print $4 / 1000}' "$res/search-gazette-n$n.log" | tail -n1)
-        fl=$(awk '/^timing: search index [0-9]+ ms$/ {print $4 / 1000}' "$res/search-gazette-n$n.log" | tail -n1)
         GAZETTE_TIMINGS=1 timed "$res/nosearch-gazette-n$n.log" "$res/nosearch-gazette-n$n.time" \
             "$GAZETTE" build --root "$nos" --output "$out_n" \
             || { tail -n 20 "$res/nosearch-gazette-n$n.log" >&2; die "gazette build without search failed (N=$n)"; }
         [[ -e "$out_n/search/entry.json" ]] && die "the no-search build still wrote search/entry.json"
         if ((i > WARMUP)); then
-            w_s+=("$ws"); c_s+=("$cs"); w_n+=("$T_WALL"); c_n+=("$T_CPU"); stage+=("${st:-nan}"); fill+=("${fl:-nan}")
+            w_s+=("$ws"); w_n+=("$T_WALL"); stage+=("${st:-nan}")
             printf '   run %d: with search %6.2fs (cpu %6.2fs, search stage %5.2fs)   without %6.2fs (cpu %6.2fs)\n' \
                 "$((i - WARMUP))" "$ws" "$cs" "${st:-nan}" "$T_WALL" "$T_CPU" >&2
         else
             printf '   warm-up: with search %6.2fs   without %6.2fs\n' "$ws" "$T_WALL" >&2
         fi
     done
-    local mw_s mw_n mc_s mc_n mstage mfill
+    local mw_s mw_n mstage
     mw_s=$(median "${w_s[@]}"); mw_n=$(median "${w_n[@]}")
-    mc_s=$(median "${c_s[@]}"); mc_n=$(median "${c_n[@]}")
-    mstage=$(median "${stage[@]}"); mfill=$(median "${fill[@]}")
-    # The difference of the medians, and the median of per-pair differences.
-    local added pair=() k
-    added=$(awk -v a="$mw_s" -v b="$mw_n" 'BEGIN {printf "%.3f", a - b}')
-    for k in "${!w_s[@]}"; do pair+=("$(awk -v a="${w_s[$k]}" -v b="${w_n[$k]}" 'BEGIN {printf "%.3f", a - b}')"); done
+    mstage=$(median "${stage[@]}")
 
     # 2. The static index on disk.
     local g_files g_bytes
     g_files=$(find "$out_s/search" -type f | wc -l)
     g_bytes=$(find "$out_s/search" -type f -printf '%s\n' | awk '{s += $1} END {printf "%d", s}')
 
-    # 4. Pagefind over the site Gazette built (it writes into SITE/pagefind/).
-    local p_wall=nan p_cpu=nan p_rss=nan p_files=nan p_bytes=nan p_pages=nan pf_walls=() pf_cpus=() pf_rsss=()
+    # 3. Pagefind over the site Gazette built (it writes into SITE/pagefind/).
+    local p_wall=nan p_files=nan p_bytes=nan p_pages="" pf_walls=()
     if [[ -n "$PF_BIN" ]]; then
         local pf_args=(--site "$out_s")
         if [[ $PAGEFIND_SCOPE == articles ]]; then
@@ -185,11 +192,11 @@ bench_n() {
             timed "$res/search-pagefind-n$n.log" "$res/search-pagefind-n$n.time" "$PF_BIN" "${pf_args[@]}" \
                 || { tail -n 20 "$res/search-pagefind-n$n.log" >&2; die "pagefind failed (N=$n)"; }
             if ((i > PF_WARMUP)); then
-                pf_walls+=("$T_WALL"); pf_cpus+=("$T_CPU"); pf_rsss+=("$T_RSS")
+                pf_walls+=("$T_WALL")
                 printf '   run %d: %6.2fs wall %6.2fs cpu %7.1f MB\n' "$((i - PF_WARMUP))" "$T_WALL" "$T_CPU" "$T_RSS" >&2
             fi
         done
-        p_wall=$(median "${pf_walls[@]}"); p_cpu=$(median "${pf_cpus[@]}"); p_rss=$(median "${pf_rsss[@]}")
+        p_wall=$(median "${pf_walls[@]}")
         # The data files a search can load: entry, meta, wasm, index chunks, fragments
         # (not the UI bundles, which a search page built on pagefind.js alone does not need).
         p_files=$(find "$out_s/pagefind" -type f \( -name 'pagefind-entry.json' -o -name '*.pf_*' -o -name '*.pagefind' \) | wc -l)
@@ -197,83 +204,47 @@ bench_n() {
         p_pages=$(grep -o 'Indexed [0-9]* pages' "$res/search-pagefind-n$n.log" | awk '{print $2}')
     fi
 
-    # 3. Bytes per query, both clients, one Node run.
-    say "N=$n: bytes per query (Node $(node --version))"
-    local qjson=$res/search-$STAMP-n$n.json qtsv=$res/search-$STAMP-n$n-queries.tsv
-    local node_args=(--site "$out_s" --out "$qtsv")
-    [[ -n "$PF_BIN" ]] && node_args+=(--pagefind)
-    node "$ROOT/bench/search_bytes.mjs" "${node_args[@]}" >"$qjson" || die "bench/search_bytes.mjs failed"
-
-    # Report.
-    N=$n MW_S=$mw_s MW_N=$mw_n MC_S=$mc_s MC_N=$mc_n ADDED=$added PAIR="${pair[*]}" STAGE=$mstage FILL=$mfill \
-    G_FILES=$g_files G_BYTES=$g_bytes P_WALL=$p_wall P_CPU=$p_cpu P_RSS=$p_rss P_FILES=$p_files P_BYTES=$p_bytes \
-    P_PAGES=$p_pages QJSON=$qjson RESULTS=$RESULTS RUNS=$RUNS SCOPE=$PAGEFIND_SCOPE \
-    node - <<'JS'
-const fs = require('fs');
-const E = process.env;
-const num = (k) => (E[k] === undefined || E[k] === 'nan' || E[k] === '' ? NaN : Number(E[k]));
-const n = num('N');
-const { queries, summary } = JSON.parse(fs.readFileSync(E.QJSON, 'utf8'));
-const g = summary.gazette;
-const p = summary.pagefind ?? {};
-const kb = (b) => b / 1024;
-const rows = [
-  // metric, gazette, pagefind, unit/format
-  ['index time: search stage (s)', num('STAGE'), num('P_WALL'), 2],
-  ['build with search (s)', num('MW_S'), NaN, 2],
-  ['build without search (s)', num('MW_N'), NaN, 2],
-  ['search adds to build, wall (s)', num('ADDED'), NaN, 2],
-  ['search adds to build, cpu (s)', num('MC_S') - num('MC_N'), num('P_CPU'), 2],
-  ['index files', num('G_FILES'), num('P_FILES'), 0],
-  ['index size (MB)', num('G_BYTES') / 1e6, num('P_BYTES') / 1e6, 1],
-  ['index files / articles', num('G_FILES') / n, num('P_FILES') / n, 3],
-  ['1st query, median (KB, as stored)', kb(g.first_disk), kb(p.first_disk), 1],
-  ['1st query, median (KB, gzip-served)', kb(g.first_gz), kb(p.first_gz), 1],
-  ['1st query, max (KB, as stored)', kb(g.first_disk_max), kb(p.first_disk_max), 1],
-  ['2nd query, median (KB, as stored)', kb(g.second_disk), kb(p.second_disk), 1],
-  ['2nd query, median (KB, gzip-served)', kb(g.second_gz), kb(p.second_gz), 1],
-  ['2nd query, max (KB, as stored)', kb(g.second_disk_max), kb(p.second_disk_max), 1],
-  ['requests, 1st / 2nd query (median)', `${g.first_requests} / ${g.second_requests}`, p.first_requests === undefined ? NaN : `${p.first_requests} / ${p.second_requests}`, 's'],
-  ['JS in 1st query (KB gz)', kb(g.js_gz), kb(p.js_gz), 1],
-];
-const fmt = (v, d) => (typeof v === 'string' ? v : Number.isNaN(v) ? 'n/a' : v.toFixed(d));
-const ratio = (a, b) => (typeof a === 'number' && typeof b === 'number' && b > 0 && !Number.isNaN(a) ? `${(a / b).toFixed(2)}x` : '');
-console.log('');
-console.log(`Search benchmark — N=${n}, ${require('os').cpus().length} cores, median of ${E.RUNS} runs; Pagefind scope: ${E.SCOPE} (${E.P_PAGES || '?'} pages indexed)`);
-console.log('');
-console.log(`${'metric'.padEnd(38)} ${'Gazette'.padStart(10)} ${'Pagefind'.padStart(10)} ${'G/P'.padStart(7)}`);
-const tsv = [];
-for (const [m, a, b, d] of rows) {
-  console.log(`${m.padEnd(38)} ${fmt(a, d).padStart(10)} ${fmt(b, d).padStart(10)} ${ratio(a, b).padStart(7)}`);
-  tsv.push([n, m, fmt(a, 3), fmt(b, 3), ratio(a, b)].join('\t'));
-}
-fs.appendFileSync(E.RESULTS, tsv.join('\n') + '\n');
-console.log('');
-console.log(`(build wall difference per run pair: ${E.PAIR} s; the tantivy index alone: ${fmt(num('FILL'), 2)} s of the stage)`);
-if (p.worker_js_gz) console.log(`(in a browser Pagefind also loads pagefind-worker.js, ${kb(p.worker_js_gz).toFixed(1)} KB gz, not counted above)`);
-console.log('');
-const targets = [
-  ['1st query ≤ 60 KB (as stored)', kb(g.first_disk) <= 60],
-  ['2nd query ≤ 30 KB (as stored)', kb(g.second_disk) <= 30],
-  ['search stage ≤ 1.5 s', num('STAGE') <= 1.5],
-  ['build difference ≤ 1.5 s', num('ADDED') <= 1.5],
-  ['files ≤ 1.3 × articles', num('G_FILES') <= 1.3 * n],
-];
-console.log('targets (issue 3): ' + targets.map(([t, ok]) => `${t}: ${ok ? 'met' : 'NOT met'}`).join('; '));
-console.log('');
-console.log(`${'query'.padEnd(14)} ${'Gazette hits'.padStart(12)} ${'Pagefind hits'.padStart(13)} ${'top-10 overlap'.padStart(14)}`);
-for (const q of queries) {
-  const gc = g.counts[q];
-  const pc = p.counts ? p.counts[q] : undefined;
-  let overlap = '';
-  if (p.top) {
-    const a = new Set(g.top[q]);
-    overlap = String(p.top[q].filter((u) => a.has(u)).length);
-  }
-  const w = [...q].reduce((s, c) => s + (c.codePointAt(0) > 0x2e80 ? 2 : 1), 0);
-  console.log(`${q}${' '.repeat(Math.max(1, 14 - w))} ${String(gc).padStart(12)} ${String(pc ?? 'n/a').padStart(13)} ${overlap.padStart(14)}`);
-}
-JS
+    # 4. Queries drawn from the corpus, their grep truth; recall, precision and CLI/JS parity;
+    #    bytes in chromium; the report.
+    local pre=$res/search-$STAMP-n$n
+    say "N=$n: query list and grep truth (seed $SEED)"
+    node "$ROOT/bench/search_queries.mjs" --site "$out_s" --seed "$SEED" --out "$pre-queries-list.tsv" --truth "$pre-truth.json" \
+        || die "bench/search_queries.mjs failed"
+    say "N=$n: recall and precision: gazette search (CLI), the JS client${PF_BIN:+, Pagefind} (Node $(node --version))"
+    local qargs=(--site "$out_s" --root "$corpus" --gazette "$GAZETTE" --queries "$pre-queries-list.tsv" --truth "$pre-truth.json" --out "$pre-quality.json")
+    [[ -n "$PF_BIN" ]] && qargs+=(--pagefind)
+    node "$ROOT/bench/search_quality.mjs" "${qargs[@]}" || die "bench/search_quality.mjs failed"
+    local rargs=(--quality "$pre-quality.json" --build "$pre-build.json" --prefix "$pre")
+    if [[ $BROWSER == 1 ]]; then
+        say "N=$n: bytes per query in chromium ($LANES lanes per tool)"
+        local bargs=(--site "$out_s" --queries "$pre-queries-list.tsv" --out "$pre-bytes.json")
+        [[ -n "$PF_BIN" ]] && bargs+=(--pagefind)
+        node "$ROOT/bench/search_bytes.mjs" "${bargs[@]}" || die "bench/search_bytes.mjs failed"
+        rargs+=(--bytes "$pre-bytes.json")
+    fi
+    local pf_sel="--glob 'news/*/a*/index.html' --root-selector article"
+    [[ $PAGEFIND_SCOPE == articles ]] || pf_sel="(whole site)"
+    python3 - "$pre-build.json" <<PY || die "cannot write $pre-build.json"
+import json, sys
+import math
+def f(x):
+    try:
+        v = float(x)
+    except ValueError:
+        return None
+    return None if math.isnan(v) else v
+json.dump({
+    "gazette_index_s": f("$mstage"), "build_search_s": f("$mw_s"), "build_nosearch_s": f("$mw_n"),
+    "gazette_files": f("$g_files"), "gazette_mb": f("$g_bytes") / 1e6 if f("$g_bytes") else None,
+    "pagefind_s": f("$p_wall"), "pagefind_files": f("$p_files"),
+    "pagefind_mb": f("$p_bytes") / 1e6 if f("$p_bytes") else None,
+    "note": "Gazette $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'), corpus seed $SEED; "
+            "Pagefind ${PAGEFIND_VERSION} ($pf_sel, ${p_pages:-?} pages); $(nproc) cores; builds: median of $RUNS.",
+}, open(sys.argv[1], "w"))
+PY
+    node "$ROOT/bench/search_report.mjs" "${rargs[@]}" || die "bench/search_report.mjs failed"
+    echo
+    echo "report: $pre.md; summary $pre.tsv; per query $pre-queries.tsv"
     [[ $KEEP_OUTPUT == 1 ]] || rm -rf "$out_s" "$out_n"
 }
 
@@ -282,5 +253,4 @@ for n in $SIZES; do
     bench_n "$n"
 done
 echo
-echo "results: $RESULTS (+ per-query TSV and JSON beside it)"
 echo "whole script: $(awk -v a="$SCRIPT_T0" -v b="$(date +%s%N)" 'BEGIN {printf "%.0f", (b - a) / 1e9}') s"

@@ -11,7 +11,9 @@
 //! - N articles `content/news/<section>/YYYY-MM-DD-a<number>.md`, dated 2019-01-01 … 2025-12-31,
 //!   every one with an explicit `date:` (distinct date-times, so list order is total) and 400–1500
 //!   characters of body built from phrase banks: `##` subheadings, lists, blockquotes, tables (~10%),
-//!   footnotes (~10%), `<!-- more -->` (~40%). No raw HTML besides that comment.
+//!   footnotes (~10%), `<!-- more -->` (~40%). No raw HTML besides that comment. The text carries
+//!   what readers search for next to Han characters: dates (2024年, 5月20日), ordinals (第3期,
+//!   第5批, 第8届), counts with their unit (约3000人, 12名) and versions (2.0版).
 //!
 //! Only std is used; the PRNG is splitmix64, so the output is a pure function of `--articles` and
 //! `--seed`. Refuses to write into a DIR that already has `content/` unless `--force` is given (which
@@ -355,6 +357,7 @@ const SECTIONS: &[Section] = &[
             "让职工之家更有“家”的温度",
             "{city}启动{year}年职工疗休养活动",
             "{city}建成工会驿站{n}个 打造“15分钟服务圈”",
+            "{city}“智慧工会”服务平台升级至{ver}版",
         ],
         leads: &[
             "{date}，{prov}省总工会召开全省工会工作会议，总结{lastyear}年工作，部署{year}年重点任务。",
@@ -456,6 +459,7 @@ const SECTIONS: &[Section] = &[
             "家门口的招聘会 {district}{n}个岗位等你来",
             "{city}出台{k}条措施支持创业带动就业",
             "技能培训助力{n}名农民工实现稳定就业",
+            "{city}举办第{k}期农民工职业技能培训班",
         ],
         leads: &[
             "{date}，{city}{year}年“春风行动”暨就业援助月专场招聘会在{district}举行，{n}家企业携{jobs}岗位现场揽才。",
@@ -548,6 +552,7 @@ const SECTIONS: &[Section] = &[
             "{prov}评选{n}名“{prov}工匠”",
             "{city}开展职业技能等级认定 {big}取得证书",
             "一把焊枪焊出“大国重器”",
+            "{city}命名第{k}批劳模和工匠人才创新工作室",
         ],
         leads: &[
             "{date}，{prov}第{k}届职业技能大赛在{city}落下帷幕，来自全省各地的{n}名选手在{k2}个项目上展开角逐。",
@@ -696,6 +701,7 @@ const SECTIONS: &[Section] = &[
             "职业病防治宣传周 {city}送健康进企业",
             "{city}开展建筑施工安全专项检查",
             "安全生产“明白人”是怎样炼成的",
+            "{city}发布第{k}期安全生产风险提示",
         ],
         leads: &[
             "{date}，{city}{year}年“安全生产月”活动正式启动，今年的主题是“人人讲安全、个个会应急”。",
@@ -785,6 +791,10 @@ const GENERAL: &[&str] = &[
     "{district}相关负责人表示，将继续加大投入，让更多职工受益。",
     "与此同时，{city}积极探索“工会+”服务模式，推动工会服务与政府部门、社会组织资源共享。",
     "业内人士认为，这些举措对于稳定职工队伍、促进企业发展具有积极意义。",
+    "{year}年{date}，{city}市总工会举办第{k}期职工技能提升培训班，约{n2}人报名参加。",
+    "目前，{city}职工服务平台已升级到{ver}版，新增在线咨询、预约服务等功能。",
+    "{city}近日公布第{k}批职工创新补助项目名单，{n}个项目入选，每个项目补助{wage}元。",
+    "自{year}年{month}月起，{district}已连续举办{k2}期“工会开放日”，累计接待职工约{n2}人。",
 ];
 
 const CONNECTIVES: &[&str] = &[
@@ -987,6 +997,11 @@ fn fill(out: &mut String, tpl: &str, cx: &Ctx, rng: &mut Rng) {
             }
             "temp" => {
                 let _ = write!(out, "{}", rng.range(35, 40));
+            }
+            "ver" => {
+                // "2.0", now and then "3.5": a version number followed by 版.
+                let minor = if rng.chance(0.7) { 0 } else { rng.range(1, 5) };
+                let _ = write!(out, "{}.{minor}", rng.range(2, 5));
             }
             _ => {
                 out.push('{');
