@@ -95,7 +95,10 @@ pub fn cover(tokens: &[Token]) -> Vec<(usize, String)> {
     while i < tokens.len() {
         let mut j = i + 1;
         if bigram(&tokens[i]) {
-            while j < tokens.len() && bigram(&tokens[j]) && tokens[j].position == tokens[j - 1].position + super::tokenize::CHAR_SLOTS {
+            while j < tokens.len()
+                && bigram(&tokens[j])
+                && tokens[j].position == tokens[j - 1].position + super::tokenize::CHAR_SLOTS
+            {
                 j += 1;
             }
         }
