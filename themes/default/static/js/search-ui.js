@@ -315,6 +315,9 @@ function start(root) {
       more.hidden = true;
       shown = null;
       setStatus(q ? '请输入要查找的词，而不只是排除的词。' : '');
+      // A search this one overtook will not clear these.
+      root.removeAttribute('aria-busy');
+      root.dataset.shown = q;
       return;
     }
     root.setAttribute('aria-busy', 'true');

@@ -468,9 +468,14 @@ export function createSearch({ baseUrl, fetch: fetchFn = globalThis.fetch } = {}
         return once(path, () => json(path));
       }),
     );
+    // Excerpts match on folded text, as in Rust: a result written in Traditional characters
+    // needs the folding table (the page loads it to highlight such a result anyway).
+    const traditional = (t) => typeof t === 'string' && mayFold(t);
+    if (e.fold && fragments.some((f) => traditional(f.title) || traditional(f.text))) await folding();
     const bodies = await Promise.all(
       fragments.map((f, i) => (needsBody(f.title, f.text, needles) ? bodyText(e, shown[i][0], f.text) : null)),
     );
+    if (e.fold && bodies.some(traditional)) await folding();
     return fragments.map((f, i) => ({
       num: shown[i][0],
       score: shown[i][1],
