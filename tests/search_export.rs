@@ -47,10 +47,13 @@ fn files_exist_and_are_few() {
     // Body files (for excerpts) exist exactly for the pages whose opening is full; apart from
     // them, few files.
     let body_dir = site.path("public/search/b");
+    assert_eq!(e["body"], "b/{block}/{num}.json");
     for num in 0..docs {
-        let f: serde_json::Value = serde_json::from_str(&site.read(&format!("search/f/{num}.json"))).expect("fragment");
+        let block = &blocks[num / 1024];
+        let f: serde_json::Value =
+            serde_json::from_str(&site.read(&format!("search/f/{block}/{num}.json"))).expect("fragment");
         let full = f["text"].as_str().expect("text").chars().count() == 160;
-        assert_eq!(body_dir.join(format!("{num}.json")).is_file(), full, "body file of {num}");
+        assert_eq!(body_dir.join(format!("{block}/{num}.json")).is_file(), full, "body file of {num}");
     }
     let files = walkdir::WalkDir::new(site.path("public/search")).into_iter().filter_map(Result::ok);
     let count = files.filter(|f| f.file_type().is_file() && !f.path().starts_with(&body_dir)).count();

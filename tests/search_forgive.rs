@@ -210,7 +210,7 @@ fn excerpts_show_the_first_match_even_beyond_the_opening() {
     let hit = &v["results"][0];
     assert_eq!(hit["title"], "工会服务暖人心");
     let num = hit["id"].as_u64().expect("id");
-    let fragment: Value = serde_json::from_str(&site.read(&format!("search/f/{num}.json"))).expect("fragment");
+    let fragment: Value = serde_json::from_str(&site.read(&site.search_doc("fragment", num))).expect("fragment");
     let opening = fragment["text"].as_str().expect("opening");
     assert_eq!(opening.chars().count(), 160);
     assert!(!opening.contains("微波炉"), "the match lies beyond the opening");
@@ -221,10 +221,7 @@ fn excerpts_show_the_first_match_even_beyond_the_opening() {
 下一步，市总工会还将在新建小区和商圈继续布点，让更多一线职工在十分钟内找到休息点。"
     );
     // The browser reads the same text from the page's body file.
-    let entry: Value = serde_json::from_str(&site.read("search/entry.json")).expect("entry");
-    let pattern = entry["body"].as_str().expect("body pattern");
-    let bytes = std::fs::read(site.path(&format!("public/search/{}", pattern.replace("{num}", &num.to_string()))))
-        .expect("body file");
+    let bytes = std::fs::read(site.path(&format!("public/{}", site.search_doc("body", num)))).expect("body file");
     let body: Value = serde_json::from_slice(&gunzip(&bytes).expect("gunzip")).expect("body json");
     assert_eq!(body["num"], num);
     // It holds what follows the opening, which the fragment already has.
@@ -237,7 +234,7 @@ fn excerpts_show_the_first_match_even_beyond_the_opening() {
     let v = search(&site, &["工会服务"]);
     assert_eq!(v["results"][0]["excerpt"], format!("{opening}…"));
     let short = search(&site, &["亮牌管理升级"])["results"][0]["id"].as_u64().expect("id");
-    assert!(!site.exists(&pattern.replace("{num}", &short.to_string())));
+    assert!(!site.exists(&site.search_doc("body", short)));
     // The text output prints the excerpt under the result.
     let r = site.run(&["search", "微波炉"]);
     assert!(r.stdout.contains("\n     站里还添置了一台微波炉，"), "{}", r.stdout);

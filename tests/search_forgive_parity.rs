@@ -85,7 +85,8 @@ fn cli_and_js_client_forgive_alike() {
             .iter()
             .filter(|h| {
                 let f: serde_json::Value =
-                    serde_json::from_str(&site.read(&format!("search/f/{}.json", h["id"]))).expect("fragment");
+                    serde_json::from_str(&site.read(&site.search_doc("fragment", h["id"].as_u64().expect("id"))))
+                        .expect("fragment");
                 let opening = f["text"].as_str().expect("text");
                 let excerpt = h["excerpt"].as_str().expect("excerpt");
                 excerpt != opening && excerpt != format!("{opening}…")

@@ -80,11 +80,11 @@ fn scores_are_bm25_times_the_factor_in_the_json_output() {
     let r = site.run(&["search", "技能培训", "--json", "--limit", "20"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let hits: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
-    let hits = hits.as_array().expect("array");
+    let hits = hits["results"].as_array().expect("array");
     let plain = equally_good("search:\n  recency_weight: 0\n");
     let base = plain.run(&["search", "技能培训", "--json", "--limit", "20"]);
     let base: serde_json::Value = serde_json::from_str(&base.stdout).expect("json");
-    let base: std::collections::HashMap<String, f32> = base
+    let base: std::collections::HashMap<String, f32> = base["results"]
         .as_array()
         .expect("array")
         .iter()

@@ -29,8 +29,12 @@ fn urls(site: &Site, section: &str) -> Vec<String> {
     let r = site.run(&["search", "工会", "--json", "--section", section]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let hits: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
-    let mut urls: Vec<String> =
-        hits.as_array().expect("array").iter().map(|h| h["url"].as_str().expect("url").to_string()).collect();
+    let mut urls: Vec<String> = hits["results"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|h| h["url"].as_str().expect("url").to_string())
+        .collect();
     urls.sort();
     urls
 }

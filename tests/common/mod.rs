@@ -116,6 +116,16 @@ impl Site {
         std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
     }
 
+    /// The path under `public/` of doc `num`'s per-document search file, by the entry's URL
+    /// pattern `key` (`fragment`, `body`) and its block folders.
+    pub fn search_doc(&self, key: &str, num: u64) -> String {
+        let e: serde_json::Value = serde_json::from_str(&self.read("search/entry.json")).expect("entry.json");
+        let size = e["block_size"].as_u64().unwrap_or(1024).max(1);
+        let block = e["blocks"][(num / size) as usize].as_str().unwrap_or("");
+        let pattern = e[key].as_str().expect("pattern");
+        format!("search/{}", pattern.replace("{block}", block).replace("{num}", &num.to_string()))
+    }
+
     /// True when the output has this file.
     pub fn exists(&self, rel: &str) -> bool {
         self.path(&format!("public/{rel}")).exists()
