@@ -123,7 +123,12 @@ fn static_scripts_and_styles_have_cache_busted_urls() {
     assert_eq!(common::attrs(&page, "script[type=module]", "src"), std::slice::from_ref(&ui_url));
     assert_eq!(
         common::attrs(&page, "link[rel=modulepreload]", "href"),
-        [ui_url, format!("/js/search.js?h={}", hash(&search)), format!("/js/gazette-tokenize.js?h={tok}")]
+        [
+            ui_url,
+            format!("/js/search.js?h={}", hash(&search)),
+            format!("/js/gazette-tokenize.js?h={tok}"),
+            format!("/js/search-excerpt.js?h={}", hash(&read("js/search-excerpt.js"))),
+        ]
     );
     assert_eq!(common::attrs(&page, "link[rel=preload]", "href"), ["/search/entry.json"]);
     let css = format!("/css/style.css?h={}", hash(&read("css/style.css")));
