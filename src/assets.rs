@@ -9,7 +9,11 @@
 //! specifiers too, dependencies first: a module's hash covers the hashes of what it imports.
 //!
 //! Static files are the theme's `static/` overlaid by the site's `static/`, as the output
-//! stage copies them.
+//! stage copies them. With `minify_js` (the default), every module is published without its
+//! comments, indentation and blank lines ([`jsmin`]) before its imports are rewritten, so each
+//! hash is of the bytes actually written.
+
+mod jsmin;
 
 use crate::search::export::fnv1a;
 use crate::theme::{Origin, Theme};
@@ -28,6 +32,8 @@ pub struct Assets {
     hashes: Mutex<HashMap<String, String>>,
     /// A key of every static file's identity, for the render cache (see [`Assets::key`]).
     key: u64,
+    /// Whether modules are published compacted ([`jsmin::compact`]).
+    minify_js: bool,
 }
 
 impl std::fmt::Debug for Assets {
@@ -37,14 +43,15 @@ impl std::fmt::Debug for Assets {
 }
 
 impl Assets {
-    /// The static files of `theme` and of the site at `root`.
-    pub fn new(root: &Path, theme: &Theme) -> Assets {
+    /// The static files of `theme` and of the site at `root`; with `minify_js`, modules are
+    /// published compacted.
+    pub fn new(root: &Path, theme: &Theme, minify_js: bool) -> Assets {
         let mut files: BTreeMap<String, Origin> =
             theme.statics.iter().map(|(path, f)| (path.clone(), f.origin.clone())).collect();
         for (path, f) in crate::theme::site_statics(root) {
             files.insert(path, f.origin);
         }
-        let mut assets = Assets { files, ..Assets::default() };
+        let mut assets = Assets { files, minify_js, ..Assets::default() };
         let mut done = BTreeMap::new();
         let paths: Vec<String> = assets.files.keys().filter(|p| is_module(p)).cloned().collect();
         for path in paths {
@@ -55,7 +62,8 @@ impl Assets {
         assets
     }
 
-    /// The published bytes of the modules whose imports were rewritten, by output path.
+    /// The published bytes of the modules that differ from their source (compacted or with
+    /// imports rewritten), by output path.
     pub fn rewritten(&self) -> impl Iterator<Item = (&String, &Arc<[u8]>)> {
         self.modules.iter()
     }
@@ -89,7 +97,8 @@ impl Assets {
         Ok(format!("?h={h}"))
     }
 
-    /// The published bytes of module `path` (`None` when unchanged or unreadable), recorded in
+    /// The published bytes of module `path`, compacted when `minify_js` is set and with its
+    /// relative imports cache-busted (`None` when unchanged or unreadable), recorded in
     /// `done`; `visiting` holds the modules whose imports are being resolved, so an import
     /// cycle is left as written instead of recursing forever.
     fn module(
@@ -102,11 +111,13 @@ impl Assets {
             return bytes.clone();
         }
         let original = self.original(path)?;
-        let text = String::from_utf8(original).ok()?;
+        let source = String::from_utf8(original).ok()?;
+        let compacted = if self.minify_js { jsmin::compact(&source) } else { None };
+        let text = compacted.as_deref().unwrap_or(&source);
         visiting.push(path.to_string());
         let mut out = String::with_capacity(text.len() + 64);
         let mut at = 0;
-        for (from, to) in specifiers(&text) {
+        for (from, to) in specifiers(text) {
             let Some(target) = resolve(path, &text[from..to]).filter(|t| self.files.contains_key(t)) else { continue };
             if visiting.contains(&target) {
                 continue;
@@ -122,10 +133,8 @@ impl Assets {
             at = to;
         }
         visiting.pop();
-        let result = (at > 0).then(|| {
-            out.push_str(&text[at..]);
-            Arc::from(out.into_bytes())
-        });
+        out.push_str(&text[at..]);
+        let result = (out != source).then(|| Arc::from(out.into_bytes()));
         done.insert(path.to_string(), result.clone());
         result
     }
@@ -249,6 +258,10 @@ mod tests {
     }
 
     fn assets(files: &[(&str, &'static str)]) -> Assets {
+        assets_with(files, true)
+    }
+
+    fn assets_with(files: &[(&str, &'static str)], minify_js: bool) -> Assets {
         let theme = Theme {
             statics: files
                 .iter()
@@ -259,7 +272,7 @@ mod tests {
                 .collect(),
             ..Theme::default()
         };
-        Assets::new(Path::new("/nonexistent-site-root"), &theme)
+        Assets::new(Path::new("/nonexistent-site-root"), &theme, minify_js)
     }
 
     #[test]
@@ -293,5 +306,44 @@ mod tests {
         // a.js imports b.js rewritten (b's own import of a.js stays as written).
         assert_eq!(rewritten["a.js"], format!("import './b.js?h={}';\n", hash(b"import './a.js';\n")));
         assert!(!rewritten.contains_key("b.js"));
+    }
+
+    fn published(a: &Assets) -> BTreeMap<String, String> {
+        a.rewritten().map(|(p, b)| (p.clone(), String::from_utf8(b.to_vec()).unwrap())).collect()
+    }
+
+    #[test]
+    fn modules_are_compacted_and_hashed_as_written() {
+        let files = [
+            (
+                "js/ui.js",
+                "/** The page. */
+import { t } from './tok.js'; // the tokenizer
+
+export const u = t;
+",
+            ),
+            (
+                "js/tok.js",
+                "// Tokens.
+export const t = 1;
+",
+            ),
+            ("js/odd.js", "const s = 'unterminated\n// kept\n"),
+        ];
+        let a = assets_with(&files, true);
+        let out = published(&a);
+        let tok = "export const t = 1;\n";
+        assert_eq!(out["js/tok.js"], tok);
+        let ui = format!("import {{ t }} from './tok.js?h={}';\nexport const u = t;\n", hash(tok.as_bytes()));
+        assert_eq!(out["js/ui.js"], ui);
+        assert_eq!(a.query("js/ui.js").unwrap(), format!("?h={}", hash(ui.as_bytes())));
+        assert!(!out.contains_key("js/odd.js"), "what the lexer does not understand is published as written");
+
+        let plain = assets_with(&files, false);
+        let out = published(&plain);
+        assert!(!out.contains_key("js/tok.js"));
+        assert!(out["js/ui.js"].starts_with("/** The page. */\n"));
+        assert_ne!(plain.key(), a.key(), "the render cache sees the switch");
     }
 }

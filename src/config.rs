@@ -72,6 +72,11 @@ pub struct Config {
     /// ([`crate::output::keep`]).
     #[serde(default)]
     pub keep: Vec<String>,
+    /// Publish the theme's and the site's `.js`/`.mjs` files without comments, indentation
+    /// and blank lines (every reader's first search downloads them); `false` ships them as
+    /// written, e.g. to debug them in a browser.
+    #[serde(default = "default_true")]
+    pub minify_js: bool,
     /// Free-form data passed to templates as `site.extra`.
     #[serde(default)]
     pub extra: serde_yaml::Value,

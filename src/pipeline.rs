@@ -106,7 +106,7 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
     report.diagnostics.extend(config.warnings.iter().cloned());
     let (theme, ds) = theme::resolve(&req.root, &config);
     report.diagnostics.extend(ds);
-    let assets = std::sync::Arc::new(crate::assets::Assets::new(&req.root, &theme));
+    let assets = std::sync::Arc::new(crate::assets::Assets::new(&req.root, &theme, config.minify_js));
     let (tera, ds) = render::load_templates(&theme, &config, assets.clone());
     report.diagnostics.extend(ds);
 
