@@ -4,7 +4,7 @@
 mod common;
 mod fixture_articles;
 
-use gazette::search::export::{CHAR_KEY, VERSION, decode_shard, idf, read_shard_list};
+use gazette::search::export::{CHAR_KEY, VERSION, decode_positions, decode_shard, idf, read_shard_list};
 use gazette::search::index::open;
 use std::collections::BTreeMap;
 use tantivy::postings::Postings;
@@ -30,10 +30,20 @@ fn files_exist_and_are_few() {
     assert!(!shards.is_empty());
     assert!(ranges.len() > 1 && ranges.len() < shards.len(), "{} ranges for {} shards", ranges.len(), shards.len());
     assert!(shards.windows(2).all(|w| w[0].0.as_bytes() < w[1].0.as_bytes()), "shards sorted by term");
+    let n = docs as u64;
+    let mut with_positions = 0;
     for (_, file) in &shards {
         let bytes = std::fs::read(site.path(&format!("public/search/{file}"))).expect("shard");
         assert_eq!(&bytes[..2], &[0x1f, 0x8b], "gzip'd");
+        // A shard of real terms names its positions file, gzip'd and named by its content.
+        let Some(pos) = decode_shard(&bytes, n).expect("decode").positions else { continue };
+        with_positions += 1;
+        let pos_bytes = std::fs::read(site.path(&format!("public/search/{pos}"))).expect("positions file");
+        assert_eq!(&pos_bytes[..2], &[0x1f, 0x8b], "gzip'd");
+        let hash = gazette::search::export::fnv1a(&pos_bytes);
+        assert_eq!(pos, format!("p/{hash:016x}.bin"));
     }
+    assert!(with_positions > 0 && with_positions <= shards.len());
     assert!(site.exists(&format!("search/{}", e["facets"].as_str().expect("facets"))));
     let blocks: Vec<String> = serde_json::from_value(e["blocks"].clone()).expect("blocks");
     assert_eq!(e["fragment"], "f/{block}/{num}.json");
@@ -140,8 +150,19 @@ fn shards_hold_exactly_tantivys_postings() {
     let mut got_chars = BTreeMap::new();
     for (first, file) in read_shard_list(&site.path("public/search")).expect("shard list") {
         let bytes = std::fs::read(site.path(&format!("public/search/{file}"))).expect("shard");
-        let terms = decode_shard(&bytes, n).expect("decode");
+        let shard = decode_shard(&bytes, n).expect("decode");
+        let mut terms = shard.terms;
         assert_eq!(terms[0].term, first);
+        // The shard alone holds no positions; its positions file fills them in exactly.
+        assert!(terms.iter().flat_map(|t| t.fields.iter().flatten()).all(|fp| fp.positions.is_empty()));
+        if let Some(pos) = &shard.positions {
+            let pos_bytes = std::fs::read(site.path(&format!("public/search/{pos}"))).expect("positions file");
+            decode_positions(&mut terms, &pos_bytes).expect("decode positions");
+            // A positions file that does not fit the shard's tfs is an error, not a panic.
+            let raw = gazette::search::export::gunzip(&pos_bytes).expect("gunzip");
+            assert!(decode_positions(&mut terms.clone(), &raw[..raw.len() - 1]).is_err(), "short");
+            assert!(decode_positions(&mut terms.clone(), &[raw.as_slice(), &[0]].concat()).is_err(), "long");
+        }
         for t in terms {
             if t.term.starts_with(CHAR_KEY) {
                 chars += 1;
@@ -155,6 +176,7 @@ fn shards_hold_exactly_tantivys_postings() {
             for (fi, fp) in t.fields.iter().enumerate() {
                 let Some(fp) = fp else { continue };
                 assert_eq!(fp.idf.to_bits(), idf(fp.docs.len() as u64, n).to_bits());
+                assert_eq!(fp.tf, fp.positions.iter().map(|p| p.len() as u32).collect::<Vec<_>>());
                 let list: Vec<(u32, u8, Vec<u32>)> =
                     fp.docs.iter().zip(&fp.norms).zip(&fp.positions).map(|((d, m), p)| (*d, *m, p.clone())).collect();
                 got.insert((fi, t.term.clone()), list);

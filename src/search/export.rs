@@ -16,9 +16,17 @@
 //!   at 10,000 articles, more than everything else a first query loads; two levels keep
 //!   both files a few KB and cost one extra request.
 //! - `search/s/<fnv64>.bin`: range-partitioned postings shards, about [`SHARD_BYTES`] raw
-//!   each, gzip'd (level 6, zero mtime, OS byte 255) and named by the FNV-1a 64-bit hash of
-//!   their bytes. A term never spans two shards, so a shard holding one very common term can
-//!   be larger.
+//!   each (positions included), gzip'd (level 6, zero mtime, OS byte 255) and named by the
+//!   FNV-1a 64-bit hash of their bytes. A term never spans two shards, so a shard holding one
+//!   very common term can be larger. A shard holds what a one-term clause needs: docs,
+//!   impact bytes and term frequencies.
+//! - `search/p/<fnv64>.bin`: the positions of all terms of one shard, gzip'd and named like
+//!   the shards; the shard names its positions file, so the shard's own name covers it. The
+//!   client fetches it only for a clause matched as a phrase (more than one term) whose terms
+//!   share a document in the field. Positions were most of a common term's bytes (the shard
+//!   of 职工 was 152 KB gzip'd at 10,000 articles), and a fifth of realistic queries are one
+//!   term per clause; a phrase still costs one file per term's shard plus its companion, not
+//!   a file per term.
 //! - `search/f/<block>/<num>.json`: one small fragment per document (url, title, date,
 //!   section, tags, opening text), fetched only for the results shown. Doc numbers shift when
 //!   a back-dated or undated page is added, so fragments live in folders of [`BLOCK`] doc
@@ -45,24 +53,31 @@
 //! tantivy's term dictionary).
 //!
 //! ```text
-//! shard  := "GZS1" count:varint term*
+//! shard  := "GZS2" plen:varint pfile:utf8 count:varint term*
+//!   pfile: the positions file's path under `search/` (`p/<fnv64>.bin`); empty (plen 0) for
+//!   a shard of character keys only.
 //! term   := len:varint utf8-bytes mask:u8 field*          (one field per set bit of mask;
 //!                                                           bit 0 title, 1 body, 2 tags)
-//! field  := kind:u8 df:varint [idf:f32le] docs [norms payload]
+//! field  := kind:u8 df:varint [idf:f32le] docs [norms tfs]
 //!   kind bit 0: docs are a bitset of ceil(docs/8) bytes (bit d%8 of byte d/8, LSB first),
 //!               used when df > docs/8; otherwise df varints of doc-number deltas
 //!               (the first absolute).
 //!   kind bit 1: docs only (no idf, norms or payload) — see "character keys".
 //!   norms   := df bytes: the impact byte of each posting, in doc order.
-//!   payload := per posting, in doc order: tf:varint, then tf position deltas (first absolute).
+//!   tfs     := per posting, in doc order: tf:varint.
+//!
+//! positions := "GZP1" (per term of the shard in order, per scored field in order, per
+//!              posting in doc order: tf position deltas, first absolute, as varints)*
 //! ```
+//!
+//! A positions file holds no counts: the shard that names it gives every tf.
 //!
 //! **Positions** are the tokenizer's (`tokenize.rs`): a slot per Han character, one per word,
 //! one empty slot between runs and words; the index also holds the boundary unigrams of runs
 //! next to letters or digits. The client matches a clause's covered terms (`query.rs`) at
 //! their query positions, like tantivy's phrase query with offsets. Version 3 introduced
-//! these positions, the boundary unigrams and folding; a client for another version refuses
-//! the index.
+//! these positions, the boundary unigrams and folding; version 4 moved them into the positions
+//! files. A client for another version refuses the index.
 //!
 //! **The impact byte** is tantivy's own one-byte quantisation of the field length, the
 //! fieldnorm id (lengths 0–40 exact, then steps of about 12%; the table is copied into the
@@ -92,7 +107,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocSet, TERMINATED};
 
 /// Format version written to `entry.json`.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 /// Doc numbers per fragment folder ([`blocks`]).
 pub const BLOCK: u64 = 1024;
 /// Where a document's fragment lives, under `search/`: `{block}` is the id of its block
@@ -125,8 +140,21 @@ pub struct FieldPostings {
     pub docs: Vec<u32>,
     /// Impact byte (fieldnorm id) per doc; empty for character keys.
     pub norms: Vec<u8>,
-    /// Positions per doc; empty for character keys.
+    /// Term frequency per doc; empty for character keys.
+    pub tf: Vec<u32>,
+    /// Positions per doc, from the shard's positions file ([`decode_positions`]); empty for
+    /// character keys and until read.
     pub positions: Vec<Vec<u32>>,
+}
+
+/// A decoded shard: its terms and the path under `search/` of its positions file (`None` for
+/// a shard of character keys only).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Shard {
+    /// The positions file, such as `p/0123456789abcdef.bin`.
+    pub positions: Option<String>,
+    /// The terms, in byte order.
+    pub terms: Vec<TermEntry>,
 }
 
 /// One term of a shard.
@@ -242,20 +270,25 @@ fn load_segments(searcher: &tantivy::Searcher, fields: &[Field; 3], count: usize
 /// Per Han character and field, the docs holding a 1–2 character term with it.
 type CharSets = BTreeMap<char, [Vec<u32>; 3]>;
 
-/// One term (or character key) in shard format, with a hash of its bytes: shards whose terms
-/// all hash the same as before are not compressed again.
+/// One term (or character key) in shard format and its positions in positions-file format,
+/// with a hash of both: shards whose terms all hash the same as before are not compressed
+/// again.
 #[derive(Debug, Clone)]
 pub struct Encoded {
     term: String,
     hash: u64,
     bytes: Vec<u8>,
+    pos: Vec<u8>,
 }
 
 impl Encoded {
-    fn new(term: String, bytes: Vec<u8>) -> Encoded {
-        Encoded { term, hash: crate::cache::key(&bytes), bytes }
+    fn new(term: String, bytes: Vec<u8>, pos: Vec<u8>) -> Encoded {
+        Encoded { term, hash: crate::cache::key(&(&bytes, &pos)), bytes, pos }
     }
 }
+
+/// A compressed shard: its file name and bytes, and those of its positions file if any.
+type Stored = (String, Arc<[u8]>, Option<(String, Arc<[u8]>)>);
 
 /// What an export keeps to be updated in place: every encoded term, the character keys and
 /// the sets behind them, the fragments and the compressed shards by content.
@@ -268,8 +301,8 @@ pub struct State {
     /// The character keys (they sort before every real term).
     char_keys: BTreeMap<char, Encoded>,
     fragments: BTreeMap<u64, Arc<[u8]>>,
-    /// Compressed shards by [`shard_key`]: file name and bytes.
-    shards: HashMap<u64, (String, Arc<[u8]>)>,
+    /// Compressed shards and their positions files by [`shard_key`].
+    shards: HashMap<u64, Stored>,
     /// Gzip'd body files of the pages that have one.
     bodies: BTreeMap<u64, Arc<[u8]>>,
     /// The gzip'd vocabulary (titles and tags, which in-place updates do not change).
@@ -374,23 +407,25 @@ impl State {
     /// files, fragments, facets and the entry.
     fn files(&mut self, docs: &[SearchDoc]) -> Files {
         let all: Vec<&Encoded> = self.char_keys.values().chain(&self.terms).collect();
-        let cuts = partition(all.iter().map(|e| e.bytes.len()));
+        let cuts = partition(all.iter().map(|e| e.bytes.len() + e.pos.len()));
         let keys: Vec<u64> = cuts.iter().map(|r| shard_key(&all[r.clone()])).collect();
         let missing: Vec<usize> = (0..cuts.len()).filter(|i| !self.shards.contains_key(&keys[*i])).collect();
-        let made: Vec<(u64, Arc<[u8]>)> = {
+        let made: Vec<(u64, Stored)> = {
             use rayon::prelude::*;
-            missing.par_iter().map(|i| (keys[*i], gzip(&shard_bytes(&all[cuts[*i].clone()])).into())).collect()
+            missing.par_iter().map(|i| (keys[*i], store_shard(&all[cuts[*i].clone()]))).collect()
         };
-        for (key, gz) in made {
-            let name = format!("s/{:016x}.bin", fnv1a(&gz));
-            self.shards.insert(key, (name, gz));
-        }
+        self.shards.extend(made);
         let mut files = Files::new();
         let mut shards = Vec::with_capacity(cuts.len());
+        // Positions files hold no terms, so two shards can share one (same name, same bytes).
+        let mut positions = std::collections::HashSet::new();
         for (r, key) in cuts.iter().zip(&keys) {
-            if let Some((name, gz)) = self.shards.get(key) {
+            if let Some((name, gz, pos)) = self.shards.get(key) {
                 shards.push((all[r.start].term.clone(), name.clone()));
                 files.push((format!("search/{name}"), gz.clone()));
+                if let Some((pos_name, pos_gz)) = pos.as_ref().filter(|p| positions.insert(p.0.clone())) {
+                    files.push((format!("search/{pos_name}"), pos_gz.clone()));
+                }
             }
         }
         let current: std::collections::HashSet<u64> = keys.into_iter().collect();
@@ -501,9 +536,24 @@ fn shard_key(terms: &[&Encoded]) -> u64 {
     crate::cache::key(&terms.iter().map(|e| e.hash).collect::<Vec<_>>())
 }
 
-/// A shard's raw bytes: magic, term count, terms.
-fn shard_bytes(terms: &[&Encoded]) -> Vec<u8> {
-    let mut bytes = b"GZS1".to_vec();
+/// Compresses a shard and its positions file (none when no term has positions), each named
+/// by the hash of its compressed bytes.
+fn store_shard(terms: &[&Encoded]) -> Stored {
+    let pos = terms.iter().any(|e| !e.pos.is_empty()).then(|| {
+        let mut raw = b"GZP1".to_vec();
+        terms.iter().for_each(|e| raw.extend_from_slice(&e.pos));
+        let gz: Arc<[u8]> = gzip(&raw).into();
+        (format!("p/{:016x}.bin", fnv1a(&gz)), gz)
+    });
+    let gz: Arc<[u8]> = gzip(&shard_bytes(terms, pos.as_ref().map_or("", |p| p.0.as_str()))).into();
+    (format!("s/{:016x}.bin", fnv1a(&gz)), gz, pos)
+}
+
+/// A shard's raw bytes: magic, positions file, term count, terms.
+fn shard_bytes(terms: &[&Encoded], positions: &str) -> Vec<u8> {
+    let mut bytes = b"GZS2".to_vec();
+    varint(&mut bytes, positions.len() as u64);
+    bytes.extend_from_slice(positions.as_bytes());
     varint(&mut bytes, terms.len() as u64);
     for e in terms {
         bytes.extend_from_slice(&e.bytes);
@@ -713,9 +763,9 @@ fn char_key(c: char, per_field: &[Vec<u32>; 3], n: u64) -> Encoded {
             *slot = Some(FieldPostings { docs: docs.clone(), ..Default::default() });
         }
     }
-    let mut bytes = Vec::new();
-    encode_term(&mut bytes, &e, n);
-    Encoded::new(e.term, bytes)
+    let (mut bytes, mut pos) = (Vec::new(), Vec::new());
+    encode_term(&mut bytes, &mut pos, &e, n);
+    Encoded::new(e.term, bytes, pos)
 }
 
 /// Buffers reused from term to term: a vector per posting was a tenth of the export's time.
@@ -759,7 +809,7 @@ fn encode_one(
         han = term.chars().filter(|c| is_han(*c)).collect();
         han.dedup();
     }
-    let mut buf = Vec::new();
+    let (mut buf, mut pos) = (Vec::new(), Vec::new());
     let mask_at = encode_head(&mut buf, term);
     for fi in 0..3 {
         s.list.clear();
@@ -779,14 +829,14 @@ fn encode_one(
         s.norms.extend(s.list.iter().map(|p| p.1));
         let positions = s.list.iter().map(|&(_, _, from, len)| &s.flat[from..from + len]);
         buf[mask_at] |= 1 << fi;
-        encode_field(&mut buf, n, &s.docs, Some((idf(s.docs.len() as u64, n), &s.norms, positions)));
+        encode_field(&mut buf, &mut pos, n, &s.docs, Some((idf(s.docs.len() as u64, n), &s.norms, positions)));
         if let Some(chars) = chars.as_deref_mut() {
             for c in &han {
                 chars.entry(*c).or_default()[fi].add(&s.docs, n);
             }
         }
     }
-    Ok((buf[mask_at] != 0).then(|| Encoded::new(term.to_string(), buf)))
+    Ok((buf[mask_at] != 0).then(|| Encoded::new(term.to_string(), buf, pos)))
 }
 
 /// Calls `f` for every term in `[lo, hi)` of the three fields of every segment, in byte
@@ -869,21 +919,23 @@ fn encode_head(out: &mut Vec<u8>, term: &str) -> usize {
     out.len() - 1
 }
 
-fn encode_term(out: &mut Vec<u8>, e: &TermEntry, n: u64) {
+fn encode_term(out: &mut Vec<u8>, pos: &mut Vec<u8>, e: &TermEntry, n: u64) {
     let mask_at = encode_head(out, &e.term);
     for (fi, fp) in e.fields.iter().enumerate() {
         let Some(fp) = fp else { continue };
         out[mask_at] |= 1 << fi;
         let scored =
             (!fp.norms.is_empty()).then(|| (fp.idf, fp.norms.as_slice(), fp.positions.iter().map(Vec::as_slice)));
-        encode_field(out, n, &fp.docs, scored);
+        encode_field(out, pos, n, &fp.docs, scored);
     }
 }
 
 /// One field of a term: kind, df, then for scored postings (`Some((idf, norms, positions per
-/// doc))`) the idf, the docs, the norms and the payload; for character keys the docs alone.
+/// doc))`) the idf, the docs, the norms and the tfs, with the positions onto `pos`; for
+/// character keys the docs alone.
 fn encode_field<'a>(
     out: &mut Vec<u8>,
+    pos: &mut Vec<u8>,
     n: u64,
     docs: &[u32],
     scored: Option<(f32, &[u8], impl Iterator<Item = &'a [u32]>)>,
@@ -910,23 +962,27 @@ fn encode_field<'a>(
     }
     let Some((_, norms, positions)) = scored else { return };
     out.extend_from_slice(norms);
-    for pos in positions {
-        varint(out, pos.len() as u64);
+    for list in positions {
+        varint(out, list.len() as u64);
         let mut prev = 0;
-        for &p in pos {
-            varint(out, u64::from(p - prev));
+        for &p in list {
+            varint(pos, u64::from(p - prev));
             prev = p;
         }
     }
 }
 
-/// Decodes a shard as written by [`export`] (gzip'd or not); `n` is the doc count.
-pub fn decode_shard(bytes: &[u8], n: u64) -> Result<Vec<TermEntry>, String> {
+/// Decodes a shard as written by [`export`] (gzip'd or not), without positions
+/// ([`decode_positions`]); `n` is the doc count.
+pub fn decode_shard(bytes: &[u8], n: u64) -> Result<Shard, String> {
     let raw = gunzip(bytes)?;
     let mut r = Reader { b: &raw, at: 0 };
-    if r.take(4)? != b"GZS1" {
+    if r.take(4)? != b"GZS2" {
         return Err("not a shard".into());
     }
+    let len = r.varint()? as usize;
+    let positions = String::from_utf8(r.take(len)?.to_vec()).map_err(|e| e.to_string())?;
+    let positions = (!positions.is_empty()).then_some(positions);
     let count = r.varint()?;
     let mut out = Vec::new();
     for _ in 0..count {
@@ -962,21 +1018,41 @@ pub fn decode_shard(bytes: &[u8], n: u64) -> Result<Vec<TermEntry>, String> {
             if !docs_only {
                 fp.norms = r.take(df)?.to_vec();
                 for _ in 0..df {
-                    let tf = r.varint()? as usize;
-                    let mut prev = 0u32;
-                    let mut pos = Vec::with_capacity(tf);
-                    for _ in 0..tf {
-                        prev += r.varint()? as u32;
-                        pos.push(prev);
-                    }
-                    fp.positions.push(pos);
+                    fp.tf.push(u32::try_from(r.varint()?).map_err(|_| "bad tf")?);
                 }
             }
             e.fields[fi] = Some(fp);
         }
         out.push(e);
     }
-    Ok(out)
+    Ok(Shard { positions, terms: out })
+}
+
+/// Reads the positions file a shard names (gzip'd or not) into its terms' `positions`; fails
+/// when the file does not hold exactly the positions the shard's tfs call for.
+pub fn decode_positions(terms: &mut [TermEntry], bytes: &[u8]) -> Result<(), String> {
+    let raw = gunzip(bytes)?;
+    let mut r = Reader { b: &raw, at: 0 };
+    if r.take(4)? != b"GZP1" {
+        return Err("not a positions file".into());
+    }
+    for fp in terms.iter_mut().flat_map(|e| e.fields.iter_mut().flatten()) {
+        fp.positions = Vec::with_capacity(fp.tf.len());
+        for &tf in &fp.tf {
+            let mut list = Vec::with_capacity(tf as usize);
+            let mut prev = 0u32;
+            for _ in 0..tf {
+                prev =
+                    prev.checked_add(u32::try_from(r.varint()?).map_err(|_| "bad position")?).ok_or("bad position")?;
+                list.push(prev);
+            }
+            fp.positions.push(list);
+        }
+    }
+    if r.at != raw.len() {
+        return Err("positions file longer than its shard's tfs".into());
+    }
+    Ok(())
 }
 
 struct Reader<'a> {

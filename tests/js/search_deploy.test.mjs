@@ -148,6 +148,23 @@ test('a superseded search fetches no fragments', { skip }, async () => {
   assert.ok(h.log.slice(shards).every((u) => /\/search\/[fb]\//.test(u)), h.log.slice(shards).join('\n'));
 });
 
+test('one-term clauses fetch no positions file; a phrase fetches its shards\' and ranks alike', { skip }, async () => {
+  const h = host(() => v2);
+  const s = client(h);
+  const positions = () => h.log.filter((u) => /\/search\/p\//.test(u));
+  for (const q of ['职工', '工会 职工', 'job', '热线 -欠薪', '劳']) {
+    assert.ok((await s.search(q, { limit: 10 })).results.length > 0, q);
+  }
+  assert.ok(h.log.some((u) => /\/search\/s\//.test(u)), 'shards were fetched');
+  assert.deepEqual(positions(), [], 'no positions file for one-term clauses');
+  // A phrase needs positions: they come from the companions of the shards already held.
+  const phrase = await s.search('户外劳动者', { limit: 10 });
+  assert.ok(phrase.results.length > 0);
+  assert.ok(positions().length > 0, 'a phrase fetches positions');
+  // The same answer as a client that never searched one-term clauses.
+  assert.deepEqual(pairs(phrase), pairs(await client(host(() => v2)).search('户外劳动者', { limit: 10 })));
+});
+
 test('typing a query one character at a time fetches no file twice', { skip }, async () => {
   const h = host(() => v2);
   const s = client(h);

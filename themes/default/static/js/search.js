@@ -28,7 +28,10 @@
  *
  * Thrift: every file is fetched at most once per client (fragments included),
  * the ranking of recent queries is kept so a further page (`offset`) slices it,
- * and a search whose `signal` was aborted stops before fetching fragments.
+ * and a search whose `signal` was aborted stops before fetching fragments. A
+ * shard holds docs, field-norm bytes and term frequencies; the positions of its
+ * terms sit in one companion file, fetched only for a clause of several terms
+ * (a phrase) whose terms share a document, so one-term clauses never load them.
  *
  * Each result carries a query-aware excerpt (search-excerpt.js). When nothing
  * matches exactly, the answer also holds `suggestions` (queries to try, from the
@@ -44,7 +47,7 @@ const K1 = f32(1.2);
 const B = f32(0.75);
 const CHAR_KEY = '\u0001';
 // The index format this client reads (`VERSION` in src/search/export.rs).
-const FORMAT = 3;
+const FORMAT = 4;
 // Rankings kept for further pages and for queries typed again.
 const RANKINGS = 16;
 
@@ -145,45 +148,56 @@ export function clauseTerms(clause) {
   return out;
 }
 
-function decodeShard(buf, n) {
-  let at = 0;
-  const utf8 = new TextDecoder();
-  const varint = () => {
+// A reader of LEB128 varints over `buf`; `at()` is the offset reached.
+function varints(buf, from, what) {
+  let at = from;
+  const next = () => {
     let v = 0;
     let mul = 1;
     for (;;) {
       const b = buf[at++];
-      if (b === undefined) throw new Error('truncated shard');
+      if (b === undefined) throw new Error(`truncated ${what}`);
       v += (b & 0x7f) * mul;
       if (b < 0x80) return v;
       mul *= 128;
     }
   };
-  if (utf8.decode(buf.subarray(0, 4)) !== 'GZS1') throw new Error('not a search shard');
-  at = 4;
+  return { next, at: () => at, skip: (k) => (at += k) };
+}
+
+// A shard: `{positions, terms}`, the path of its positions file (null for character keys
+// only) and term → [title, body, tags] postings `{idf, docs, norms, tf, positions: null}`.
+function decodeShard(buf, n) {
+  const utf8 = new TextDecoder();
+  if (utf8.decode(buf.subarray(0, 4)) !== 'GZS2') throw new Error('not a search shard');
+  const r = varints(buf, 4, 'shard');
+  const varint = r.next;
+  const plen = varint();
+  const positions = plen > 0 ? utf8.decode(buf.subarray(r.at(), r.skip(plen))) : null;
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const terms = new Map();
   const count = varint();
   for (let t = 0; t < count; t += 1) {
     const len = varint();
-    const term = utf8.decode(buf.subarray(at, at + len));
-    at += len;
-    const mask = buf[at++];
+    const term = utf8.decode(buf.subarray(r.at(), r.skip(len)));
+    const mask = buf[r.at()];
+    r.skip(1);
     const fields = [null, null, null];
     for (let fi = 0; fi < 3; fi += 1) {
       if (!(mask & (1 << fi))) continue;
-      const kind = buf[at++];
+      const kind = buf[r.at()];
+      r.skip(1);
       const df = varint();
       const docsOnly = (kind & 2) !== 0;
-      const fp = { idf: 0, docs: [], norms: null, positions: null };
+      const fp = { idf: 0, docs: [], norms: null, tf: null, positions: null };
       if (!docsOnly) {
-        fp.idf = view.getFloat32(at, true);
-        at += 4;
+        fp.idf = view.getFloat32(r.at(), true);
+        r.skip(4);
       }
       if (kind & 1) {
-        const bytes = Math.ceil(n / 8);
+        const at = r.at();
         for (let d = 0; d < n; d += 1) if (buf[at + (d >> 3)] & (1 << (d & 7))) fp.docs.push(d);
-        at += bytes;
+        r.skip(Math.ceil(n / 8));
       } else {
         let prev = 0;
         for (let k = 0; k < df; k += 1) {
@@ -192,25 +206,41 @@ function decodeShard(buf, n) {
         }
       }
       if (!docsOnly) {
-        fp.norms = buf.subarray(at, at + df);
-        at += df;
-        fp.positions = [];
-        for (let k = 0; k < df; k += 1) {
-          const tf = varint();
-          const pos = new Array(tf);
-          let prev = 0;
-          for (let p = 0; p < tf; p += 1) {
-            prev += varint();
-            pos[p] = prev;
-          }
-          fp.positions.push(pos);
-        }
+        fp.norms = buf.subarray(r.at(), r.skip(df));
+        fp.tf = new Array(df);
+        for (let k = 0; k < df; k += 1) fp.tf[k] = varint();
       }
       fields[fi] = fp;
     }
     terms.set(term, fields);
   }
-  return terms;
+  return { positions, terms };
+}
+
+// Reads a shard's positions file into its postings' `positions` (all or none): per term in
+// shard order, per scored field, per posting tf position deltas.
+function decodePositions(buf, terms) {
+  if (new TextDecoder().decode(buf.subarray(0, 4)) !== 'GZP1') throw new Error('not a positions file');
+  const r = varints(buf, 4, 'positions file');
+  const read = [];
+  for (const fields of terms.values()) {
+    for (const fp of fields) {
+      if (!fp?.tf) continue;
+      const lists = new Array(fp.tf.length);
+      for (let k = 0; k < fp.tf.length; k += 1) {
+        const pos = new Array(fp.tf[k]);
+        let prev = 0;
+        for (let p = 0; p < pos.length; p += 1) {
+          prev += r.next();
+          pos[p] = prev;
+        }
+        lists[k] = pos;
+      }
+      read.push([fp, lists]);
+    }
+  }
+  if (r.at() !== buf.length) throw new Error('positions file does not match its shard');
+  for (const [fp, lists] of read) fp.positions = lists;
 }
 
 /**
@@ -358,18 +388,34 @@ export function createSearch({ baseUrl, fetch: fetchFn = globalThis.fetch } = {}
     return list[lo] ? list[lo][1] : null;
   }
 
-  // Two levels: the entry lists ranges of shards, a range file lists its shards.
-  async function lookup(e, term) {
+  // The decoded shard that would hold `term` (null past the index). Two levels: the entry
+  // lists ranges of shards, a range file lists its shards.
+  async function shardFor(e, term) {
     const range = fileFor(e.ranges, term);
-    if (!range) return [null, null, null];
+    if (!range) return null;
     const file = fileFor(await once(range, () => json(range)), term);
-    if (!file) return [null, null, null];
+    if (!file) return null;
     // Shards are named by content, so one decoded for an older entry is still right.
-    const terms = await once(`${file}#${e.docs}`, async () => {
+    const key = `${file}#${e.docs}`;
+    return once(key, async () => {
       const b = await bytes(file);
-      return decoded(file, () => decodeShard(b, e.docs));
+      return { ...decoded(file, () => decodeShard(b, e.docs)), key };
     });
-    return terms.get(term) ?? [null, null, null];
+  }
+
+  async function lookup(e, term) {
+    return (await shardFor(e, term))?.terms.get(term) ?? [null, null, null];
+  }
+
+  // Loads the positions of every term of `term`'s shard (once per shard), for phrases.
+  async function withPositions(e, term) {
+    const shard = await shardFor(e, term);
+    const file = shard?.positions;
+    if (!file) return;
+    await once(`${file}#${shard.key}`, async () => {
+      const b = await bytes(file);
+      decoded(file, () => decodePositions(b, shard.terms));
+    });
   }
 
   // Map doc → score of one clause in one field (field index fi, boost).
@@ -396,16 +442,22 @@ export function createSearch({ baseUrl, fetch: fetchFn = globalThis.fetch } = {}
     const score = (normId, tf) => f32(weight * f32(tf / f32(tf + cacheOf[normId])));
     if (lists.length === 1) {
       const l = lists[0];
-      for (let k = 0; k < l.docs.length; k += 1) out.set(l.docs[k], score(l.norms[k], l.positions[k].length));
+      for (let k = 0; k < l.docs.length; k += 1) out.set(l.docs[k], score(l.norms[k], l.tf[k]));
       return out;
     }
-    // Phrase: docs in every list, then start positions where every term sits at its offset.
+    // Phrase: docs in every list (positions are fetched only if there are any), then start
+    // positions where every term sits at its offset.
     const offsets = terms.map((t) => t.position - terms[0].position);
     const indexes = lists.map((l) => new Map(l.docs.map((d, k) => [d, k])));
     const first = lists.reduce((a, b) => (b.docs.length < a.docs.length ? b : a));
+    const both = [];
     for (const d of first.docs) {
       const ks = indexes.map((m) => m.get(d));
-      if (ks.some((k) => k === undefined)) continue;
+      if (!ks.some((k) => k === undefined)) both.push([d, ks]);
+    }
+    if (both.length === 0) return out;
+    await Promise.all(terms.map((t) => withPositions(e, t.text)));
+    for (const [d, ks] of both) {
       const sets = ks.map((k, i) => new Set(lists[i].positions[k]));
       let count = 0;
       for (const p of lists[0].positions[ks[0]]) {
