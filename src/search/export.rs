@@ -59,10 +59,11 @@
 //!
 //! **Positions** are the tokenizer's (`tokenize.rs`): a slot per Han character, one per word,
 //! one empty slot between runs and words; the index also holds the boundary unigrams of runs
-//! next to letters or digits. The client matches a clause's covered terms (`query.rs`) at
+//! next to letters or digits and every trigram of a run. The client matches a clause's covered terms (`query.rs`) at
 //! their query positions, like tantivy's phrase query with offsets. Version 3 introduced
-//! these positions, the boundary unigrams and folding; a client for another version refuses
-//! the index.
+//! these positions, the boundary unigrams and folding, version 4 the trigrams (which a
+//! version 3 client would not use and a version 4 client needs); a client for another version
+//! refuses the index.
 //!
 //! **The impact byte** is tantivy's own one-byte quantisation of the field length, the
 //! fieldnorm id (lengths 0–40 exact, then steps of about 12%; the table is copied into the
@@ -92,7 +93,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocSet, TERMINATED};
 
 /// Format version written to `entry.json`.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 /// Doc numbers per fragment folder ([`blocks`]).
 pub const BLOCK: u64 = 1024;
 /// Where a document's fragment lives, under `search/`: `{block}` is the id of its block
