@@ -74,10 +74,11 @@
 //!
 //! **Positions** are the tokenizer's (`tokenize.rs`): a slot per Han character, one per word,
 //! one empty slot between runs and words; the index also holds the boundary unigrams of runs
-//! next to letters or digits. The client matches a clause's covered terms (`query.rs`) at
-//! their query positions, like tantivy's phrase query with offsets. Version 3 introduced
-//! these positions, the boundary unigrams and folding; version 4 moved them into the positions
-//! files. A client for another version refuses the index.
+//! next to letters or digits and every trigram of a run. The client matches a clause's covered
+//! terms (`query.rs`) at their query positions, like tantivy's phrase query with offsets. Version 3 introduced
+//! these positions, the boundary unigrams and folding; version 4 added the trigrams (which a
+//! version 3 client would not use and a version 4 client needs) and moved positions into the
+//! positions files. A client for another version refuses the index.
 //!
 //! **The impact byte** is tantivy's own one-byte quantisation of the field length, the
 //! fieldnorm id (lengths 0–40 exact, then steps of about 12%; the table is copied into the

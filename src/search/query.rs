@@ -6,12 +6,14 @@
 //! ([`super::recency`]); equal scores go to the newest page. `--section news` includes the
 //! sub-sections of `news`.
 //!
-//! **Phrase covers.** Of a Han run of four or more characters a clause uses only the bigrams
-//! at offsets 0, 2, 4, … and the last one, at their query positions (see [`cover`]): two
-//! bigrams at most 2 apart belong to one run of the text, so these pin every character and
-//! the phrase stays exact, while a 10-character phrase looks up 5 terms instead of 9 (each
-//! term is a shard the browser downloads). The score is tantivy's phrase BM25 over the terms
-//! used.
+//! **Phrase covers.** A Han run of three or more characters is matched by the index's
+//! trigrams (see `tokenize.rs`) at offsets 0, 3, 6, … and the last one, at their query
+//! positions (see [`cover`]): two trigrams at most 3 characters apart belong to one run of
+//! the text, so these pin every character and the phrase stays exact. A trigram is much rarer
+//! than the bigrams in it, so the postings a phrase needs (each term is a shard the browser
+//! downloads) are about those of its rarest parts, and a 10-character phrase looks up 4
+//! terms instead of 9. A run of three is a single term, which needs no positions at all.
+//! The score is tantivy's phrase BM25 over the terms used.
 
 use super::index::{Fields, open, stored_text};
 use super::tokenize::{Token, normalize, tokenize, tokens_of_normalized};
@@ -81,9 +83,9 @@ pub fn clause_terms(clause: &str) -> Vec<(usize, String)> {
     cover(&tokens_of_normalized(&normalize(clause)))
 }
 
-/// `tokens` with, of each Han run of four or more characters (three or more consecutive
-/// bigrams), only the bigrams at offsets 0, 2, 4, … and the last one kept. Consecutive kept
-/// bigrams are at most 2 apart, so in a matching text they lie in one run and, with the
+/// `tokens` with each Han run of three or more characters (two or more consecutive bigrams)
+/// replaced by its trigrams at offsets 0, 3, 6, … and the last one. Consecutive kept trigrams
+/// start at most 3 characters apart, so in a matching text they lie in one run and, with the
 /// first and the last, pin every character of it.
 pub fn cover(tokens: &[Token]) -> Vec<(usize, String)> {
     let bigram = |t: &Token| {
@@ -102,9 +104,20 @@ pub fn cover(tokens: &[Token]) -> Vec<(usize, String)> {
                 j += 1;
             }
         }
-        for (k, t) in tokens[i..j].iter().enumerate() {
-            if k % 2 == 0 || i + k == j - 1 {
-                out.push((t.position, t.text.clone()));
+        let run = &tokens[i..j];
+        if run.len() < 2 {
+            out.extend(run.iter().map(|t| (t.position, t.text.clone())));
+        } else {
+            // Trigram k: bigram k and the second character of bigram k + 1.
+            let trigram = |k: usize| {
+                let mut text = run[k].text.clone();
+                text.extend(run[k + 1].text.chars().nth(1));
+                (run[k].position, text)
+            };
+            let last = run.len() - 2;
+            out.extend((0..=last).step_by(3).map(trigram));
+            if last % 3 != 0 {
+                out.push(trigram(last));
             }
         }
         i = j;
@@ -236,15 +249,18 @@ mod tests {
     }
 
     #[test]
-    fn long_han_runs_are_covered_by_every_other_bigram_and_the_last() {
+    fn han_runs_of_three_or_more_are_covered_by_every_third_trigram_and_the_last() {
         let terms = |q: &str| clause_terms(q).into_iter().map(|(p, t)| format!("{t}@{p}")).collect::<Vec<_>>();
         assert_eq!(terms("户外"), ["户外@0"]);
-        assert_eq!(terms("劳动者"), ["劳动@0", "动者@2"]);
-        assert_eq!(terms("户外劳动"), ["户外@0", "劳动@4"]);
-        assert_eq!(terms("户外劳动者"), ["户外@0", "劳动@4", "动者@6"]);
-        assert_eq!(terms("户外劳动者服务站点"), ["户外@0", "劳动@4", "者服@8", "务站@12", "站点@14"]);
+        assert_eq!(terms("劳动者"), ["劳动者@0"]);
+        assert_eq!(terms("户外劳动"), ["户外劳@0", "外劳动@2"]);
+        assert_eq!(terms("户外劳动者"), ["户外劳@0", "劳动者@4"]);
+        assert_eq!(terms("户外劳动者服"), ["户外劳@0", "动者服@6"]);
+        assert_eq!(terms("户外劳动者服务站点"), ["户外劳@0", "动者服@6", "务站点@12"]);
+        assert_eq!(terms("户外劳动者服务站点建"), ["户外劳@0", "动者服@6", "务站点@12", "站点建@14"]);
         // Each run on its own; words and unigrams stay.
-        assert_eq!(terms("亮牌管理2.0版"), ["亮牌@0", "管理@4", "2@10", "0@15", "版@19"]);
-        assert_eq!(terms("就业服务 12351"), ["就业@0", "服务@4", "12351@11"]);
+        assert_eq!(terms("亮牌管理2.0版"), ["亮牌管@0", "牌管理@2", "2@10", "0@15", "版@19"]);
+        assert_eq!(terms("就业服务 12351"), ["就业服@0", "业服务@2", "12351@11"]);
+        assert_eq!(terms("就业 服务"), ["就业@0", "服务@7"]);
     }
 }

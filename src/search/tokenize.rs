@@ -39,6 +39,15 @@
 //! [`index_tokens_of_normalized`] index tokens. Giving each character its own slot (rather
 //! than putting both unigrams of a two-character run at the bigram's position) keeps `9月4`
 //! from matching `9月份4`.
+//!
+//! # Trigrams (index side only)
+//!
+//! The index also holds every trigram of a run, at its first character's slot, emitted right
+//! after the bigram at that slot. A query's run of three or more characters is matched by
+//! trigrams (`query.rs`, `cover`): a trigram is far rarer than the bigrams it spans (劳动,
+//! 工作 and 职工 stand in most articles; 劳动实 and 企业食 in few), so a phrase looks up and
+//! the browser downloads postings about the size of its rarest part, not of its most common
+//! bigram. Queries never emit trigrams; a two-character run stays one bigram.
 
 use super::fold::fold;
 use crate::paths::is_han;
@@ -121,7 +130,7 @@ fn normalize_char(c: char) -> Option<char> {
 #[derive(Debug, Clone, Default)]
 pub struct Cursor {
     at: usize,
-    /// Emit the boundary unigrams (index side).
+    /// Emit the boundary unigrams and the trigrams (index side).
     extras: bool,
     /// The first slot of the next run or word.
     slot: usize,
@@ -132,7 +141,7 @@ pub struct Cursor {
 }
 
 impl Cursor {
-    /// A cursor for index tokens: query tokens plus the boundary unigrams.
+    /// A cursor for index tokens: query tokens plus the boundary unigrams and trigrams.
     pub fn index() -> Cursor {
         Cursor { extras: true, ..Cursor::default() }
     }
@@ -154,6 +163,10 @@ struct Run {
     /// Boundary unigrams still to emit: the first character, the last.
     head: bool,
     tail: bool,
+    /// Emit trigrams (index side): after each bigram, the trigram starting there.
+    trigrams: bool,
+    /// The trigram at the last bigram's position is still to emit.
+    pending: Option<(usize, usize)>,
 }
 
 impl Run {
@@ -163,12 +176,22 @@ impl Run {
             self.head = false;
             return Some((self.at, self.at + first.len_utf8(), self.base));
         }
+        if let Some((from, slot)) = self.pending.take() {
+            // The trigram from the last bigram's first character: its two characters and the
+            // one after them.
+            let mut ends = norm[from..].char_indices().map(|(i, c)| from + i + c.len_utf8());
+            return Some((from, ends.nth(2)?, slot));
+        }
         if self.done + 1 < self.len {
             let second = norm[self.at + first.len_utf8()..].chars().next()?;
             let from = self.at;
             self.at += first.len_utf8();
             self.done += 1;
-            return Some((from, self.at + second.len_utf8(), self.base + CHAR_SLOTS * (self.done - 1)));
+            let slot = self.base + CHAR_SLOTS * (self.done - 1);
+            if self.trigrams && self.done + 1 < self.len {
+                self.pending = Some((from, slot));
+            }
+            return Some((from, self.at + second.len_utf8(), slot));
         }
         if self.tail {
             self.tail = false;
@@ -212,7 +235,7 @@ pub fn next_token(norm: &str, cur: &mut Cursor) -> Option<(usize, usize, usize)>
             }
             let head = cur.extras && norm[..start].chars().next_back().is_some_and(is_word_char);
             let tail = cur.extras && norm[end..].chars().next().is_some_and(is_word_char);
-            let mut run = Run { at: start, end, base, len, done: 0, head, tail };
+            let mut run = Run { at: start, end, base, len, done: 0, head, tail, trigrams: cur.extras, pending: None };
             let first = run.next(norm);
             cur.run = Some(run);
             return first;
@@ -248,7 +271,8 @@ pub fn tokens_of_normalized(norm: &str) -> Vec<Token> {
     collect(norm, Cursor::default())
 }
 
-/// Index tokens of already-normalised text: the query tokens plus the boundary unigrams.
+/// Index tokens of already-normalised text: the query tokens plus the boundary unigrams and
+/// the trigrams.
 pub fn index_tokens_of_normalized(norm: &str) -> Vec<Token> {
     collect(norm, Cursor::index())
 }
@@ -311,11 +335,15 @@ mod tests {
         let norm = normalize("举办第30批次");
         assert_eq!(tokenize("举办第30批次"), ["举办", "办第", "30", "批次"]);
         let got = positioned(index_tokens_of_normalized(&norm));
-        let want = [("举办", 0), ("办第", 2), ("第", 4), ("30", 8), ("批", 12), ("批次", 12)];
+        let want = [("举办", 0), ("举办第", 0), ("办第", 2), ("第", 4), ("30", 8), ("批", 12), ("批次", 12)];
         assert_eq!(got, want.map(|(t, p)| (t.to_string(), p)));
         // Both unigrams of a two-character run between words, each at its own slot.
         let got = positioned(index_tokens_of_normalized(&normalize("9月份4")));
         let want = [("9", 0), ("月", 4), ("月份", 4), ("份", 6), ("4", 10)];
+        assert_eq!(got, want.map(|(t, p)| (t.to_string(), p)));
+        // Every trigram of a run, right after the bigram at its slot.
+        let got = positioned(index_tokens_of_normalized(&normalize("户外劳动者")));
+        let want = [("户外", 0), ("户外劳", 0), ("外劳", 2), ("外劳动", 2), ("劳动", 4), ("劳动者", 4), ("动者", 6)];
         assert_eq!(got, want.map(|(t, p)| (t.to_string(), p)));
         // Punctuation is not a word: no unigrams.
         assert_eq!(tokenize_index("2024，年底"), ["2024", "年底"]);

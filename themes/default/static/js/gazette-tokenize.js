@@ -18,7 +18,9 @@
  * at its character's. `tokenizeIndex` also emits, for a run of two or more
  * characters right after a letter or digit, its first character at its slot,
  * and right before one, its last character at its slot, so `2024年` finds the
- * text `2024年的`.
+ * text `2024年的`; and every trigram of a run right after the bigram at its
+ * slot, which queries of three or more characters are matched by (search.js,
+ * `clauseTerms`).
  *
  * Plain ES module, no dependencies.
  */
@@ -158,7 +160,7 @@ export function tokenize(text) {
   return tokens(text, false);
 }
 
-/** Index tokens of `text`: the query tokens plus the boundary unigrams. */
+/** Index tokens of `text`: the query tokens plus the boundary unigrams and the trigrams. */
 export function tokenizeIndex(text) {
   return tokens(text, true);
 }
@@ -199,7 +201,10 @@ function tokens(text, extras) {
         push(c.at, endOf(j), slot);
       } else {
         if (extras && isWord(i - 1)) push(c.at, endOf(i + 1), slot);
-        for (let k = 0; k < len - 1; k += 1) push(chars[i + k].at, endOf(i + k + 2), slot + CHAR_SLOTS * k);
+        for (let k = 0; k < len - 1; k += 1) {
+          push(chars[i + k].at, endOf(i + k + 2), slot + CHAR_SLOTS * k);
+          if (extras && k + 2 < len) push(chars[i + k].at, endOf(i + k + 3), slot + CHAR_SLOTS * k);
+        }
         if (extras && isWord(j)) push(chars[j - 1].at, endOf(j), slot + CHAR_SLOTS * (len - 1));
       }
       slot += CHAR_SLOTS * (len - 1) + NEXT_ITEM;

@@ -123,9 +123,10 @@ export function parseQuery(q) {
 
 /**
  * The terms a clause is matched by, as `{text, position}`, like `clause_terms` in
- * src/search/query.rs: its query tokens, except that of a Han run of four or more characters
- * only the bigrams at offsets 0, 2, 4, … and the last are kept. Two bigrams at most 2 apart
- * lie in one run of the text, so the phrase stays exact while fetching about half the terms.
+ * src/search/query.rs: its query tokens, except that a Han run of three or more characters is
+ * matched by the index's trigrams at offsets 0, 3, 6, … and the last. Two trigrams at most 3
+ * characters apart lie in one run of the text, so the phrase stays exact, and a trigram's
+ * postings are far smaller than those of the common bigrams it spans.
  */
 export function clauseTerms(clause) {
   const tokens = tokenize(clause);
@@ -140,8 +141,14 @@ export function clauseTerms(clause) {
     if (bigram(tokens[i])) {
       while (j < tokens.length && bigram(tokens[j]) && tokens[j].position === tokens[j - 1].position + CHAR_SLOTS) j += 1;
     }
-    for (let k = i; k < j; k += 1) {
-      if ((k - i) % 2 === 0 || k === j - 1) out.push({ text: tokens[k].text, position: tokens[k].position });
+    if (j - i < 2) {
+      out.push({ text: tokens[i].text, position: tokens[i].position });
+    } else {
+      // Trigram k: bigram k and the second character of bigram k + 1.
+      const trigram = (k) => ({ text: tokens[k].text + [...tokens[k + 1].text][1], position: tokens[k].position });
+      const last = j - 2;
+      for (let k = i; k <= last; k += 3) out.push(trigram(k));
+      if ((last - i) % 3 !== 0) out.push(trigram(last));
     }
     i = j;
   }
