@@ -541,7 +541,7 @@ fn unknown_config_key_exits_one_with_a_located_error() {
         r.stderr.contains(
             "\n  = hint: did you mean `paginate_by`? Custom data goes under `extra:`; known keys: title, description, \
              base_url, language, timezone, theme, taxonomies, paginate_by, archives, slug, markdown, feed, search, \
-             related, publisher, news_sitemap, templates, keep, extra\n"
+             related, publisher, news_sitemap, templates, keep, minify_js, extra\n"
         ),
         "{}",
         r.stderr
