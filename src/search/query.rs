@@ -116,7 +116,7 @@ pub fn cover(tokens: &[Token]) -> Vec<(usize, String)> {
             };
             let last = run.len() - 2;
             out.extend((0..=last).step_by(3).map(trigram));
-            if last % 3 != 0 {
+            if !last.is_multiple_of(3) {
                 out.push(trigram(last));
             }
         }
