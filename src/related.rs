@@ -640,7 +640,7 @@ pub fn counts(title: &str, body: &str) -> Counts {
     for (text, weight) in [(title, TITLE_BOOST), (body, 1.0)] {
         let norm = normalize(text);
         let mut cur = Cursor::default();
-        while let Some((from, to, _)) = next_token(&norm, &mut cur) {
+        while let Some((from, to, _, _)) = next_token(&norm, &mut cur) {
             *map.entry(term_id(&norm[from..to])).or_insert(0.0) += weight;
         }
     }

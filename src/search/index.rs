@@ -8,7 +8,7 @@
 //! match. The index is rebuilt from scratch into a
 //! fresh folder and swapped in, so a crash never leaves a half-written index in place.
 
-use super::tokenize::{Cursor, next_token, normalize};
+use super::tokenize::{Cursor, next_token, normalize, write_token};
 use crate::model::Site;
 use std::path::{Path, PathBuf};
 use tantivy::schema::{
@@ -324,10 +324,10 @@ impl Tokenizer for GazetteTokenizer {
 
 impl TokenStream for GazetteStream {
     fn advance(&mut self) -> bool {
-        let Some((from, to, position)) = next_token(&self.norm, &mut self.cursor) else { return false };
+        let Some((from, to, position, kind)) = next_token(&self.norm, &mut self.cursor) else { return false };
         let t = &mut self.token;
         t.text.clear();
-        t.text.push_str(&self.norm[from..to]);
+        write_token(&self.norm, from, to, kind, &mut t.text);
         // Offsets are into the normalised text; clamp so they never exceed the original
         // (tantivy only uses them for snippets, which we do not use).
         t.offset_from = from.min(self.text_len);

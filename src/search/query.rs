@@ -14,9 +14,12 @@
 //! downloads) are about those of its rarest parts, and a 10-character phrase looks up 4
 //! terms instead of 9. A run of three is a single term, which needs no positions at all.
 //! The score is tantivy's phrase BM25 over the terms used.
+//!
+//! **Word affixes.** A clause's first word is looked up as a suffix and its last as a prefix
+//! ([`mark_affixes`]), so `72个` finds `172个` as a substring search should.
 
 use super::index::{Fields, open, stored_text};
-use super::tokenize::{Token, normalize, tokenize, tokens_of_normalized};
+use super::tokenize::{AFFIX_MARK, MAX_AFFIX, Token, is_word, normalize, tokenize, tokens_of_normalized};
 use crate::paths::is_han;
 use std::path::Path;
 use tantivy::query::{
@@ -122,7 +125,25 @@ pub fn cover(tokens: &[Token]) -> Vec<(usize, String)> {
         }
         i = j;
     }
+    mark_affixes(&mut out);
     out
+}
+
+/// Of a clause of more than one term, the first term as a suffix (`~72`) and the last as a
+/// prefix (`30~`) when they are words of at most [`MAX_AFFIX`] characters: the clause
+/// `72个` occurs in `172个` and `第30` in `第300批` (see `tokenize.rs`, word affixes). A
+/// word between other terms stays whole.
+fn mark_affixes(terms: &mut [(usize, String)]) {
+    let affix = |t: &str| is_word(t) && t.chars().count() <= MAX_AFFIX;
+    if terms.len() < 2 {
+        return;
+    }
+    if let Some((_, t)) = terms.first_mut().filter(|(_, t)| affix(t)) {
+        t.insert(0, AFFIX_MARK);
+    }
+    if let Some((_, t)) = terms.last_mut().filter(|(_, t)| affix(t)) {
+        t.push(AFFIX_MARK);
+    }
 }
 
 /// The query matching one clause in one field.
@@ -260,7 +281,22 @@ mod tests {
         assert_eq!(terms("户外劳动者服务站点建"), ["户外劳@0", "动者服@6", "务站点@12", "站点建@14"]);
         // Each run on its own; words and unigrams stay.
         assert_eq!(terms("亮牌管理2.0版"), ["亮牌管@0", "牌管理@2", "2@10", "0@15", "版@19"]);
-        assert_eq!(terms("就业服务 12351"), ["就业服@0", "业服务@2", "12351@11"]);
+        assert_eq!(terms("就业服务 12351"), ["就业服@0", "业服务@2", "12351~@11"]);
         assert_eq!(terms("就业 服务"), ["就业@0", "服务@7"]);
+    }
+
+    #[test]
+    fn a_clause_looks_up_its_first_word_as_a_suffix_and_its_last_as_a_prefix() {
+        let terms = |q: &str| clause_terms(q).into_iter().map(|(p, t)| format!("{t}@{p}")).collect::<Vec<_>>();
+        assert_eq!(terms("72个"), ["~72@0", "个@4"]);
+        assert_eq!(terms("第30"), ["第@0", "30~@4"]);
+        assert_eq!(terms("9.8亿元"), ["~9@0", "8@5", "亿元@9"]);
+        assert_eq!(terms("2024 72"), ["~2024@0", "72~@5"]);
+        // A word between other terms, or alone, stays whole.
+        assert_eq!(terms("第72个"), ["第@0", "72@4", "个@8"]);
+        assert_eq!(terms("72"), ["72@0"]);
+        // Longer than any affix the index holds: whole.
+        let long = "a".repeat(MAX_AFFIX + 1);
+        assert_eq!(terms(&format!("{long}年")), [format!("{long}@0"), "年@4".to_string()]);
     }
 }

@@ -48,6 +48,17 @@
 //! 工作 and 职工 stand in most articles; 劳动实 and 企业食 in few), so a phrase looks up and
 //! the browser downloads postings about the size of its rarest part, not of its most common
 //! bigram. Queries never emit trigrams; a two-character run stays one bigram.
+//!
+//! # Word affixes (index side only)
+//!
+//! A query's first word may be the end of a longer word of the text and its last word the
+//! start of one: `72个` occurs in `172个`, `第30` in `第300批`. So the index also holds, at
+//! a word's slot, each of its suffixes marked `~72` and each of its prefixes marked `30~`
+//! (the whole word included, at most [`MAX_AFFIX`] characters each), and a query clause of
+//! more than one token looks up its first word as a suffix and its last as a prefix
+//! (`query.rs`, `cover`). A word inside the clause stays whole: in `第72个` the 72 is bounded
+//! by 第 and 个, so `第172个` must not match. A clause of a single word matches whole words
+//! only (`72` does not find `172`).
 
 use super::fold::fold;
 use crate::paths::is_han;
@@ -65,6 +76,41 @@ pub const NEXT_ITEM: usize = 4;
 /// or a lone character). The indexer gives each value of a multi-valued field (tags) a
 /// position length beyond it, so a phrase never spans two tags.
 pub const WIDEST_GAP: usize = NEXT_ITEM + 1;
+/// The marker of a word affix: `~72` a word ending in 72, `30~` a word starting with 30.
+/// Words are letters and digits, so no other token holds it.
+pub const AFFIX_MARK: char = '~';
+/// The longest word affix the index holds, in characters: a query word longer than this is
+/// looked up whole.
+pub const MAX_AFFIX: usize = 24;
+
+/// What an index token's text is: its byte range of the normalised text as it stands, or
+/// that range as a word's suffix or prefix, marked with [`AFFIX_MARK`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The range as it stands.
+    Plain,
+    /// A word's suffix: the marker, then the range.
+    Suffix,
+    /// A word's prefix: the range, then the marker.
+    Prefix,
+}
+
+/// Appends the text of the token `norm[from..to]` of this kind to `out`.
+pub fn write_token(norm: &str, from: usize, to: usize, kind: Kind, out: &mut String) {
+    if kind == Kind::Suffix {
+        out.push(AFFIX_MARK);
+    }
+    out.push_str(&norm[from..to]);
+    if kind == Kind::Prefix {
+        out.push(AFFIX_MARK);
+    }
+}
+
+/// True when a query term is a word (letters or digits), which a clause may look up as an
+/// affix.
+pub fn is_word(text: &str) -> bool {
+    text.chars().next().is_some_and(is_word_char)
+}
 
 /// One token and the character run it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,7 +176,7 @@ fn normalize_char(c: char) -> Option<char> {
 #[derive(Debug, Clone, Default)]
 pub struct Cursor {
     at: usize,
-    /// Emit the boundary unigrams and the trigrams (index side).
+    /// Emit the boundary unigrams, the trigrams and the word affixes (index side).
     extras: bool,
     /// The first slot of the next run or word.
     slot: usize,
@@ -138,10 +184,13 @@ pub struct Cursor {
     run: Option<Run>,
     /// A separator (punctuation, space) was skipped since the last run or word.
     sep: bool,
+    /// The affixes still to emit of the word just emitted (index side).
+    word: Option<Affixes>,
 }
 
 impl Cursor {
-    /// A cursor for index tokens: query tokens plus the boundary unigrams and trigrams.
+    /// A cursor for index tokens: query tokens plus the boundary unigrams, trigrams and word
+    /// affixes.
     pub fn index() -> Cursor {
         Cursor { extras: true, ..Cursor::default() }
     }
@@ -201,18 +250,62 @@ impl Run {
     }
 }
 
+/// A word's suffixes (longest first, the whole word included) and then its prefixes
+/// (shortest first), each of at most [`MAX_AFFIX`] characters, emitted one at a time at the
+/// word's slot.
+#[derive(Debug, Clone)]
+struct Affixes {
+    from: usize,
+    to: usize,
+    slot: usize,
+    /// Start of the next suffix; `to` once all are emitted.
+    suffix_at: usize,
+    /// End of the last prefix emitted.
+    prefix_end: usize,
+    prefixes: usize,
+}
+
+impl Affixes {
+    fn new(norm: &str, from: usize, to: usize, slot: usize) -> Affixes {
+        let word = &norm[from..to];
+        let skip = word.chars().count().saturating_sub(MAX_AFFIX);
+        let suffix_at = word.char_indices().nth(skip).map_or(to, |(i, _)| from + i);
+        Affixes { from, to, slot, suffix_at, prefix_end: from, prefixes: 0 }
+    }
+
+    fn next(&mut self, norm: &str) -> Option<(usize, usize, usize, Kind)> {
+        if self.suffix_at < self.to {
+            let from = self.suffix_at;
+            self.suffix_at += norm[from..].chars().next()?.len_utf8();
+            return Some((from, self.to, self.slot, Kind::Suffix));
+        }
+        if self.prefix_end < self.to && self.prefixes < MAX_AFFIX {
+            self.prefix_end += norm[self.prefix_end..].chars().next()?.len_utf8();
+            self.prefixes += 1;
+            return Some((self.from, self.prefix_end, self.slot, Kind::Prefix));
+        }
+        None
+    }
+}
+
 /// True for a letter or digit outside the Han ranges: what a word is made of.
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() && !is_han(c)
 }
 
-/// The next token of `norm` as (byte range, position), or `None` at the end. Tokens are
+/// The next token of `norm` as (byte range, position, kind), or `None` at the end. Tokens are
 /// produced one at a time so the indexer can reuse one buffer: collecting every token of a
 /// body as its own string first was a large share of indexing time.
-pub fn next_token(norm: &str, cur: &mut Cursor) -> Option<(usize, usize, usize)> {
-    if let Some(run) = &mut cur.run {
-        if let Some(t) = run.next(norm) {
+pub fn next_token(norm: &str, cur: &mut Cursor) -> Option<(usize, usize, usize, Kind)> {
+    if let Some(word) = &mut cur.word {
+        if let Some(t) = word.next(norm) {
             return Some(t);
+        }
+        cur.word = None;
+    }
+    if let Some(run) = &mut cur.run {
+        if let Some((from, to, slot)) = run.next(norm) {
+            return Some((from, to, slot, Kind::Plain));
         }
         cur.slot = run.base + CHAR_SLOTS * (run.len - 1) + NEXT_ITEM;
         cur.at = run.end;
@@ -231,20 +324,23 @@ pub fn next_token(norm: &str, cur: &mut Cursor) -> Option<(usize, usize, usize)>
             if len == 1 {
                 // A lone Han character is a unigram.
                 (cur.at, cur.slot) = (end, base + NEXT_ITEM);
-                return Some((start, end, base));
+                return Some((start, end, base, Kind::Plain));
             }
             let head = cur.extras && norm[..start].chars().next_back().is_some_and(is_word_char);
             let tail = cur.extras && norm[end..].chars().next().is_some_and(is_word_char);
             let mut run = Run { at: start, end, base, len, done: 0, head, tail, trigrams: cur.extras, pending: None };
             let first = run.next(norm);
             cur.run = Some(run);
-            return first;
+            return first.map(|(from, to, slot)| (from, to, slot, Kind::Plain));
         }
         if c.is_alphanumeric() {
             let end = norm[start..].find(|x: char| !is_word_char(x)).map_or(norm.len(), |i| start + i);
             let slot = cur.slot;
             (cur.at, cur.slot) = (end, slot + NEXT_ITEM);
-            return Some((start, end, slot));
+            if cur.extras {
+                cur.word = Some(Affixes::new(norm, start, end, slot));
+            }
+            return Some((start, end, slot, Kind::Plain));
         }
         cur.at = start + c.len_utf8();
         cur.sep = true;
@@ -262,7 +358,11 @@ fn separate(cur: &mut Cursor) {
 
 fn collect(norm: &str, mut cur: Cursor) -> Vec<Token> {
     std::iter::from_fn(|| next_token(norm, &mut cur))
-        .map(|(from, to, position)| Token { text: norm[from..to].to_string(), position, from, to })
+        .map(|(from, to, position, kind)| {
+            let mut text = String::new();
+            write_token(norm, from, to, kind, &mut text);
+            Token { text, position, from, to }
+        })
         .collect()
 }
 
@@ -271,8 +371,8 @@ pub fn tokens_of_normalized(norm: &str) -> Vec<Token> {
     collect(norm, Cursor::default())
 }
 
-/// Index tokens of already-normalised text: the query tokens plus the boundary unigrams and
-/// the trigrams.
+/// Index tokens of already-normalised text: the query tokens plus the boundary unigrams, the
+/// trigrams and the word affixes.
 pub fn index_tokens_of_normalized(norm: &str) -> Vec<Token> {
     collect(norm, Cursor::index())
 }
@@ -335,17 +435,50 @@ mod tests {
         let norm = normalize("举办第30批次");
         assert_eq!(tokenize("举办第30批次"), ["举办", "办第", "30", "批次"]);
         let got = positioned(index_tokens_of_normalized(&norm));
-        let want = [("举办", 0), ("举办第", 0), ("办第", 2), ("第", 4), ("30", 8), ("批", 12), ("批次", 12)];
+        let want = [
+            ("举办", 0),
+            ("举办第", 0),
+            ("办第", 2),
+            ("第", 4),
+            ("30", 8),
+            ("~30", 8),
+            ("~0", 8),
+            ("3~", 8),
+            ("30~", 8),
+            ("批", 12),
+            ("批次", 12),
+        ];
         assert_eq!(got, want.map(|(t, p)| (t.to_string(), p)));
         // Both unigrams of a two-character run between words, each at its own slot.
         let got = positioned(index_tokens_of_normalized(&normalize("9月份4")));
-        let want = [("9", 0), ("月", 4), ("月份", 4), ("份", 6), ("4", 10)];
+        let want =
+            [("9", 0), ("~9", 0), ("9~", 0), ("月", 4), ("月份", 4), ("份", 6), ("4", 10), ("~4", 10), ("4~", 10)];
         assert_eq!(got, want.map(|(t, p)| (t.to_string(), p)));
         // Every trigram of a run, right after the bigram at its slot.
         let got = positioned(index_tokens_of_normalized(&normalize("户外劳动者")));
         let want = [("户外", 0), ("户外劳", 0), ("外劳", 2), ("外劳动", 2), ("劳动", 4), ("劳动者", 4), ("动者", 6)];
         assert_eq!(got, want.map(|(t, p)| (t.to_string(), p)));
         // Punctuation is not a word: no unigrams.
-        assert_eq!(tokenize_index("2024，年底"), ["2024", "年底"]);
+        assert_eq!(
+            tokenize_index("2024，年底"),
+            ["2024", "~2024", "~024", "~24", "~4", "2~", "20~", "202~", "2024~", "年底"]
+        );
+    }
+
+    #[test]
+    fn the_index_holds_word_affixes_of_at_most_max_affix_characters() {
+        let long = format!("{}{}", "a".repeat(MAX_AFFIX), "bc");
+        let got = tokenize_index(&long);
+        assert_eq!(got.len(), 1 + 2 * MAX_AFFIX);
+        assert_eq!(got[0], long);
+        // The longest suffix skips the first two characters; the longest prefix the last two.
+        assert_eq!(got[1], format!("~{}", &long[2..]));
+        assert_eq!(got[MAX_AFFIX], "~c");
+        assert_eq!(got[MAX_AFFIX + 1], "a~");
+        assert_eq!(got[2 * MAX_AFFIX], format!("{}~", &long[..MAX_AFFIX]));
+        // Letters of other scripts are words too; affixes cut at characters, not bytes.
+        assert_eq!(tokenize_index("été"), ["été", "~été", "~té", "~é", "é~", "ét~", "été~"]);
+        // The query side never emits them.
+        assert_eq!(tokenize("第172个"), ["第", "172", "个"]);
     }
 }

@@ -39,7 +39,7 @@
  * (search-suggest.js, loaded only then; `src/search/forgive.rs` on the Rust side).
  */
 
-import { CHAR_SLOTS, isHan, mayFold, normalize, setFolding, tokenize, tokenTexts } from './gazette-tokenize.js';
+import { AFFIX_MARK, CHAR_SLOTS, MAX_AFFIX, isHan, isWord, mayFold, normalize, setFolding, tokenize, tokenTexts } from './gazette-tokenize.js';
 import { excerpt, excerptNeedles, needsBody } from './search-excerpt.js';
 
 const f32 = Math.fround;
@@ -126,7 +126,8 @@ export function parseQuery(q) {
  * src/search/query.rs: its query tokens, except that a Han run of three or more characters is
  * matched by the index's trigrams at offsets 0, 3, 6, … and the last. Two trigrams at most 3
  * characters apart lie in one run of the text, so the phrase stays exact, and a trigram's
- * postings are far smaller than those of the common bigrams it spans.
+ * postings are far smaller than those of the common bigrams it spans. The first and last
+ * terms, when words, are looked up as a suffix and a prefix.
  */
 export function clauseTerms(clause) {
   const tokens = tokenize(clause);
@@ -151,6 +152,13 @@ export function clauseTerms(clause) {
       if ((last - i) % 3 !== 0) out.push(trigram(last));
     }
     i = j;
+  }
+  // Of more than one term, the first word as a suffix and the last as a prefix (`72个` occurs
+  // in `172个`); a word between other terms stays whole (`mark_affixes` in query.rs).
+  const affix = (t) => isWord(t.text) && [...t.text].length <= MAX_AFFIX;
+  if (out.length > 1) {
+    if (affix(out[0])) out[0].text = AFFIX_MARK + out[0].text;
+    if (affix(out[out.length - 1])) out[out.length - 1].text += AFFIX_MARK;
   }
   return out;
 }
