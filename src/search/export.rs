@@ -117,11 +117,13 @@ pub const BLOCK: u64 = 1024;
 pub const FRAGMENT: &str = "f/{block}/{num}.json";
 /// Where a page's body file lives, in the same block folders as its fragment.
 pub const BODY: &str = "b/{block}/{num}.json";
-/// Target raw size of one shard.
-/// At 8 KB the shards alone were 0.36 files per article at 10,000 articles; at 12 KB
-/// (with the rule in [`TermSink::push`]) 0.27, and the median query, whose terms mostly live
-/// in shards of their own, fetched the same bytes.
-pub const SHARD_BYTES: usize = 12288;
+/// Target raw size of one shard (positions are in their own files).
+/// With positions inside the shards, 12 KB gave 0.27 shard files per article at 10,000
+/// articles and 8 KB 0.36 for the same bytes per query. Without them a shard holds many more
+/// terms, and with trigrams and word affixes most query terms are rare: at 6 KB (0.82 shard
+/// files per article) the median second query fetched 28.3 KB against 30.8 KB at 12 KB
+/// (62 bench queries).
+pub const SHARD_BYTES: usize = 6144;
 /// Longest opening text in a fragment, in characters.
 pub const OPENING_CHARS: usize = super::excerpt::OPENING_CHARS;
 /// Prefix of character keys.
