@@ -67,7 +67,10 @@ fn files_exist_and_are_few() {
     }
     let files = walkdir::WalkDir::new(site.path("public/search")).into_iter().filter_map(Result::ok);
     let count = files.filter(|f| f.file_type().is_file() && !f.path().starts_with(&body_dir)).count();
-    assert!(count as f64 <= 1.3 * N as f64 + 10.0, "{count} files for {N} articles");
+    // One fragment per article, plus shards and their positions files: small shards keep a
+    // query's bytes down (see `SHARD_BYTES`). 1.49 files per article here; 2.48 at 10,000
+    // articles, whose vocabulary of trigrams and numbers is larger.
+    assert!(count as f64 <= 1.6 * N as f64 + 10.0, "{count} files for {N} articles");
 }
 
 #[test]
