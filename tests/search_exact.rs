@@ -19,12 +19,19 @@ fn word(c: char) -> bool {
     c.is_alphanumeric() && !is_han(c)
 }
 
-/// Whether the first and the last clause of `q` (its parts between spaces) are single words
-/// (letters or digits only): those match whole words. Any other word at an end of a clause may
-/// be part of a longer word of the text (72个 is in 172个, 第30 in 第300批; 72 is not in 172).
+/// Whether the words at the start and the end of `q` must be whole words of the text. The
+/// first and the last clause of `q` (its parts between spaces) that are single words match
+/// whole words, and so does a word without a digit at an end of a longer clause; a word with
+/// a digit there may be part of a longer word (72个 is in 172个, 第30 in 第300批; 72 is not in
+/// 172, ai专家 not in openai专家).
 fn whole_ends(q: &str) -> (bool, bool) {
-    let single = |p: Option<&str>| p.is_some_and(|p| p.chars().all(word));
-    (single(q.split_whitespace().next()), single(q.split_whitespace().next_back()))
+    let whole = |part: Option<&str>, end: Vec<char>| {
+        !end.is_empty() && (part.is_some_and(|p| p.chars().all(word)) || !end.iter().any(|c| c.is_numeric()))
+    };
+    let (first, last) = (q.split_whitespace().next(), q.split_whitespace().next_back());
+    let lead: Vec<char> = first.unwrap_or_default().chars().take_while(|c| word(*c)).collect();
+    let trail: Vec<char> = last.unwrap_or_default().chars().rev().take_while(|c| word(*c)).collect();
+    (whole(first, lead), whole(last, trail))
 }
 
 /// True when `text` holds `q` where the tokenizer can see it (see [`whole_ends`]).
@@ -137,7 +144,9 @@ fn article(i: usize, title: &str, body: &str) -> Article {
 /// near misses (2024，年底; 第30期; 9月份4日; 约3000元; 12351 alone; “12351”热线 and
 /// 2024 年初, where a separator stands between the word and the run), longer numbers that a
 /// query's end word is part of (124名, 172个, 19.8亿元, 第300批) and one that a whole-word
-/// query must not match (72 in 172), covers' broken
+/// query must not match (72 in 172), nor a query whose end number stands behind punctuation
+/// (《72》个 in 第《172》个, .5万元 in 1.25万元) or whose end word has no digit (ai专家 in
+/// openai专家), covers' broken
 /// phrases (户外，劳动者; 户外2劳动者; 户外劳。动者; 户外。外劳动者) and Traditional text.
 fn dates_and_numbers() -> Vec<Article> {
     let texts = [
@@ -177,6 +186,12 @@ fn dates_and_numbers() -> Vec<Article> {
         ("资金投入", "累计投入19.8亿元资金。"),
         ("批次说明", "这是第300批名单。"),
         ("排名", "本市位列第72个。"),
+        ("书名号", "位列第《172》个。"),
+        ("书名号二", "案例见《72》个。"),
+        ("小数", "投入1.25万元。"),
+        ("小数二", "补贴0.5万元。"),
+        ("专家一", "openai专家出席。"),
+        ("专家二", "ai专家出席。"),
     ];
     texts.iter().enumerate().map(|(i, (t, b))| article(i, t, b)).collect()
 }
@@ -216,6 +231,9 @@ const QUERIES: &[&str] = &[
     "第30",
     "第72个",
     "2个站点",
+    "《72》个",
+    ".5万元",
+    "ai专家",
 ];
 
 #[test]

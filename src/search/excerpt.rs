@@ -12,7 +12,9 @@
 //!
 //! Matching follows the highlighting of the search page: the needles are each clause's runs of
 //! Han characters and of other letters or digits, compared on normalised text character by
-//! character; runs of letters or digits match whole words only.
+//! character; runs of letters match whole words only, runs holding a digit also inside longer
+//! words (a query's end number may be part of a longer one, see the word affixes in
+//! `tokenize.rs`).
 
 use super::query::parse;
 use super::tokenize::normalize;
@@ -106,7 +108,9 @@ pub fn first_match(text: &str, needles: &[String]) -> Option<(usize, usize)> {
         if n.is_empty() || n.len() > norm.len() {
             continue;
         }
-        let word = is_word(n.first());
+        // A word holding a digit may be part of a longer one (72个 matches 172个, see the word
+        // affixes in tokenize.rs); other words match whole.
+        let word = is_word(n.first()) && !n.iter().any(|c| c.is_numeric());
         let found = (0..=norm.len() - n.len()).find(|&i| {
             norm[i..i + n.len()] == n[..]
                 && !(word && (is_word(i.checked_sub(1).and_then(|p| norm.get(p))) || is_word(norm.get(i + n.len()))))

@@ -16,7 +16,7 @@
 //!   at 10,000 articles, more than everything else a first query loads; two levels keep
 //!   both files a few KB and cost one extra request.
 //! - `search/s/<fnv64>.bin`: range-partitioned postings shards, about [`SHARD_BYTES`] raw
-//!   each (positions included), gzip'd (level 6, zero mtime, OS byte 255) and named by the
+//!   each (positions apart, below), gzip'd (level 6, zero mtime, OS byte 255) and named by the
 //!   FNV-1a 64-bit hash of their bytes. A term never spans two shards, so a shard holding one
 //!   very common term can be larger. A shard holds what a one-term clause needs: docs,
 //!   impact bytes and term frequencies.
@@ -74,11 +74,12 @@
 //!
 //! **Positions** are the tokenizer's (`tokenize.rs`): a slot per Han character, one per word,
 //! one empty slot between runs and words; the index also holds the boundary unigrams of runs
-//! next to letters or digits and every trigram of a run. The client matches a clause's covered
-//! terms (`query.rs`) at their query positions, like tantivy's phrase query with offsets. Version 3 introduced
-//! these positions, the boundary unigrams and folding; version 4 added the trigrams (which a
+//! next to letters or digits, every trigram of a run and the marked suffixes and prefixes of
+//! words holding a digit. The client matches a clause's covered terms (`query.rs`) at their
+//! query positions, like tantivy's phrase query with offsets. Version 3 introduced these
+//! positions, the boundary unigrams and folding; version 4 added the trigrams (which a
 //! version 3 client would not use and a version 4 client needs) and moved positions into the
-//! positions files. A client for another version refuses the index.
+//! positions files, version 5 the word affixes. A client for another version refuses the index.
 //!
 //! **The impact byte** is tantivy's own one-byte quantisation of the field length, the
 //! fieldnorm id (lengths 0–40 exact, then steps of about 12%; the table is copied into the
@@ -108,7 +109,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocSet, TERMINATED};
 
 /// Format version written to `entry.json`.
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 /// Doc numbers per fragment folder ([`blocks`]).
 pub const BLOCK: u64 = 1024;
 /// Where a document's fragment lives, under `search/`: `{block}` is the id of its block

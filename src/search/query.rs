@@ -16,10 +16,11 @@
 //! The score is tantivy's phrase BM25 over the terms used.
 //!
 //! **Word affixes.** A clause's first word is looked up as a suffix and its last as a prefix
-//! ([`mark_affixes`]), so `72个` finds `172个` as a substring search should.
+//! when they hold a digit ([`mark_affixes`]), so `72个` finds `172个` as a substring search
+//! should.
 
 use super::index::{Fields, open, stored_text};
-use super::tokenize::{AFFIX_MARK, MAX_AFFIX, Token, is_word, normalize, tokenize, tokens_of_normalized};
+use super::tokenize::{AFFIX_MARK, MAX_AFFIX, Token, has_affixes, normalize, tokenize, tokens_of_normalized};
 use crate::paths::is_han;
 use std::path::Path;
 use tantivy::query::{
@@ -81,9 +82,14 @@ pub fn parse(q: &str) -> Vec<Clause> {
 }
 
 /// The terms a clause is matched by, with their positions in the clause: its query tokens,
-/// [`cover`]ed.
+/// [`cover`]ed, the words at its ends looked up as affixes ([`mark_affixes`]).
 pub fn clause_terms(clause: &str) -> Vec<(usize, String)> {
-    cover(&tokens_of_normalized(&normalize(clause)))
+    let norm = normalize(clause);
+    let tokens = tokens_of_normalized(&norm);
+    let open = (tokens.first().is_some_and(|t| t.from == 0), tokens.last().is_some_and(|t| t.to == norm.len()));
+    let mut terms = cover(&tokens);
+    mark_affixes(&mut terms, open);
+    terms
 }
 
 /// `tokens` with each Han run of three or more characters (two or more consecutive bigrams)
@@ -125,23 +131,23 @@ pub fn cover(tokens: &[Token]) -> Vec<(usize, String)> {
         }
         i = j;
     }
-    mark_affixes(&mut out);
     out
 }
 
 /// Of a clause of more than one term, the first term as a suffix (`~72`) and the last as a
-/// prefix (`30~`) when they are words of at most [`MAX_AFFIX`] characters: the clause
-/// `72个` occurs in `172个` and `第30` in `第300批` (see `tokenize.rs`, word affixes). A
-/// word between other terms stays whole.
-fn mark_affixes(terms: &mut [(usize, String)]) {
-    let affix = |t: &str| is_word(t) && t.chars().count() <= MAX_AFFIX;
+/// prefix (`30~`) when they are words holding a digit, of at most [`MAX_AFFIX`] characters,
+/// and `open` says nothing separates them from the clause's start and end: the clause `72个`
+/// occurs in `172个` and `第30` in `第300批`, while `《72》个` needs the 72 to start a word
+/// (see `tokenize.rs`, word affixes). A word between other terms stays whole.
+fn mark_affixes(terms: &mut [(usize, String)], open: (bool, bool)) {
+    let affix = |t: &str| has_affixes(t) && t.chars().count() <= MAX_AFFIX;
     if terms.len() < 2 {
         return;
     }
-    if let Some((_, t)) = terms.first_mut().filter(|(_, t)| affix(t)) {
+    if let Some((_, t)) = terms.first_mut().filter(|(_, t)| open.0 && affix(t)) {
         t.insert(0, AFFIX_MARK);
     }
-    if let Some((_, t)) = terms.last_mut().filter(|(_, t)| affix(t)) {
+    if let Some((_, t)) = terms.last_mut().filter(|(_, t)| open.1 && affix(t)) {
         t.push(AFFIX_MARK);
     }
 }
@@ -295,8 +301,11 @@ mod tests {
         // A word between other terms, or alone, stays whole.
         assert_eq!(terms("第72个"), ["第@0", "72@4", "个@8"]);
         assert_eq!(terms("72"), ["72@0"]);
-        // Longer than any affix the index holds: whole.
-        let long = "a".repeat(MAX_AFFIX + 1);
+        // Longer than any affix the index holds, without a digit, or behind punctuation: whole.
+        let long = "1".repeat(MAX_AFFIX + 1);
         assert_eq!(terms(&format!("{long}年")), [format!("{long}@0"), "年@4".to_string()]);
+        assert_eq!(terms("ai专家"), ["ai@0", "专家@4"]);
+        assert_eq!(terms("《72》个"), ["72@0", "个@5"]);
+        assert_eq!(terms("第(30)"), ["第@0", "30@5"]);
     }
 }

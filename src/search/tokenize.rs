@@ -53,12 +53,18 @@
 //!
 //! A query's first word may be the end of a longer word of the text and its last word the
 //! start of one: `72个` occurs in `172个`, `第30` in `第300批`. So the index also holds, at
-//! a word's slot, each of its suffixes marked `~72` and each of its prefixes marked `30~`
-//! (the whole word included, at most [`MAX_AFFIX`] characters each), and a query clause of
-//! more than one token looks up its first word as a suffix and its last as a prefix
+//! the slot of a word holding a digit, each of its suffixes marked `~72` and each of its
+//! prefixes marked `30~` (the whole word included, at most [`MAX_AFFIX`] characters each),
+//! and a query clause of more than one token looks up its first word as a suffix and its last
+//! as a prefix when they hold a digit and nothing separates them from the clause's ends
 //! (`query.rs`, `cover`). A word inside the clause stays whole: in `第72个` the 72 is bounded
-//! by 第 and 个, so `第172个` must not match. A clause of a single word matches whole words
-//! only (`72` does not find `172`).
+//! by 第 and 个, so `第172个` must not match; so does one behind punctuation (`《72》个`). A
+//! clause of a single word matches whole words only (`72` does not find `172`).
+//!
+//! Only words with a digit get affixes: numbers are what news readers type beside units
+//! (24名, 9.8亿元, 第30批), and each affix is a token counted in the field length, so a page
+//! of English words or URLs would otherwise look many times longer to BM25. A letters-only
+//! word at a clause's end matches whole words (`ai专家` does not find `openai专家`).
 
 use super::fold::fold;
 use crate::paths::is_han;
@@ -80,8 +86,8 @@ pub const WIDEST_GAP: usize = NEXT_ITEM + 1;
 /// Words are letters and digits, so no other token holds it.
 pub const AFFIX_MARK: char = '~';
 /// The longest word affix the index holds, in characters: a query word longer than this is
-/// looked up whole.
-pub const MAX_AFFIX: usize = 24;
+/// looked up whole. 16 covers phone numbers, 8-digit dates and ISBNs.
+pub const MAX_AFFIX: usize = 16;
 
 /// What an index token's text is: its byte range of the normalised text as it stands, or
 /// that range as a word's suffix or prefix, marked with [`AFFIX_MARK`].
@@ -106,10 +112,10 @@ pub fn write_token(norm: &str, from: usize, to: usize, kind: Kind, out: &mut Str
     }
 }
 
-/// True when a query term is a word (letters or digits), which a clause may look up as an
-/// affix.
-pub fn is_word(text: &str) -> bool {
-    text.chars().next().is_some_and(is_word_char)
+/// True when a query term is a word (letters or digits) holding a digit: the words whose
+/// affixes the index holds.
+pub fn has_affixes(text: &str) -> bool {
+    text.chars().next().is_some_and(is_word_char) && text.chars().any(char::is_numeric)
 }
 
 /// One token and the character run it came from.
@@ -184,7 +190,7 @@ pub struct Cursor {
     run: Option<Run>,
     /// A separator (punctuation, space) was skipped since the last run or word.
     sep: bool,
-    /// The affixes still to emit of the word just emitted (index side).
+    /// The affixes still to emit of the word just emitted, when it holds a digit (index side).
     word: Option<Affixes>,
 }
 
@@ -337,7 +343,7 @@ pub fn next_token(norm: &str, cur: &mut Cursor) -> Option<(usize, usize, usize, 
             let end = norm[start..].find(|x: char| !is_word_char(x)).map_or(norm.len(), |i| start + i);
             let slot = cur.slot;
             (cur.at, cur.slot) = (end, slot + NEXT_ITEM);
-            if cur.extras {
+            if cur.extras && norm[start..end].chars().any(char::is_numeric) {
                 cur.word = Some(Affixes::new(norm, start, end, slot));
             }
             return Some((start, end, slot, Kind::Plain));
@@ -467,17 +473,19 @@ mod tests {
 
     #[test]
     fn the_index_holds_word_affixes_of_at_most_max_affix_characters() {
-        let long = format!("{}{}", "a".repeat(MAX_AFFIX), "bc");
+        let long = format!("{}{}", "a".repeat(MAX_AFFIX), "b2");
         let got = tokenize_index(&long);
         assert_eq!(got.len(), 1 + 2 * MAX_AFFIX);
         assert_eq!(got[0], long);
         // The longest suffix skips the first two characters; the longest prefix the last two.
         assert_eq!(got[1], format!("~{}", &long[2..]));
-        assert_eq!(got[MAX_AFFIX], "~c");
+        assert_eq!(got[MAX_AFFIX], "~2");
         assert_eq!(got[MAX_AFFIX + 1], "a~");
         assert_eq!(got[2 * MAX_AFFIX], format!("{}~", &long[..MAX_AFFIX]));
         // Letters of other scripts are words too; affixes cut at characters, not bytes.
-        assert_eq!(tokenize_index("été"), ["été", "~été", "~té", "~é", "é~", "ét~", "été~"]);
+        assert_eq!(tokenize_index("été2"), ["été2", "~été2", "~té2", "~é2", "~2", "é~", "ét~", "été~", "été2~"]);
+        // A word without a digit has none.
+        assert_eq!(tokenize_index("app 专家"), ["app", "专家"]);
         // The query side never emits them.
         assert_eq!(tokenize("第172个"), ["第", "172", "个"]);
     }

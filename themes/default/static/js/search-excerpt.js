@@ -62,7 +62,8 @@ export function excerptNeedles(clauses) {
 /**
  * The first match of any needle in `text` as `[start, end)` code-point indexes of `text` (the
  * earliest start, the longest on a tie), or null. Compared on the text normalised code point
- * by code point; needles of letters or digits match whole words only.
+ * by code point; needles of letters match whole words only, those holding a digit also
+ * inside longer words.
  */
 export function firstMatch(text, needles) {
   const norm = [];
@@ -79,7 +80,9 @@ export function firstMatch(text, needles) {
   for (const needle of needles) {
     const n = [...needle];
     if (n.length === 0 || n.length > norm.length) continue;
-    const word = isWord(n[0]);
+    // A word holding a digit may be part of a longer one (72个 matches 172个, see the word
+    // affixes in gazette-tokenize.js); other words match whole.
+    const word = isWord(n[0]) && !n.some((c) => /\p{N}/u.test(c));
     for (let k = 0; k + n.length <= norm.length; k += 1) {
       let same = true;
       for (let j = 0; j < n.length && same; j += 1) same = norm[k + j] === n[j];

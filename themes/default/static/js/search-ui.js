@@ -75,8 +75,9 @@ export function needles(query) {
  * `text` split into `[string, highlighted]` parts: every occurrence of every needle,
  * matched on the normalised text (NFKC, lowercase, Traditional folded once the table is
  * loaded), so full-width digits, capitals and Traditional characters match what the reader
- * typed, and the text is shown as written. Runs of Latin letters or digits match whole words
- * only, like the tokenizer; Han runs match anywhere.
+ * typed, and the text is shown as written. Runs of letters match whole words only, like the
+ * tokenizer, runs holding a digit also inside longer words (72个 finds 172个); Han runs match
+ * anywhere.
  */
 export function highlightParts(text, ns) {
   text = String(text ?? '');
@@ -93,7 +94,8 @@ export function highlightParts(text, ns) {
   }
   const hits = [];
   for (const needle of ns) {
-    const word = isWordChar([...needle][0]);
+    // Words holding a digit may be part of a longer one (72个 matches 172个); others are whole.
+    const word = isWordChar([...needle][0]) && !/\p{N}/u.test(needle);
     let from = 0;
     for (;;) {
       const i = norm.indexOf(needle, from);

@@ -39,7 +39,7 @@
  * (search-suggest.js, loaded only then; `src/search/forgive.rs` on the Rust side).
  */
 
-import { AFFIX_MARK, CHAR_SLOTS, MAX_AFFIX, isHan, isWord, mayFold, normalize, setFolding, tokenize, tokenTexts } from './gazette-tokenize.js';
+import { AFFIX_MARK, CHAR_SLOTS, MAX_AFFIX, hasAffixes, isHan, mayFold, normalize, setFolding, tokenize, tokenTexts } from './gazette-tokenize.js';
 import { excerpt, excerptNeedles, needsBody } from './search-excerpt.js';
 
 const f32 = Math.fround;
@@ -47,7 +47,7 @@ const K1 = f32(1.2);
 const B = f32(0.75);
 const CHAR_KEY = '\u0001';
 // The index format this client reads (`VERSION` in src/search/export.rs).
-const FORMAT = 4;
+const FORMAT = 5;
 // Rankings kept for further pages and for queries typed again.
 const RANKINGS = 16;
 
@@ -153,12 +153,14 @@ export function clauseTerms(clause) {
     }
     i = j;
   }
-  // Of more than one term, the first word as a suffix and the last as a prefix (`72个` occurs
-  // in `172个`); a word between other terms stays whole (`mark_affixes` in query.rs).
-  const affix = (t) => isWord(t.text) && [...t.text].length <= MAX_AFFIX;
+  // Of more than one term, the first word as a suffix and the last as a prefix when they hold
+  // a digit and nothing separates them from the clause's ends (`72个` occurs in `172个`); a
+  // word between other terms stays whole (`mark_affixes` in query.rs).
+  const affix = (t) => hasAffixes(t.text) && [...t.text].length <= MAX_AFFIX;
   if (out.length > 1) {
-    if (affix(out[0])) out[0].text = AFFIX_MARK + out[0].text;
-    if (affix(out[out.length - 1])) out[out.length - 1].text += AFFIX_MARK;
+    if (tokens[0].from === 0 && affix(out[0])) out[0].text = AFFIX_MARK + out[0].text;
+    const last = out[out.length - 1];
+    if (tokens[tokens.length - 1].to === normalize(clause).length && affix(last)) last.text += AFFIX_MARK;
   }
   return out;
 }
