@@ -15,6 +15,9 @@ use std::time::SystemTime;
 /// Cached entries by path: the key of the inputs they were made from, and what was made.
 type Entries<T> = Mutex<HashMap<String, (u64, T)>>;
 
+/// One Markdown rendering as the memo writes it: path, key, rendering, diagnostics.
+pub type MarkdownEntry<'a> = (&'a String, u64, &'a Rendered, &'a Vec<Diagnostic>);
+
 /// Caches shared by successive builds of one site.
 #[derive(Debug, Default)]
 pub struct BuildCache {
@@ -25,6 +28,10 @@ pub struct BuildCache {
     rendered: Entries<std::sync::Arc<[u8]>>,
     front: Entries<FrontMatter>,
     related: Mutex<Option<crate::related::State>>,
+    /// Set for `gazette build` with its memo on disk ([`crate::memo`]): only what the memo
+    /// keeps (Markdown renderings, the related-articles state, render fingerprints) is
+    /// remembered, so the build holds no second copy of every source and every page.
+    persistent: Option<crate::memo::Carried>,
 }
 
 /// Parsed front matter of one file.
@@ -37,6 +44,32 @@ pub enum FrontMatter {
 }
 
 impl BuildCache {
+    /// A cache for one `gazette build`, seeded from the memo the last build left.
+    pub fn persistent(memo: crate::memo::Memo) -> BuildCache {
+        let markdown = memo.markdown.into_iter().map(|(rel, key, r, ds)| (rel, (key, (std::sync::Arc::new(r), ds))));
+        BuildCache {
+            markdown: Mutex::new(markdown.collect()),
+            related: Mutex::new(memo.related),
+            persistent: Some(crate::memo::Carried::new(memo.pages, memo.search)),
+            ..BuildCache::default()
+        }
+    }
+
+    /// What a persistent cache carries between builds besides the Markdown renderings and the
+    /// related-articles state; `None` for `gazette serve`'s in-memory cache.
+    pub fn carried(&self) -> Option<&crate::memo::Carried> {
+        self.persistent.as_ref()
+    }
+
+    /// Calls `f` with the Markdown renderings, sorted by path, borrowed (no copy of every
+    /// page's HTML while the memo is written).
+    pub fn with_markdown<R>(&self, f: impl FnOnce(&[MarkdownEntry<'_>]) -> R) -> Option<R> {
+        let map = self.markdown.lock().ok()?;
+        let mut all: Vec<MarkdownEntry> = map.iter().map(|(rel, (key, (r, ds)))| (rel, *key, &**r, ds)).collect();
+        all.sort_by(|a, b| a.0.cmp(b.0));
+        Some(f(&all))
+    }
+
     /// The source read earlier from `path` when its stamp (size, times, inode) is unchanged
     /// and was old enough to be trusted when it was read.
     pub fn source(&self, path: &std::path::Path, meta: &std::fs::Metadata) -> Option<Source> {
@@ -50,6 +83,9 @@ impl BuildCache {
     /// changed again without its stamp moving (two saves in one tick of the file system's
     /// clock): its stamp is not kept, so the next build reads it again.
     pub fn keep_source(&self, path: PathBuf, meta: &std::fs::Metadata, src: &Source) {
+        if self.persistent.is_some() {
+            return;
+        }
         let stamp = FileStamp::of(meta).filter(|s| !s.racy(SystemTime::now()));
         if let Ok(mut map) = self.sources.lock() {
             map.insert(path, (stamp, src.clone()));
@@ -77,6 +113,9 @@ impl BuildCache {
 
     /// Remembers the front matter parsed from `rel`.
     pub fn keep_front(&self, rel: &str, hash: u64, fm: FrontMatter) {
+        if self.persistent.is_some() {
+            return;
+        }
         if let Ok(mut map) = self.front.lock() {
             map.insert(rel.to_string(), (hash, fm));
         }
@@ -103,6 +142,9 @@ impl BuildCache {
 
     /// Remembers the HTML of output `path`.
     pub fn keep_rendered(&self, path: &str, key: u64, html: std::sync::Arc<[u8]>) {
+        if self.persistent.is_some() {
+            return;
+        }
         if let Ok(mut map) = self.rendered.lock() {
             map.insert(path.to_string(), (key, html));
         }
@@ -170,7 +212,10 @@ impl FileStamp {
     }
 }
 
-/// A 64-bit hash of `value`; equal within one process, which is all a cache needs.
+/// A 64-bit hash of `value`: std's `DefaultHasher` with its fixed keys, so equal in every
+/// run of one binary but not promised across Rust releases or builds. That is all the
+/// in-memory cache needs, and the build memo ([`crate::memo`]) may keep such keys on disk
+/// only because it is discarded unless the very binary that wrote it reads it.
 pub fn key(value: &impl Hash) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     value.hash(&mut h);

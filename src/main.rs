@@ -27,6 +27,9 @@ enum Command {
         /// Output folder (default: ROOT/public)
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Start from nothing: ignore the build memo under ROOT/.gazette/ (a new one is written)
+        #[arg(long)]
+        clean: bool,
     },
     /// Preview the site with drafts: build into memory, serve on 127.0.0.1, rebuild and
     /// reload open pages when a source file changes
@@ -117,6 +120,7 @@ impl SiteArgs {
             options,
             memory_search_dir: None,
             cache: None,
+            memo: gazette::MemoUse::Off,
         })
     }
 }
@@ -139,12 +143,16 @@ fn main() -> ExitCode {
     limit_malloc_arenas();
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { site, output } => {
-            let req = match site.request(output) {
+        Command::Build { site, output, clean } => {
+            let mut req = match site.request(output) {
                 Ok(req) => req,
                 Err(e) => return usage_error(&e),
             };
+            req.memo = if clean { gazette::MemoUse::Fresh } else { gazette::MemoUse::Use };
             let report = gazette::build(&req);
+            for note in &report.notes {
+                eprintln!("note: {note}");
+            }
             finish(&report.diagnostics, || {
                 let built = format!(
                     "built {} pages in {} sections: {} files in {} ({} ms)",

@@ -31,6 +31,20 @@ pub struct Request {
     pub memory_search_dir: Option<PathBuf>,
     /// Sources and renderings kept from earlier builds of the same site (`gazette serve`).
     pub cache: Option<std::sync::Arc<crate::cache::BuildCache>>,
+    /// Whether [`build`] reads and writes the build memo under `.gazette/`.
+    pub memo: MemoUse,
+}
+
+/// Whether [`build`] uses the build memo ([`crate::memo`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MemoUse {
+    /// Neither read nor written: every build starts from nothing (the library's default).
+    #[default]
+    Off,
+    /// Read when usable, written again after a build that wrote its output (`gazette build`).
+    Use,
+    /// Not read, written after a build that wrote its output (`gazette build --clean`).
+    Fresh,
 }
 
 impl Request {
@@ -43,6 +57,7 @@ impl Request {
             options: BuildOptions::default(),
             memory_search_dir: None,
             cache: None,
+            memo: MemoUse::Off,
         }
     }
 
@@ -75,6 +90,9 @@ pub struct Report {
     /// The next scheduled change readers will see (publish, expiry, leaving the news
     /// sitemap); `None` for builds with `--drafts` or `--future`.
     pub next_due: Option<model::Due>,
+    /// Lines for stderr that are no diagnostics (a build memo that could not be used), each
+    /// printed after `note: `.
+    pub notes: Vec<String>,
 }
 
 /// The static search index of `site`, in memory, with its tantivy index prepared in a folder
@@ -318,7 +336,17 @@ pub fn build(req: &Request) -> Report {
         Ok(s) => s,
         Err(d) => return fail(early, vec![d]),
     };
+    let (memo, notes) = open_memo(req);
+    let with_memo;
+    let req = match &memo {
+        Some((cache, _)) => {
+            with_memo = Request { cache: Some(cache.clone()), ..req.clone() };
+            &with_memo
+        }
+        None => req,
+    };
     let mut report = run(req, Some(&staging));
+    report.notes = notes;
     report.diagnostics.extend(early.sorted().into_iter().cloned());
     if report.diagnostics.has_errors() {
         if let Some((_, tmp)) = report.search.take() {
@@ -344,6 +372,12 @@ pub fn build(req: &Request) -> Report {
     {
         report.diagnostics.push(Diagnostic::error(e).hint("check that the folder can be written, then build again"));
     }
+    // Only a build whose output and index are in place leaves a memo that describes them.
+    if let Some((cache, key)) = memo.filter(|_| !report.diagnostics.has_errors())
+        && let Err(e) = crate::memo::save(&req.root, key, &cache)
+    {
+        report.notes.push(e);
+    }
     // Only a build of what readers see times the next cron rebuild (a preview must not
     // remove or rewrite the file either).
     if !req.options.drafts
@@ -353,6 +387,22 @@ pub fn build(req: &Request) -> Report {
         report.diagnostics.push(Diagnostic::warning(e));
     }
     report
+}
+
+/// The build memo `req` asks for ([`MemoUse`]), as a persistent cache with the key to write
+/// it under, and the note to print when a memo was there but could not be used.
+fn open_memo(req: &Request) -> (Option<(std::sync::Arc<crate::cache::BuildCache>, crate::memo::VersionKey)>, Vec<String>) {
+    let key = match req.memo {
+        MemoUse::Off => return (None, Vec::new()),
+        MemoUse::Use | MemoUse::Fresh => crate::memo::VersionKey::of(&req.root, &req.overrides),
+    };
+    let Some(key) = key else { return (None, Vec::new()) };
+    let loaded = match req.memo {
+        MemoUse::Use => crate::memo::load(&req.root, key),
+        _ => crate::memo::Loaded::default(),
+    };
+    let cache = std::sync::Arc::new(crate::cache::BuildCache::persistent(loaded.memo));
+    (Some((cache, key)), loaded.note.into_iter().collect())
 }
 
 /// Where `gazette build` leaves the instant of the next scheduled change, for cron.

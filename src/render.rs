@@ -197,6 +197,9 @@ pub struct Rendered {
     pub written: bool,
     /// The HTML, when it came from the render cache (then `html` is empty).
     pub cached: Option<std::sync::Arc<[u8]>>,
+    /// True when the file the last build wrote is kept as it is ([`crate::output::Body::Unchanged`]);
+    /// then `html` is empty.
+    pub unchanged: bool,
 }
 
 /// One HTML file to produce.
@@ -343,6 +346,7 @@ pub fn render_all(
 ) -> Rendering {
     let prep = prepare(site, config, drafts);
     let shared = Shared::new(site, config, tera, theme, &prep);
+    let carried = memo.and_then(crate::cache::BuildCache::carried);
     let jobs = jobs(site, config);
     // With a memo (`gazette serve`), a job whose fingerprint is unchanged reuses its HTML.
     let fingerprints = memo.map(|_| {
@@ -384,15 +388,34 @@ pub fn render_all(
         .map(|j| {
             let fp = fingerprints.as_ref().map(|(fs, inputs)| fs.fingerprint(j, *inputs));
             let shown = fp.as_ref().map(|f| f.2.clone()).unwrap_or_default();
-            if let (Some(m), Some((path, key, _))) = (memo, &fp)
+            // With the build memo: a page whose inputs and file are as the last build left
+            // them is not rendered, and its file is left alone.
+            if let (Some(c), Some((path, key, _))) = (carried, &fp)
+                && let Some(hash) = c.unchanged(path, *key)
+            {
+                c.keep_page(path, *key, hash);
+                let origin = shared.origin(j);
+                let r = Rendered { path: path.clone(), html: Vec::new(), origin, written: false, cached: None, unchanged: true };
+                return (Ok(r), shown);
+            }
+            if let (Some(m), Some((path, key, _))) = (memo.filter(|_| carried.is_none()), &fp)
                 && let Some(html) = m.rendered(path, *key)
             {
                 let origin = shared.origin(j);
-                let r = Rendered { path: path.clone(), html: Vec::new(), origin, written: false, cached: Some(html) };
+                let r = Rendered {
+                    path: path.clone(),
+                    html: Vec::new(),
+                    origin,
+                    written: false,
+                    cached: Some(html),
+                    unchanged: false,
+                };
                 return (finish(r), shown);
             }
             let r = shared.run(j).and_then(|mut r| {
-                if let (Some(m), Some((_, key, _))) = (memo, &fp) {
+                if let (Some(c), Some((_, key, _))) = (carried, &fp) {
+                    c.keep_page(&r.path, *key, xxhash_rust::xxh3::xxh3_128(&r.html));
+                } else if let (Some(m), Some((_, key, _))) = (memo, &fp) {
                     // One copy, shared by the cache and the output.
                     let html: std::sync::Arc<[u8]> = std::mem::take(&mut r.html).into();
                     m.keep_rendered(&r.path, *key, html.clone());
@@ -403,7 +426,7 @@ pub fn render_all(
             (r, shown)
         })
         .collect();
-    if let Some(m) = memo {
+    if let Some(m) = memo.filter(|_| carried.is_none()) {
         m.retain_rendered(&results.iter().filter_map(|r| r.0.as_ref().ok()).map(|r| r.path.as_str()).collect());
     }
     let mut files = Vec::with_capacity(results.len());
@@ -428,7 +451,8 @@ pub fn render_all(
     }
     drop(shared);
     drop(fingerprints);
-    let kept = memo.map(|_| Kept { prep, jobs, shown_in });
+    // Only `gazette serve` patches later edits in.
+    let kept = memo.filter(|_| carried.is_none()).map(|_| Kept { prep, jobs, shown_in });
     Rendering { files, diagnostics, kept }
 }
 
@@ -676,7 +700,14 @@ impl Shared<'_> {
         let mut out = budget::Capped::new(templates.limits.bytes);
         match budget::run(templates.limits, &self.stop, || templates.tera.render_to(&template, &context, &mut out)) {
             (Ok(()), _) => {
-                Ok(Rendered { path, html: out.into_bytes(), origin: self.origin(job), written: false, cached: None })
+                Ok(Rendered {
+                    path,
+                    html: out.into_bytes(),
+                    origin: self.origin(job),
+                    written: false,
+                    cached: None,
+                    unchanged: false,
+                })
             }
             (Err(_), _) if out.overflowed() => {
                 let origin = self.origin(job);

@@ -1,0 +1,326 @@
+//! The build memo: what `gazette build` keeps under `.gazette/` so that the next build of
+//! the same site reuses work instead of starting from nothing.
+//!
+//! In: the site root and the memo file the last build left. Out: a [`Memo`] (empty when
+//! there was none, or it could not be used, with one [`Loaded::note`] line saying why) and,
+//! after a build that wrote its output, the memo file written anew.
+//!
+//! What is kept, by what it saves on a 10,000-article site: the search stage's key and the
+//! content hashes of the files it exported (an unchanged search index is neither prepared
+//! nor exported again), each HTML page's render fingerprint and content hash (an unchanged
+//! page whose file is still intact is not rendered), the related-articles state (a body edit
+//! rescores only what it touches), and each Markdown rendering with its diagnostics. Sources
+//! and front matter are not kept: reading and parsing them again costs less than reading
+//! them back from the memo.
+//!
+//! The memo is never trusted unless it carries this very version key: a hash of the running
+//! binary, the memo format and the config as written ([`VersionKey`]). Every key inside it
+//! may therefore be a [`crate::cache::key`] hash, which is stable only within one binary. A
+//! memo that is truncated, corrupt, foreign or from another binary or config is discarded
+//! with one note; a missing one silently. It is written to a temporary file and renamed, so
+//! it is always whole; a torn write after a crash fails its checksum and is discarded.
+//! Nothing here panics on bad bytes.
+
+use crate::diagnostics::Diagnostic;
+use crate::markdown::Rendered;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Where the memo lives, relative to the site root.
+pub const MEMO_FILE: &str = ".gazette/memo";
+/// The first bytes of a memo file.
+const MAGIC: [u8; 8] = *b"GZMEMO\r\n";
+/// The layout of [`Memo`]; bumped with any change to it. The binary hash already tells two
+/// builds apart; the format number lets the note say "older format" rather than "another
+/// binary" where that is the reason.
+const FORMAT: u32 = 1;
+/// Magic, format, binary hash, config hash, payload length, payload checksum.
+const HEADER: usize = 8 + 4 + 16 + 16 + 8 + 8;
+
+/// What one build leaves for the next.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Memo {
+    /// Markdown renderings by content path: the key of their inputs (see `model::build_with`),
+    /// the rendering and its diagnostics.
+    pub markdown: Vec<(String, u64, Rendered, Vec<Diagnostic>)>,
+    /// The related-articles state ([`crate::related::State`]); its `sync` is incremental.
+    pub related: Option<crate::related::State>,
+    /// Each rendered HTML file: output path, render fingerprint, content hash of its bytes.
+    pub pages: Vec<(String, u64, u128)>,
+    /// The search stage of the last build.
+    pub search: Option<SearchMemo>,
+}
+
+/// The search stage's inputs and outputs, as far as the next build needs them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SearchMemo {
+    /// A key over the search documents ([`crate::search::index::SearchDoc`]).
+    pub key: u64,
+    /// Every exported file: output path and content hash.
+    pub files: Vec<(String, u128)>,
+}
+
+/// What a build carries from the memo it loaded to the one it writes, besides the Markdown
+/// renderings and the related state (which live in the [`crate::cache::BuildCache`]).
+#[derive(Debug, Default)]
+pub struct Carried {
+    /// Render fingerprints and content hashes by output path, from the last build.
+    old_pages: HashMap<String, (u64, u128)>,
+    /// The same, for this build.
+    new_pages: Mutex<Vec<(String, u64, u128)>>,
+    /// The last build's search stage.
+    old_search: Option<SearchMemo>,
+    /// This build's.
+    new_search: Mutex<Option<SearchMemo>>,
+}
+
+impl Carried {
+    /// From a loaded memo's pages and search stage.
+    pub fn new(pages: Vec<(String, u64, u128)>, search: Option<SearchMemo>) -> Carried {
+        let old_pages = pages.into_iter().map(|(p, f, h)| (p, (f, h))).collect();
+        Carried { old_pages, old_search: search, ..Carried::default() }
+    }
+
+    /// The content hash the last build wrote to `path` when it rendered it from inputs with
+    /// fingerprint `fingerprint`.
+    pub fn page(&self, path: &str, fingerprint: u64) -> Option<u128> {
+        self.old_pages.get(path).filter(|(f, _)| *f == fingerprint).map(|(_, h)| *h)
+    }
+
+    /// The content hash of the file at output path `path` when the last build rendered it
+    /// from inputs with fingerprint `fingerprint` and the file is still exactly what it wrote:
+    /// then the page need not be rendered again.
+    pub fn unchanged(&self, path: &str, fingerprint: u64) -> Option<u128> {
+        let _ = (path, fingerprint);
+        None
+    }
+
+    /// Records what this build rendered to `path`.
+    pub fn keep_page(&self, path: &str, fingerprint: u64, hash: u128) {
+        if let Ok(mut v) = self.new_pages.lock() {
+            v.push((path.to_string(), fingerprint, hash));
+        }
+    }
+
+    /// The last build's search stage, when its documents had key `key`.
+    pub fn search(&self, key: u64) -> Option<&SearchMemo> {
+        self.old_search.as_ref().filter(|s| s.key == key)
+    }
+
+    /// Records this build's search stage.
+    pub fn keep_search(&self, memo: SearchMemo) {
+        if let Ok(mut slot) = self.new_search.lock() {
+            *slot = Some(memo);
+        }
+    }
+}
+
+/// What the memo must have been written under to be used: the running binary, the memo
+/// format and the config as written (`gazette.yaml` bytes and command-line overrides).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VersionKey {
+    binary: u128,
+    config: u128,
+}
+
+impl VersionKey {
+    /// The key for the site at `root` with `overrides`; `None` when the running binary
+    /// cannot be read (then no memo is used or written).
+    pub fn of(root: &Path, overrides: &crate::config::Overrides) -> Option<VersionKey> {
+        let binary = binary_hash()?;
+        let text = std::fs::read(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+        let mut bytes = text;
+        // A separator no UTF-8 config holds, then each override.
+        bytes.push(0xff);
+        bytes.extend(overrides.base_url.as_deref().unwrap_or("\u{0}").as_bytes());
+        Some(VersionKey { binary, config: xxhash_rust::xxh3::xxh3_128(&bytes) })
+    }
+}
+
+/// A hash of the running executable's bytes, read once per process. A build-time id would
+/// miss a rebuild with another compiler, dependency or flag; the bytes cannot.
+fn binary_hash() -> Option<u128> {
+    static HASH: std::sync::OnceLock<Option<u128>> = std::sync::OnceLock::new();
+    *HASH.get_or_init(|| {
+        let exe = std::env::current_exe().ok()?;
+        let bytes = std::fs::read(exe).ok()?;
+        Some(xxhash_rust::xxh3::xxh3_128(&bytes))
+    })
+}
+
+/// A memo read from disk, and the note to print when one was there but could not be used.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// The memo; empty when there was none or it was discarded.
+    pub memo: Memo,
+    /// One line for stderr, without a `note:` prefix.
+    pub note: Option<String>,
+}
+
+/// Reads the memo of the site at `root`, if there is a usable one.
+pub fn load(root: &Path, key: VersionKey) -> Loaded {
+    let bytes = match std::fs::read(root.join(MEMO_FILE)) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Loaded::default(),
+        Err(e) => return discarded(&format!("it could not be read: {e}")),
+    };
+    match decode(&bytes, key) {
+        Ok(memo) => Loaded { memo, note: None },
+        Err(why) => discarded(why),
+    }
+}
+
+fn discarded(why: &str) -> Loaded {
+    Loaded { memo: Memo::default(), note: Some(format!("ignored the build memo {MEMO_FILE} ({why}); built without it")) }
+}
+
+/// The memo in `bytes`, or why it cannot be used.
+fn decode(bytes: &[u8], key: VersionKey) -> Result<Memo, &'static str> {
+    if bytes.len() < 8 || bytes[..8] != MAGIC {
+        return Err(if MAGIC.starts_with(bytes) { "it is truncated" } else { "it is not a gazette build memo" });
+    }
+    if bytes.len() < HEADER {
+        return Err("it is truncated");
+    }
+    let (format, rest) = take_u32(&bytes[8..]);
+    if format != FORMAT {
+        return Err("it was written in another memo format");
+    }
+    let (binary, rest) = take_u128(rest);
+    if binary != key.binary {
+        return Err("it was written by another gazette binary");
+    }
+    let (config, rest) = take_u128(rest);
+    if config != key.config {
+        return Err("gazette.yaml or the command-line options changed");
+    }
+    let (len, rest) = take_u64(rest);
+    let (sum, payload) = take_u64(rest);
+    if u64::try_from(payload.len()).ok() != Some(len) {
+        return Err("it is truncated");
+    }
+    if xxhash_rust::xxh3::xxh3_64(payload) != sum {
+        return Err("it is corrupt");
+    }
+    postcard::from_bytes(payload).map_err(|_| "it is corrupt")
+}
+
+fn take_u32(b: &[u8]) -> (u32, &[u8]) {
+    let (head, rest) = b.split_at(4);
+    (u32::from_le_bytes(head.try_into().unwrap_or_default()), rest)
+}
+
+fn take_u64(b: &[u8]) -> (u64, &[u8]) {
+    let (head, rest) = b.split_at(8);
+    (u64::from_le_bytes(head.try_into().unwrap_or_default()), rest)
+}
+
+fn take_u128(b: &[u8]) -> (u128, &[u8]) {
+    let (head, rest) = b.split_at(16);
+    (u128::from_le_bytes(head.try_into().unwrap_or_default()), rest)
+}
+
+/// [`Memo`] as written: the same fields in the same order, borrowed from the cache.
+#[derive(Serialize)]
+struct MemoOut<'a> {
+    markdown: &'a [crate::cache::MarkdownEntry<'a>],
+    related: Option<&'a crate::related::State>,
+    pages: &'a [(String, u64, u128)],
+    search: Option<&'a SearchMemo>,
+}
+
+/// Writes the memo of `cache` for the site at `root` (temporary file, then rename, so a
+/// reader sees the old memo or the new one, whole). `Err` says what failed.
+pub fn save(root: &Path, key: VersionKey, cache: &crate::cache::BuildCache) -> Result<(), String> {
+    let Some(carried) = cache.carried() else { return Ok(()) };
+    let related = cache.take_related();
+    let mut pages = carried.new_pages.lock().map(|mut v| std::mem::take(&mut *v)).unwrap_or_default();
+    pages.sort_by(|a, b| a.0.cmp(&b.0));
+    let search = carried.new_search.lock().ok().and_then(|mut s| s.take());
+    let payload = cache
+        .with_markdown(|markdown| {
+            let out = MemoOut { markdown, related: related.as_ref(), pages: &pages, search: search.as_ref() };
+            postcard::to_stdvec(&out)
+        })
+        .ok_or("the cache was poisoned by a panic")?
+        .map_err(|e| format!("cannot encode the build memo: {e}"))?;
+    let mut bytes = Vec::with_capacity(HEADER + payload.len());
+    bytes.extend(MAGIC);
+    bytes.extend(FORMAT.to_le_bytes());
+    bytes.extend(key.binary.to_le_bytes());
+    bytes.extend(key.config.to_le_bytes());
+    bytes.extend((payload.len() as u64).to_le_bytes());
+    bytes.extend(xxhash_rust::xxh3::xxh3_64(&payload).to_le_bytes());
+    bytes.extend(payload);
+    write_atomically(&root.join(MEMO_FILE), &bytes).map_err(|e| format!("cannot write the build memo {MEMO_FILE}: {e}"))
+}
+
+fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = file.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+    std::fs::create_dir_all(&dir)?;
+    let tmp = dir.join(format!(".memo.tmp-{}", std::process::id()));
+    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, file));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key() -> VersionKey {
+        VersionKey { binary: 7, config: 9 }
+    }
+
+    fn written(memo: &Memo) -> Vec<u8> {
+        let dir = tempfile::tempdir().expect("tmp");
+        let cache = crate::cache::BuildCache::persistent(Memo {
+            markdown: memo.markdown.clone(),
+            pages: memo.pages.clone(),
+            ..Memo::default()
+        });
+        if let Some(c) = cache.carried() {
+            memo.pages.iter().for_each(|(p, f, h)| c.keep_page(p, *f, *h));
+        }
+        save(dir.path(), key(), &cache).expect("save");
+        std::fs::read(dir.path().join(MEMO_FILE)).expect("read")
+    }
+
+    #[test]
+    fn a_memo_reads_back_as_written() {
+        let r = Rendered { html: "<p>甲</p>".into(), text: "甲".into(), ..Rendered::default() };
+        let memo = Memo {
+            markdown: vec![("a.md".into(), 3, r, vec![Diagnostic::warning("w")])],
+            pages: vec![("a/index.html".into(), 1, 2)],
+            ..Memo::default()
+        };
+        let back = decode(&written(&memo), key()).expect("decode");
+        assert_eq!(back.markdown[0].2.html, "<p>甲</p>");
+        assert_eq!(back.markdown[0].3, vec![Diagnostic::warning("w")]);
+        assert_eq!(back.pages, memo.pages);
+    }
+
+    #[test]
+    fn every_damaged_memo_is_refused_with_its_reason() {
+        let bytes = written(&Memo { pages: vec![("x".into(), 1, 2)], ..Memo::default() });
+        let cut = &bytes[..bytes.len() - 1];
+        assert_eq!(decode(cut, key()).err(), Some("it is truncated"));
+        assert_eq!(decode(&bytes[..5], key()).err(), Some("it is truncated"));
+        assert_eq!(decode(b"random bytes here", key()).err(), Some("it is not a gazette build memo"));
+        let other = VersionKey { binary: 8, ..key() };
+        assert_eq!(decode(&bytes, other).err(), Some("it was written by another gazette binary"));
+        let config = VersionKey { config: 8, ..key() };
+        assert_eq!(decode(&bytes, config).err(), Some("gazette.yaml or the command-line options changed"));
+        let mut flipped = bytes.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 1;
+        assert_eq!(decode(&flipped, key()).err(), Some("it is corrupt"));
+        let mut old = bytes;
+        old[8] = 0;
+        assert_eq!(decode(&old, key()).err(), Some("it was written in another memo format"));
+    }
+}
