@@ -15,9 +15,6 @@ use std::time::SystemTime;
 /// Cached entries by path: the key of the inputs they were made from, and what was made.
 type Entries<T> = Mutex<HashMap<String, (u64, T)>>;
 
-/// One Markdown rendering as the memo writes it: path, key, rendering, diagnostics.
-pub type MarkdownEntry<'a> = (&'a String, u64, &'a Rendered, &'a Vec<Diagnostic>);
-
 /// Caches shared by successive builds of one site.
 #[derive(Debug, Default)]
 pub struct BuildCache {
@@ -28,9 +25,9 @@ pub struct BuildCache {
     rendered: Entries<std::sync::Arc<[u8]>>,
     front: Entries<FrontMatter>,
     related: Mutex<Option<crate::related::State>>,
-    /// Set for `gazette build` with its memo on disk ([`crate::memo`]): only what the memo
-    /// keeps (Markdown renderings, the related-articles state, render fingerprints) is
-    /// remembered, so the build holds no second copy of every source and every page.
+    /// Set for `gazette build` with its memo on disk ([`crate::memo`]): sources, front matter
+    /// and HTML are not remembered, so the build holds no second copy of every source and
+    /// every page.
     persistent: Option<crate::memo::Carried>,
 }
 
@@ -46,9 +43,7 @@ pub enum FrontMatter {
 impl BuildCache {
     /// A cache for one `gazette build`, seeded from the memo the last build left.
     pub fn persistent(memo: crate::memo::Memo) -> BuildCache {
-        let markdown = memo.markdown.into_iter().map(|(rel, key, r, ds)| (rel, (key, (std::sync::Arc::new(r), ds))));
         BuildCache {
-            markdown: Mutex::new(markdown.collect()),
             related: Mutex::new(memo.related),
             persistent: Some(crate::memo::Carried::new(memo.pages, memo.search)),
             ..BuildCache::default()
@@ -59,15 +54,6 @@ impl BuildCache {
     /// related-articles state; `None` for `gazette serve`'s in-memory cache.
     pub fn carried(&self) -> Option<&crate::memo::Carried> {
         self.persistent.as_ref()
-    }
-
-    /// Calls `f` with the Markdown renderings, sorted by path, borrowed (no copy of every
-    /// page's HTML while the memo is written).
-    pub fn with_markdown<R>(&self, f: impl FnOnce(&[MarkdownEntry<'_>]) -> R) -> Option<R> {
-        let map = self.markdown.lock().ok()?;
-        let mut all: Vec<MarkdownEntry> = map.iter().map(|(rel, (key, (r, ds)))| (rel, *key, &**r, ds)).collect();
-        all.sort_by(|a, b| a.0.cmp(b.0));
-        Some(f(&all))
     }
 
     /// The source read earlier from `path` when its stamp (size, times, inode) is unchanged
@@ -100,6 +86,9 @@ impl BuildCache {
 
     /// Remembers the rendering of the body of `rel`.
     pub fn keep_markdown(&self, rel: &str, key: u64, r: std::sync::Arc<Rendered>, ds: &[Diagnostic]) {
+        if self.persistent.is_some() {
+            return;
+        }
         if let Ok(mut map) = self.markdown.lock() {
             map.insert(rel.to_string(), (key, (r, ds.to_vec())));
         }

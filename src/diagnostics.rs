@@ -16,7 +16,7 @@ use std::fmt;
 use std::path::Path;
 
 /// How bad a diagnostic is. Errors stop the write stage; warnings are printed and ignored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The build must not write output.
@@ -27,7 +27,7 @@ pub enum Severity {
 
 /// A place in a file, 1-based line and column (columns count characters, not bytes, so a
 /// caret under Chinese text points at the right character).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct Location {
     /// Path as the user should see it: relative to the site root where possible.
     pub file: String,
@@ -101,7 +101,7 @@ impl Spot {
 }
 
 /// One problem found in the user's input, with everything needed to show it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,

@@ -23,7 +23,7 @@ mod relative;
 mod soft_breaks;
 
 /// One heading in the table of contents.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TocEntry {
     /// 2 for `##`, …
     pub level: u8,
@@ -36,7 +36,7 @@ pub struct TocEntry {
 }
 
 /// A rendered body.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct Rendered {
     /// The full HTML.
     pub html: String,

@@ -397,10 +397,14 @@ fn open_memo(req: &Request) -> (Option<(std::sync::Arc<crate::cache::BuildCache>
         MemoUse::Use | MemoUse::Fresh => crate::memo::VersionKey::of(&req.root, &req.overrides),
     };
     let Some(key) = key else { return (None, Vec::new()) };
+    let t = Instant::now();
     let loaded = match req.memo {
         MemoUse::Use => crate::memo::load(&req.root, key),
         _ => crate::memo::Loaded::default(),
     };
+    if std::env::var_os("GAZETTE_TIMINGS").is_some() {
+        eprintln!("timing: load memo {} ms (peak {} kB)", t.elapsed().as_millis(), peak_kb());
+    }
     let cache = std::sync::Arc::new(crate::cache::BuildCache::persistent(loaded.memo));
     (Some((cache, key)), loaded.note.into_iter().collect())
 }
