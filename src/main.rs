@@ -20,13 +20,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Build the site into public/ (atomically: a failed build leaves the old output untouched)
+    /// Build the site into public/, writing only files whose bytes changed (a failed build
+    /// leaves the old output untouched)
     Build {
         #[command(flatten)]
         site: SiteArgs,
         /// Output folder (default: ROOT/public)
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Write every file again, ignoring what the previous build recorded (still removes
+        /// only files a build wrote)
+        #[arg(long)]
+        clean: bool,
     },
     /// Preview the site with drafts: build into memory, serve on 127.0.0.1, rebuild and
     /// reload open pages when a source file changes
@@ -117,6 +122,7 @@ impl SiteArgs {
             options,
             memory_search_dir: None,
             cache: None,
+            clean: false,
         })
     }
 }
@@ -139,19 +145,23 @@ fn main() -> ExitCode {
     limit_malloc_arenas();
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { site, output } => {
+        Command::Build { site, output, clean } => {
             let req = match site.request(output) {
-                Ok(req) => req,
+                Ok(req) => Request { clean, ..req },
                 Err(e) => return usage_error(&e),
             };
             let report = gazette::build(&req);
             finish(&report.diagnostics, || {
+                let done = &report.committed;
                 let built = format!(
-                    "built {} pages in {} sections: {} files in {} ({} ms)",
+                    "built {} pages in {} sections: {} files in {}, {} written, {} unchanged, {} removed ({} ms)",
                     report.pages,
                     report.sections,
                     report.output.files.len() + 1,
                     req.output_dir().display(),
+                    done.written,
+                    done.unchanged,
+                    done.removed,
                     report.millis
                 );
                 match &report.next_due {

@@ -31,6 +31,9 @@ pub struct Request {
     pub memory_search_dir: Option<PathBuf>,
     /// Sources and renderings kept from earlier builds of the same site (`gazette serve`).
     pub cache: Option<std::sync::Arc<crate::cache::BuildCache>>,
+    /// `gazette build --clean`: write every output file again, trusting nothing the previous
+    /// build recorded (it still removes only files a build wrote).
+    pub clean: bool,
 }
 
 impl Request {
@@ -43,6 +46,7 @@ impl Request {
             options: BuildOptions::default(),
             memory_search_dir: None,
             cache: None,
+            clean: false,
         }
     }
 
@@ -75,6 +79,8 @@ pub struct Report {
     /// The next scheduled change readers will see (publish, expiry, leaving the news
     /// sitemap); `None` for builds with `--drafts` or `--future`.
     pub next_due: Option<model::Due>,
+    /// What `build` did to the output folder (written, unchanged and removed files).
+    pub committed: output::Committed,
 }
 
 /// The static search index of `site`, in memory, with its tantivy index prepared in a folder
@@ -259,11 +265,12 @@ fn write_search_files(files: crate::search::export::Files, sink: Option<&Staging
         return;
     };
     // A file that cannot be written now stays in memory: the commit writes it again, or
-    // reports the failure with its path, once every output path has been checked.
-    let written: Vec<bool> = files.par_iter().map(|(path, bytes)| sink.write(path, bytes).is_ok()).collect();
-    out.files.extend(files.into_iter().zip(written).map(|((path, bytes), ok)| match ok {
-        true => (path, Body::Written),
-        false => (path, Body::Shared(bytes)),
+    // reports the failure with its path, once every output path has been checked. A file
+    // whose bytes the output already holds is not written at all.
+    let staged: Vec<Option<Body>> = files.par_iter().map(|(path, bytes)| sink.write(path, bytes).ok()).collect();
+    out.files.extend(files.into_iter().zip(staged).map(|((path, bytes), body)| match body {
+        Some(body) => (path, body),
+        None => (path, Body::Shared(bytes)),
     }));
 }
 
@@ -281,9 +288,11 @@ fn peak_kb() -> String {
 ///
 /// It first takes the site's build lock ([`output::lock`]), waiting while another build of
 /// the site runs, then sorts out what an interrupted build left beside the output
-/// ([`output::recover`]); files on the keep-list ([`output::keep`]) in the previous output
-/// are carried over into the new one.
+/// ([`output::recover`]). Only files whose bytes changed are written; files an earlier
+/// build wrote and this one no longer produces are removed, and nothing else
+/// ([`output::Staging::commit`]).
 pub fn build(req: &Request) -> Report {
+    let start = Instant::now();
     let mut early = Diagnostics::new();
     let fail = |mut early: Diagnostics, d: Vec<Diagnostic>| {
         early.extend(d);
@@ -314,7 +323,11 @@ pub fn build(req: &Request) -> Report {
     if let Err(d) = output::check_target(&req.root, &out_dir, &keep) {
         return fail(early, vec![d]);
     }
-    let staging = match Staging::create(&out_dir) {
+    let previous = match req.clean {
+        true => output::Previous::load(&out_dir).distrust(),
+        false => output::Previous::load(&out_dir),
+    };
+    let staging = match Staging::create(&out_dir, previous) {
         Ok(s) => s,
         Err(d) => return fail(early, vec![d]),
     };
@@ -329,7 +342,10 @@ pub fn build(req: &Request) -> Report {
         return report;
     }
     match staging.commit(&report.output, &keep) {
-        Ok(warnings) => report.diagnostics.extend(warnings),
+        Ok(mut done) => {
+            report.diagnostics.extend(std::mem::take(&mut done.warnings));
+            report.committed = done;
+        }
         Err(d) => {
             // The previous output stays, and so does the index that goes with it.
             if let Some((_, tmp)) = report.search.take() {
@@ -352,6 +368,8 @@ pub fn build(req: &Request) -> Report {
     {
         report.diagnostics.push(Diagnostic::warning(e));
     }
+    // The whole build, the commit included.
+    report.millis = start.elapsed().as_millis();
     report
 }
 
@@ -436,10 +454,10 @@ fn assemble(
         .chain(site.sections.iter().map(|s| (s.display.as_str(), Spot::file(&s.display))))
         .collect();
     for r in parts.html {
-        let body = match (r.written, r.cached) {
-            (true, _) => Body::Written,
-            (false, Some(shared)) => Body::Shared(shared),
-            (false, None) => Body::Bytes(r.html),
+        let body = match (r.staged, r.cached) {
+            (Some(body), _) => body,
+            (None, Some(shared)) => Body::Shared(shared),
+            (None, None) => Body::Bytes(r.html),
         };
         let at = spots.get(r.origin.as_str()).cloned();
         add(&mut out, r.path, body, &r.origin, at);

@@ -193,8 +193,10 @@ pub struct Rendered {
     pub html: Vec<u8>,
     /// Source shown in collision messages.
     pub origin: String,
-    /// True when `html` was already written to the staging folder (and is empty).
-    pub written: bool,
+    /// Where the HTML went when it was handed to the staging folder as it was rendered
+    /// ([`crate::output::Body::Written`], or [`crate::output::Body::Unchanged`] when the
+    /// output already held these bytes); `html` is empty then.
+    pub staged: Option<crate::output::Body>,
     /// The HTML, when it came from the render cache (then `html` is empty).
     pub cached: Option<std::sync::Arc<[u8]>>,
 }
@@ -370,12 +372,14 @@ pub fn render_all(
     // now (its path may clash with another output file) keeps its bytes: the output checks
     // every path first, then the commit writes it or reports the failure with its origin.
     let finish = |mut r: Rendered| -> Result<Rendered, Diagnostic> {
+        // The staging folder compares the bytes with what the output holds first, and writes
+        // nothing when they are the same.
         if let Some(staging) = sink
-            && staging.write(&r.path, r.cached.as_deref().unwrap_or(&r.html)).is_ok()
+            && let Ok(body) = staging.write(&r.path, r.cached.as_deref().unwrap_or(&r.html))
         {
             r.html = Vec::new();
             r.cached = None;
-            r.written = true;
+            r.staged = Some(body);
         }
         Ok(r)
     };
@@ -388,7 +392,7 @@ pub fn render_all(
                 && let Some(html) = m.rendered(path, *key)
             {
                 let origin = shared.origin(j);
-                let r = Rendered { path: path.clone(), html: Vec::new(), origin, written: false, cached: Some(html) };
+                let r = Rendered { path: path.clone(), html: Vec::new(), origin, staged: None, cached: Some(html) };
                 return (finish(r), shown);
             }
             let r = shared.run(j).and_then(|mut r| {
@@ -676,7 +680,7 @@ impl Shared<'_> {
         let mut out = budget::Capped::new(templates.limits.bytes);
         match budget::run(templates.limits, &self.stop, || templates.tera.render_to(&template, &context, &mut out)) {
             (Ok(()), _) => {
-                Ok(Rendered { path, html: out.into_bytes(), origin: self.origin(job), written: false, cached: None })
+                Ok(Rendered { path, html: out.into_bytes(), origin: self.origin(job), staged: None, cached: None })
             }
             (Err(_), _) if out.overflowed() => {
                 let origin = self.origin(job);
