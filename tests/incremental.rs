@@ -107,7 +107,8 @@ fn an_edit_rewrites_only_the_files_whose_bytes_changed_and_equals_a_clean_build(
     let new: BTreeMap<_, _> = new_tree.iter().cloned().collect();
     let gone: Vec<&String> = old.keys().filter(|p| !new.contains_key(*p)).collect();
     assert_eq!(counts(&r).2, gone.len());
-    let listed: Vec<String> = changed.iter().map(|p| format!("+ {p}\n")).chain(gone.iter().map(|p| format!("- {p}\n"))).collect();
+    let listed: Vec<String> =
+        changed.iter().map(|p| format!("+ {p}\n")).chain(gone.iter().map(|p| format!("- {p}\n"))).collect();
     assert_eq!(changes(&site), listed.concat());
 }
 

@@ -242,7 +242,10 @@ fn a_kept_folder_where_the_build_writes_a_file_stops_the_build_and_keeps_the_old
          error: build failed with 1 error(s) and 0 warning(s)\n"
     );
     assert_eq!(tree(&site.path("public")), before);
-    assert_eq!(entries(site.root()), vec![".gazette", ".public.gazette", "content", "gazette.yaml", "public", "static"]);
+    assert_eq!(
+        entries(site.root()),
+        vec![".gazette", ".public.gazette", "content", "gazette.yaml", "public", "static"]
+    );
 }
 
 #[test]
@@ -413,7 +416,12 @@ fn a_build_killed_while_it_writes_leaves_nothing_after_the_next_build() {
     let r = site.run(&["build"]);
     ok(&r);
     assert_eq!(site.read("CNAME"), "news.example.org\n", "{}", r.stderr);
-    assert_eq!(entries(site.root()), vec![".gazette", ".public.gazette", "content", "gazette.yaml", "public"], "{}", r.stderr);
+    assert_eq!(
+        entries(site.root()),
+        vec![".gazette", ".public.gazette", "content", "gazette.yaml", "public"],
+        "{}",
+        r.stderr
+    );
 }
 
 // ---------------------------------------------------------------- one build at a time
