@@ -175,11 +175,10 @@ impl Staging {
             }
             let target = self.out.join(path);
             match std::fs::symlink_metadata(&target) {
-                Ok(m) if m.is_dir() => {
-                    if !holds_only(&target, path, stale) {
-                        return Err(self.clash(path, true, &origin(path)));
-                    }
+                Ok(m) if m.is_dir() && !holds_only(&target, path, stale) => {
+                    return Err(self.clash(path, true, &origin(path)));
                 }
+                Ok(m) if m.is_dir() => {}
                 Ok(m) if m.is_file() && !owned.contains(path) => {
                     let same = super::keep::same_bytes(&self.staged_path(path), &target)
                         .map_err(|e| io_error("read", &target, e))?;
