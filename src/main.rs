@@ -20,14 +20,16 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Build the site into public/ (atomically: a failed build leaves the old output untouched)
+    /// Build the site into public/, writing only files whose bytes changed (a failed build
+    /// leaves the old output untouched)
     Build {
         #[command(flatten)]
         site: SiteArgs,
         /// Output folder (default: ROOT/public)
         #[arg(long, short)]
         output: Option<PathBuf>,
-        /// Start from nothing: ignore the build memo under ROOT/.gazette/ (a new one is written)
+        /// Start from nothing: write every file again and ignore the build memo under
+        /// ROOT/.gazette/ (a new one is written); still removes only files a build wrote
         #[arg(long)]
         clean: bool,
     },
@@ -120,6 +122,7 @@ impl SiteArgs {
             options,
             memory_search_dir: None,
             cache: None,
+            clean: false,
             memo: gazette::MemoUse::Off,
         })
     }
@@ -145,7 +148,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build { site, output, clean } => {
             let mut req = match site.request(output) {
-                Ok(req) => req,
+                Ok(req) => Request { clean, ..req },
                 Err(e) => return usage_error(&e),
             };
             req.memo = if clean { gazette::MemoUse::Fresh } else { gazette::MemoUse::Use };
@@ -154,12 +157,16 @@ fn main() -> ExitCode {
                 eprintln!("note: {note}");
             }
             finish(&report.diagnostics, || {
+                let done = &report.committed;
                 let built = format!(
-                    "built {} pages in {} sections: {} files in {} ({} ms)",
+                    "built {} pages in {} sections: {} files in {}, {} written, {} unchanged, {} removed ({} ms)",
                     report.pages,
                     report.sections,
                     report.output.files.len() + 1,
                     req.output_dir().display(),
+                    done.written,
+                    done.unchanged,
+                    done.removed,
                     report.millis
                 );
                 match &report.next_due {

@@ -85,14 +85,6 @@ impl Carried {
         self.old_pages.get(path).filter(|(f, _)| *f == fingerprint).map(|(_, h)| *h)
     }
 
-    /// The content hash of the file at output path `path` when the last build rendered it
-    /// from inputs with fingerprint `fingerprint` and the file is still exactly what it wrote:
-    /// then the page need not be rendered again.
-    pub fn unchanged(&self, path: &str, fingerprint: u64) -> Option<u128> {
-        let _ = (path, fingerprint);
-        None
-    }
-
     /// Records what this build rendered to `path`.
     pub fn keep_page(&self, path: &str, fingerprint: u64, hash: u128) {
         if let Ok(mut v) = self.new_pages.lock() {
@@ -111,6 +103,33 @@ impl Carried {
             *slot = Some(memo);
         }
     }
+}
+
+/// A key over everything of the search documents the search stage reads, so equal keys mean
+/// an equal index and export. A [`crate::cache::key`]-style hash: stable only within one
+/// binary, which is all the memo (keyed by the binary) needs.
+pub fn docs_key(docs: &[crate::search::index::SearchDoc]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    docs.len().hash(&mut h);
+    for d in docs {
+        // Every field by name: a field added later fails to compile here until it is keyed.
+        let crate::search::index::SearchDoc {
+            num,
+            url,
+            title,
+            body,
+            tags,
+            section,
+            section_title,
+            date,
+            ymd,
+            ancestors,
+            boost,
+        } = d;
+        (num, url, title, body, tags, section, section_title, date, ymd, ancestors, boost.to_bits()).hash(&mut h);
+    }
+    h.finish()
 }
 
 /// What the memo must have been written under to be used: the running binary, the memo

@@ -193,13 +193,12 @@ pub struct Rendered {
     pub html: Vec<u8>,
     /// Source shown in collision messages.
     pub origin: String,
-    /// True when `html` was already written to the staging folder (and is empty).
-    pub written: bool,
+    /// Where the HTML went when it was handed to the staging folder as it was rendered
+    /// ([`crate::output::Body::Written`], or [`crate::output::Body::Unchanged`] when the
+    /// output already held these bytes); `html` is empty then.
+    pub staged: Option<crate::output::Body>,
     /// The HTML, when it came from the render cache (then `html` is empty).
     pub cached: Option<std::sync::Arc<[u8]>>,
-    /// True when the file the last build wrote is kept as it is ([`crate::output::Body::Unchanged`]);
-    /// then `html` is empty.
-    pub unchanged: bool,
 }
 
 /// One HTML file to produce.
@@ -374,12 +373,14 @@ pub fn render_all(
     // now (its path may clash with another output file) keeps its bytes: the output checks
     // every path first, then the commit writes it or reports the failure with its origin.
     let finish = |mut r: Rendered| -> Result<Rendered, Diagnostic> {
+        // The staging folder compares the bytes with what the output holds first, and writes
+        // nothing when they are the same.
         if let Some(staging) = sink
-            && staging.write(&r.path, r.cached.as_deref().unwrap_or(&r.html)).is_ok()
+            && let Ok(body) = staging.write(&r.path, r.cached.as_deref().unwrap_or(&r.html))
         {
             r.html = Vec::new();
             r.cached = None;
-            r.written = true;
+            r.staged = Some(body);
         }
         Ok(r)
     };
@@ -390,31 +391,26 @@ pub fn render_all(
             let shown = fp.as_ref().map(|f| f.2.clone()).unwrap_or_default();
             // With the build memo: a page whose inputs and file are as the last build left
             // them is not rendered, and its file is left alone.
-            if let (Some(c), Some((path, key, _))) = (carried, &fp)
-                && let Some(hash) = c.unchanged(path, *key)
+            if let (Some(c), Some(staging), Some((path, key, _))) = (carried, sink, &fp)
+                && let Some(hash) = c.page(path, *key)
+                && staging.intact(path) == Some(hash)
             {
                 c.keep_page(path, *key, hash);
                 let origin = shared.origin(j);
-                let r = Rendered { path: path.clone(), html: Vec::new(), origin, written: false, cached: None, unchanged: true };
+                let unchanged = Some(crate::output::Body::Unchanged);
+                let r = Rendered { path: path.clone(), html: Vec::new(), origin, staged: unchanged, cached: None };
                 return (Ok(r), shown);
             }
             if let (Some(m), Some((path, key, _))) = (memo.filter(|_| carried.is_none()), &fp)
                 && let Some(html) = m.rendered(path, *key)
             {
                 let origin = shared.origin(j);
-                let r = Rendered {
-                    path: path.clone(),
-                    html: Vec::new(),
-                    origin,
-                    written: false,
-                    cached: Some(html),
-                    unchanged: false,
-                };
+                let r = Rendered { path: path.clone(), html: Vec::new(), origin, staged: None, cached: Some(html) };
                 return (finish(r), shown);
             }
             let r = shared.run(j).and_then(|mut r| {
                 if let (Some(c), Some((_, key, _))) = (carried, &fp) {
-                    c.keep_page(&r.path, *key, xxhash_rust::xxh3::xxh3_128(&r.html));
+                    c.keep_page(&r.path, *key, crate::output::manifest::content_hash(&r.html));
                 } else if let (Some(m), Some((_, key, _))) = (memo, &fp) {
                     // One copy, shared by the cache and the output.
                     let html: std::sync::Arc<[u8]> = std::mem::take(&mut r.html).into();
@@ -700,14 +696,7 @@ impl Shared<'_> {
         let mut out = budget::Capped::new(templates.limits.bytes);
         match budget::run(templates.limits, &self.stop, || templates.tera.render_to(&template, &context, &mut out)) {
             (Ok(()), _) => {
-                Ok(Rendered {
-                    path,
-                    html: out.into_bytes(),
-                    origin: self.origin(job),
-                    written: false,
-                    cached: None,
-                    unchanged: false,
-                })
+                Ok(Rendered { path, html: out.into_bytes(), origin: self.origin(job), staged: None, cached: None })
             }
             (Err(_), _) if out.overflowed() => {
                 let origin = self.origin(job);
