@@ -188,7 +188,10 @@ pub fn load(root: &Path, key: VersionKey) -> Loaded {
 }
 
 fn discarded(why: &str) -> Loaded {
-    Loaded { memo: Memo::default(), note: Some(format!("ignored the build memo {MEMO_FILE} ({why}); built without it")) }
+    Loaded {
+        memo: Memo::default(),
+        note: Some(format!("ignored the build memo {MEMO_FILE} ({why}); built without it")),
+    }
 }
 
 /// The memo in `bytes`, or why it cannot be used.
@@ -310,7 +313,8 @@ mod tests {
 
     #[test]
     fn a_memo_reads_back_as_written() {
-        let memo = Memo { pages: vec![("a/index.html".into(), 1, 2), ("b/index.html".into(), 3, 4)], ..Memo::default() };
+        let memo =
+            Memo { pages: vec![("a/index.html".into(), 1, 2), ("b/index.html".into(), 3, 4)], ..Memo::default() };
         let back = decode(&written(&memo), key()).expect("decode");
         assert_eq!(back.pages, memo.pages);
         assert_eq!(back.search.map(|s| (s.key, s.files)), Some((5, vec![("search/entry.json".into(), 6)])));

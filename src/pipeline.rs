@@ -97,6 +97,9 @@ pub struct Report {
     pub next_due: Option<model::Due>,
     /// What `build` did to the output folder (written, unchanged and removed files).
     pub committed: output::Committed,
+    /// HTML pages not rendered because the build memo vouched for the file already in the
+    /// output.
+    pub reused: usize,
     /// Lines for stderr that are no diagnostics (a build memo that could not be used), each
     /// printed after `note: `.
     pub notes: Vec<String>,
@@ -172,7 +175,15 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
         && !report.diagnostics.has_errors();
     let search = searching.then(|| {
         let dir = req.memory_search_dir.clone().unwrap_or_else(|| req.root.join(&config.search.index_dir));
-        search_stage(dir, &config.search, &site, sink, req.cache.as_deref().and_then(crate::cache::BuildCache::carried), timing, false)
+        search_stage(
+            dir,
+            &config.search,
+            &site,
+            sink,
+            req.cache.as_deref().and_then(crate::cache::BuildCache::carried),
+            timing,
+            false,
+        )
     });
     let rendering = render::render_all(
         &site,
@@ -184,6 +195,7 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
         req.cache.as_deref(),
     );
     lap("render", &mut t);
+    report.reused = rendering.reused;
     report.diagnostics.extend(rendering.diagnostics);
     // Paths of the static search index files (already in staging), listed in the output
     // after assembly so collisions with pages are caught.
@@ -300,7 +312,8 @@ fn unchanged_search(
     dir: &Path,
 ) -> Option<Vec<(String, Body)>> {
     let last = carried.search(key)?;
-    if !crate::search::index::installed(dir) || !last.files.iter().all(|(path, hash)| sink.intact(path) == Some(*hash)) {
+    if !crate::search::index::installed(dir) || !last.files.iter().all(|(path, hash)| sink.intact(path) == Some(*hash))
+    {
         return None;
     }
     carried.keep_search(last.clone());
@@ -442,7 +455,9 @@ pub fn build(req: &Request) -> Report {
 
 /// The build memo `req` asks for ([`MemoUse`]), as a persistent cache with the key to write
 /// it under, and the note to print when a memo was there but could not be used.
-fn open_memo(req: &Request) -> (Option<(std::sync::Arc<crate::cache::BuildCache>, crate::memo::VersionKey)>, Vec<String>) {
+fn open_memo(
+    req: &Request,
+) -> (Option<(std::sync::Arc<crate::cache::BuildCache>, crate::memo::VersionKey)>, Vec<String>) {
     let key = match req.memo {
         MemoUse::Off => return (None, Vec::new()),
         MemoUse::Use | MemoUse::Fresh => crate::memo::VersionKey::of(&req.root, &req.overrides),

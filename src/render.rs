@@ -331,6 +331,8 @@ pub struct Rendering {
     pub diagnostics: Vec<Diagnostic>,
     /// With a memo: what [`rerender`] needs.
     pub kept: Option<Kept>,
+    /// Pages not rendered because the build memo vouched for their files.
+    pub reused: usize,
 }
 
 /// Renders every HTML page. Returns output path → HTML.
@@ -384,6 +386,7 @@ pub fn render_all(
         }
         Ok(r)
     };
+    let reused = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<(Result<Rendered, Diagnostic>, Vec<usize>)> = jobs
         .par_iter()
         .map(|j| {
@@ -396,6 +399,7 @@ pub fn render_all(
                 && staging.intact(path) == Some(hash)
             {
                 c.keep_page(path, *key, hash);
+                reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let origin = shared.origin(j);
                 let unchanged = Some(crate::output::Body::Unchanged);
                 let r = Rendered { path: path.clone(), html: Vec::new(), origin, staged: unchanged, cached: None };
@@ -449,7 +453,7 @@ pub fn render_all(
     drop(fingerprints);
     // Only `gazette serve` patches later edits in.
     let kept = memo.filter(|_| carried.is_none()).map(|_| Kept { prep, jobs, shown_in });
-    Rendering { files, diagnostics, kept }
+    Rendering { files, diagnostics, kept, reused: reused.into_inner() }
 }
 
 /// Renders again, after the bodies of `pages` changed (and nothing else), each of those
