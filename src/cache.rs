@@ -25,6 +25,8 @@ pub struct BuildCache {
     rendered: Entries<std::sync::Arc<[u8]>>,
     front: Entries<FrontMatter>,
     related: Mutex<Option<crate::related::State>>,
+    /// With the build memo: the related state, encoded ([`crate::memo::Memo::related`]).
+    related_bytes: Mutex<Vec<u8>>,
     /// Set for `gazette build` with its memo on disk ([`crate::memo`]): sources, front matter
     /// and HTML are not remembered, so the build holds no second copy of every source and
     /// every page.
@@ -44,7 +46,7 @@ impl BuildCache {
     /// A cache for one `gazette build`, seeded from the memo the last build left.
     pub fn persistent(memo: crate::memo::Memo) -> BuildCache {
         BuildCache {
-            related: Mutex::new(memo.related),
+            related_bytes: Mutex::new(memo.related),
             persistent: Some(crate::memo::Carried::new(memo.pages, memo.search)),
             ..BuildCache::default()
         }
@@ -113,14 +115,27 @@ impl BuildCache {
     /// The related-articles state of the last build, taken out to be brought up to date
     /// ([`crate::related::State::sync`]) and kept again.
     pub fn take_related(&self) -> Option<crate::related::State> {
+        if self.persistent.is_some() {
+            let bytes = std::mem::take(&mut *self.related_bytes.lock().ok()?);
+            return crate::memo::decode_related(&bytes);
+        }
         self.related.lock().ok()?.take()
     }
 
-    /// Keeps the related-articles state for the next build.
+    /// Keeps the related-articles state for the next build (encoded, for the build memo).
     pub fn keep_related(&self, state: crate::related::State) {
-        if let Ok(mut slot) = self.related.lock() {
+        if self.persistent.is_some() {
+            if let Ok(mut slot) = self.related_bytes.lock() {
+                *slot = crate::memo::encode_related(&state);
+            }
+        } else if let Ok(mut slot) = self.related.lock() {
             *slot = Some(state);
         }
+    }
+
+    /// The encoded related state kept for the build memo (empty when there is none).
+    pub fn take_related_bytes(&self) -> Vec<u8> {
+        self.related_bytes.lock().map(|mut b| std::mem::take(&mut *b)).unwrap_or_default()
     }
 
     /// The HTML rendered earlier for output `path` from inputs with fingerprint `key`.

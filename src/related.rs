@@ -107,7 +107,10 @@ pub fn update(
         None => site.related = state.lists.clone(),
     }
     if let Some(c) = cache {
-        state.prepare_edits();
+        // Only `gazette serve` patches edits in; the build memo does not keep the sketch.
+        if c.carried().is_none() {
+            state.prepare_edits();
+        }
         c.keep_related(state);
     }
     changed
