@@ -52,8 +52,8 @@ impl BuildCache {
         }
     }
 
-    /// What a persistent cache carries between builds besides the Markdown renderings and the
-    /// related-articles state; `None` for `gazette serve`'s in-memory cache.
+    /// What a persistent cache carries between builds besides the related-articles state
+    /// (render fingerprints, the search stage); `None` for `gazette serve`'s in-memory cache.
     pub fn carried(&self) -> Option<&crate::memo::Carried> {
         self.persistent.as_ref()
     }

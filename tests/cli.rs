@@ -288,10 +288,10 @@ fn rebuild_replaces_the_previous_output_and_leaves_no_staging_folder() {
     let r = site.run(&["build"]);
     ok(&r);
     assert!(!site.exists("kb/hotline/index.html"), "stale pages are gone after a rebuild");
-    // `.gazette/` holds the search index (a cache, git-ignored) and `.public.gazette/` the
-    // manifest of what the build wrote; nothing else is left behind.
+    // `.gazette/` holds the search index and the build memo (caches, git-ignored) and
+    // `.public.gazette/` the manifest of what the build wrote; nothing else is left behind.
     assert_eq!(entries(site.root()), vec![".gazette", ".public.gazette", "content", "gazette.yaml", "public"]);
-    assert_eq!(entries(&site.path(".gazette")), vec!["index"]);
+    assert_eq!(entries(&site.path(".gazette")), vec!["index", "memo"]);
 }
 
 #[test]
