@@ -204,7 +204,12 @@ pub fn load(root: &Path, key: VersionKey) -> Loaded {
         Err(e) => return discarded(&format!("it could not be read: {e}")),
     };
     match decode(&bytes, key) {
-        Ok(memo) => Loaded { memo, note: None },
+        Ok((rest, at)) => {
+            // The related state is the file's tail: moved down in place, not copied.
+            let mut related = bytes;
+            related.drain(..at);
+            Loaded { memo: Memo { related, pages: rest.pages, search: rest.search }, note: None }
+        }
         Err(why) => discarded(why),
     }
 }
@@ -216,8 +221,9 @@ fn discarded(why: &str) -> Loaded {
     }
 }
 
-/// The memo in `bytes`, or why it cannot be used.
-fn decode(bytes: &[u8], key: VersionKey) -> Result<Memo, &'static str> {
+/// The memo in `bytes` but its related state, with the offset where that starts; or why the
+/// memo cannot be used.
+fn decode(bytes: &[u8], key: VersionKey) -> Result<(Rest, usize), &'static str> {
     if bytes.len() < 8 || bytes[..8] != MAGIC {
         return Err(if MAGIC.starts_with(bytes) { "it is truncated" } else { "it is not a gazette build memo" });
     }
@@ -246,9 +252,8 @@ fn decode(bytes: &[u8], key: VersionKey) -> Result<Memo, &'static str> {
     }
     let (rest_len, payload) = take_u64(payload);
     let at = usize::try_from(rest_len).ok().filter(|n| *n <= payload.len()).ok_or("it is corrupt")?;
-    let (rest, related) = payload.split_at(at);
-    let rest: Rest = postcard::from_bytes(rest).map_err(|_| "it is corrupt")?;
-    Ok(Memo { related: related.to_vec(), pages: rest.pages, search: rest.search })
+    let rest: Rest = postcard::from_bytes(&payload[..at]).map_err(|_| "it is corrupt")?;
+    Ok((rest, bytes.len() - payload.len() + at))
 }
 
 fn take_u32(b: &[u8]) -> (u32, &[u8]) {
@@ -277,35 +282,46 @@ pub fn save(root: &Path, key: VersionKey, cache: &crate::cache::BuildCache) -> R
     let search = carried.new_search.lock().ok().and_then(|mut s| s.take());
     let rest =
         postcard::to_stdvec(&Rest { pages, search }).map_err(|e| format!("cannot encode the build memo: {e}"))?;
-    let mut payload = Vec::with_capacity(8 + rest.len() + related.len());
-    payload.extend((rest.len() as u64).to_le_bytes());
-    payload.extend(&rest);
-    payload.extend(&related);
+    let rest_len = (rest.len() as u64).to_le_bytes();
+    let parts: [&[u8]; 3] = [&rest_len, &rest, &related];
+    let mut sum = xxhash_rust::xxh3::Xxh3::new();
+    parts.iter().for_each(|p| sum.update(p));
+    let len: usize = parts.iter().map(|p| p.len()).sum();
     if std::env::var_os("GAZETTE_TIMINGS").is_some() {
         eprintln!(
             "timing: memo {} kB (related {} kB, pages and search {} kB) encoded in {} ms",
-            payload.len() / 1024,
+            len / 1024,
             related.len() / 1024,
             rest.len() / 1024,
             t.elapsed().as_millis()
         );
     }
-    let mut bytes = Vec::with_capacity(HEADER + payload.len());
-    bytes.extend(MAGIC);
-    bytes.extend(FORMAT.to_le_bytes());
-    bytes.extend(key.binary.to_le_bytes());
-    bytes.extend(key.config.to_le_bytes());
-    bytes.extend((payload.len() as u64).to_le_bytes());
-    bytes.extend(xxhash_rust::xxh3::xxh3_64(&payload).to_le_bytes());
-    bytes.extend(payload);
-    write_atomically(&root.join(MEMO_FILE), &bytes).map_err(|e| format!("cannot write the build memo {MEMO_FILE}: {e}"))
+    let mut header = Vec::with_capacity(HEADER);
+    header.extend(MAGIC);
+    header.extend(FORMAT.to_le_bytes());
+    header.extend(key.binary.to_le_bytes());
+    header.extend(key.config.to_le_bytes());
+    header.extend((len as u64).to_le_bytes());
+    header.extend(sum.digest().to_le_bytes());
+    // Written piece by piece: one buffer holding the whole memo would be a third copy of the
+    // related state's 80 MB at the build's end.
+    let pieces = [header.as_slice(), parts[0], parts[1], parts[2]];
+    write_atomically(&root.join(MEMO_FILE), &pieces)
+        .map_err(|e| format!("cannot write the build memo {MEMO_FILE}: {e}"))
 }
 
-fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+fn write_atomically(file: &Path, pieces: &[&[u8]]) -> std::io::Result<()> {
+    use std::io::Write;
     let dir = file.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
     std::fs::create_dir_all(&dir)?;
     let tmp = dir.join(format!(".memo.tmp-{}", std::process::id()));
-    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, file));
+    let write = || -> std::io::Result<()> {
+        let mut out = std::fs::File::create(&tmp)?;
+        pieces.iter().try_for_each(|p| out.write_all(p))?;
+        drop(out);
+        std::fs::rename(&tmp, file)
+    };
+    let written = write();
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
@@ -335,8 +351,9 @@ mod tests {
     fn a_memo_reads_back_as_written() {
         let memo =
             Memo { pages: vec![("a/index.html".into(), 1, 2), ("b/index.html".into(), 3, 4)], ..Memo::default() };
-        let back = decode(&written(&memo), key()).expect("decode");
-        assert!(back.related.is_empty());
+        let bytes = written(&memo);
+        let (back, at) = decode(&bytes, key()).expect("decode");
+        assert_eq!(at, bytes.len(), "no related state");
         assert_eq!(back.pages, memo.pages);
         assert_eq!(back.search.map(|s| (s.key, s.files)), Some((5, vec![("search/entry.json".into(), 6)])));
     }
