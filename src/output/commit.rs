@@ -8,7 +8,8 @@
 //!    every clash with a file or folder Gazette did not write — an error here changes nothing;
 //! 3. write the new manifest as `pending` ([`super::manifest`]): from now on the next build
 //!    owns every path of either manifest;
-//! 4. remove the stale files, then rename each new file into place;
+//! 4. remove the stale files, then rename each new file into place (a first build, with no
+//!    output folder yet, renames the whole staging folder instead);
 //! 5. write the list of changes, then make `pending` the manifest.
 //!
 //! It never deletes a file no build wrote, nor one on the keep-list, nor a folder that still
