@@ -8,7 +8,8 @@
 //!    every clash with a file or folder Gazette did not write — an error here changes nothing;
 //! 3. write the new manifest as `pending` ([`super::manifest`]): from now on the next build
 //!    owns every path of either manifest;
-//! 4. remove the stale files, then rename each new file into place;
+//! 4. remove the stale files, then rename each new file into place (a first build, with no
+//!    output folder yet, renames the whole staging folder instead);
 //! 5. write the list of changes, then make `pending` the manifest.
 //!
 //! It never deletes a file no build wrote, nor one on the keep-list, nor a folder that still
@@ -67,9 +68,16 @@ impl Staging {
         let state = state_dir(&self.out);
         manifest::write(&state.join(PENDING), &entries).map_err(|e| io_error("write", &state.join(PENDING), e))?;
         pause("pending");
-        self.mark_output()?;
-        done.removed = self.remove_stale(&stale)?;
-        self.move_in(output, &written)?;
+        if self.out.exists() {
+            self.mark_output()?;
+            done.removed = self.remove_stale(&stale)?;
+            self.move_in(output, &written)?;
+        } else {
+            // A first build: the staging folder (marker and every file in it) becomes the
+            // output in one rename, instead of one per file.
+            std::fs::rename(&self.dir, &self.out).map_err(|e| io_error("move into place", &self.out, e))?;
+            self.done = true;
+        }
         pause("manifest");
         let changes = changes(&self.previous, &entries);
         manifest::write_whole(&state.join(CHANGES), changes.as_bytes())
@@ -77,7 +85,9 @@ impl Staging {
         std::fs::rename(state.join(PENDING), state.join(MANIFEST))
             .map_err(|e| io_error("write", &state.join(MANIFEST), e))?;
         done.written = written.len();
-        self.finish().map_err(|e| io_error("remove", &self.dir, e))?;
+        if !self.done {
+            self.finish().map_err(|e| io_error("remove", &self.dir, e))?;
+        }
         if timing {
             eprintln!("timing: commit {} ms", t.elapsed().as_millis());
         }
