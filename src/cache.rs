@@ -25,6 +25,12 @@ pub struct BuildCache {
     rendered: Entries<std::sync::Arc<[u8]>>,
     front: Entries<FrontMatter>,
     related: Mutex<Option<crate::related::State>>,
+    /// With the build memo: the related state, encoded ([`crate::memo::Memo::related`]).
+    related_bytes: Mutex<Vec<u8>>,
+    /// Set for `gazette build` with its memo on disk ([`crate::memo`]): sources, front matter
+    /// and HTML are not remembered, so the build holds no second copy of every source and
+    /// every page.
+    persistent: Option<crate::memo::Carried>,
 }
 
 /// Parsed front matter of one file.
@@ -37,6 +43,21 @@ pub enum FrontMatter {
 }
 
 impl BuildCache {
+    /// A cache for one `gazette build`, seeded from the memo the last build left.
+    pub fn persistent(memo: crate::memo::Memo) -> BuildCache {
+        BuildCache {
+            related_bytes: Mutex::new(memo.related),
+            persistent: Some(crate::memo::Carried::new(memo.pages, memo.search)),
+            ..BuildCache::default()
+        }
+    }
+
+    /// What a persistent cache carries between builds besides the related-articles state
+    /// (render fingerprints, the search stage); `None` for `gazette serve`'s in-memory cache.
+    pub fn carried(&self) -> Option<&crate::memo::Carried> {
+        self.persistent.as_ref()
+    }
+
     /// The source read earlier from `path` when its stamp (size, times, inode) is unchanged
     /// and was old enough to be trusted when it was read.
     pub fn source(&self, path: &std::path::Path, meta: &std::fs::Metadata) -> Option<Source> {
@@ -50,6 +71,9 @@ impl BuildCache {
     /// changed again without its stamp moving (two saves in one tick of the file system's
     /// clock): its stamp is not kept, so the next build reads it again.
     pub fn keep_source(&self, path: PathBuf, meta: &std::fs::Metadata, src: &Source) {
+        if self.persistent.is_some() {
+            return;
+        }
         let stamp = FileStamp::of(meta).filter(|s| !s.racy(SystemTime::now()));
         if let Ok(mut map) = self.sources.lock() {
             map.insert(path, (stamp, src.clone()));
@@ -64,6 +88,9 @@ impl BuildCache {
 
     /// Remembers the rendering of the body of `rel`.
     pub fn keep_markdown(&self, rel: &str, key: u64, r: std::sync::Arc<Rendered>, ds: &[Diagnostic]) {
+        if self.persistent.is_some() {
+            return;
+        }
         if let Ok(mut map) = self.markdown.lock() {
             map.insert(rel.to_string(), (key, (r, ds.to_vec())));
         }
@@ -77,6 +104,9 @@ impl BuildCache {
 
     /// Remembers the front matter parsed from `rel`.
     pub fn keep_front(&self, rel: &str, hash: u64, fm: FrontMatter) {
+        if self.persistent.is_some() {
+            return;
+        }
         if let Ok(mut map) = self.front.lock() {
             map.insert(rel.to_string(), (hash, fm));
         }
@@ -85,14 +115,27 @@ impl BuildCache {
     /// The related-articles state of the last build, taken out to be brought up to date
     /// ([`crate::related::State::sync`]) and kept again.
     pub fn take_related(&self) -> Option<crate::related::State> {
+        if self.persistent.is_some() {
+            let bytes = std::mem::take(&mut *self.related_bytes.lock().ok()?);
+            return crate::memo::decode_related(&bytes);
+        }
         self.related.lock().ok()?.take()
     }
 
-    /// Keeps the related-articles state for the next build.
+    /// Keeps the related-articles state for the next build (encoded, for the build memo).
     pub fn keep_related(&self, state: crate::related::State) {
-        if let Ok(mut slot) = self.related.lock() {
+        if self.persistent.is_some() {
+            if let Ok(mut slot) = self.related_bytes.lock() {
+                *slot = crate::memo::encode_related(&state);
+            }
+        } else if let Ok(mut slot) = self.related.lock() {
             *slot = Some(state);
         }
+    }
+
+    /// The encoded related state kept for the build memo (empty when there is none).
+    pub fn take_related_bytes(&self) -> Vec<u8> {
+        self.related_bytes.lock().map(|mut b| std::mem::take(&mut *b)).unwrap_or_default()
     }
 
     /// The HTML rendered earlier for output `path` from inputs with fingerprint `key`.
@@ -103,6 +146,9 @@ impl BuildCache {
 
     /// Remembers the HTML of output `path`.
     pub fn keep_rendered(&self, path: &str, key: u64, html: std::sync::Arc<[u8]>) {
+        if self.persistent.is_some() {
+            return;
+        }
         if let Ok(mut map) = self.rendered.lock() {
             map.insert(path.to_string(), (key, html));
         }
@@ -170,7 +216,10 @@ impl FileStamp {
     }
 }
 
-/// A 64-bit hash of `value`; equal within one process, which is all a cache needs.
+/// A 64-bit hash of `value`: std's `DefaultHasher` with its fixed keys, so equal in every
+/// run of one binary but not promised across Rust releases or builds. That is all the
+/// in-memory cache needs, and the build memo ([`crate::memo`]) may keep such keys on disk
+/// only because it is discarded unless the very binary that wrote it reads it.
 pub fn key(value: &impl Hash) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     value.hash(&mut h);

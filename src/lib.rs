@@ -21,6 +21,7 @@ pub mod images;
 pub mod kb_nav;
 pub mod load;
 pub mod markdown;
+pub mod memo;
 pub mod model;
 pub mod output;
 pub mod patch;
@@ -40,4 +41,4 @@ pub mod views;
 pub mod wikilinks;
 pub mod yaml;
 
-pub use pipeline::{Report, Request, build, generate};
+pub use pipeline::{MemoUse, Report, Request, build, generate};

@@ -20,13 +20,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Build the site into public/ (atomically: a failed build leaves the old output untouched)
+    /// Build the site into public/, writing only files whose bytes changed (a failed build
+    /// leaves the old output untouched)
     Build {
         #[command(flatten)]
         site: SiteArgs,
         /// Output folder (default: ROOT/public)
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Start from nothing: write every file again and ignore the build memo under
+        /// ROOT/.gazette/ (a new one is written); still removes only files a build wrote
+        #[arg(long)]
+        clean: bool,
     },
     /// Preview the site with drafts: build into memory, serve on 127.0.0.1, rebuild and
     /// reload open pages when a source file changes
@@ -117,6 +122,8 @@ impl SiteArgs {
             options,
             memory_search_dir: None,
             cache: None,
+            clean: false,
+            memo: gazette::MemoUse::Off,
         })
     }
 }
@@ -139,19 +146,27 @@ fn main() -> ExitCode {
     limit_malloc_arenas();
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { site, output } => {
-            let req = match site.request(output) {
-                Ok(req) => req,
+        Command::Build { site, output, clean } => {
+            let mut req = match site.request(output) {
+                Ok(req) => Request { clean, ..req },
                 Err(e) => return usage_error(&e),
             };
+            req.memo = if clean { gazette::MemoUse::Fresh } else { gazette::MemoUse::Use };
             let report = gazette::build(&req);
+            for note in &report.notes {
+                eprintln!("note: {note}");
+            }
             finish(&report.diagnostics, || {
+                let done = &report.committed;
                 let built = format!(
-                    "built {} pages in {} sections: {} files in {} ({} ms)",
+                    "built {} pages in {} sections: {} files in {}, {} written, {} unchanged, {} removed ({} ms)",
                     report.pages,
                     report.sections,
                     report.output.files.len() + 1,
                     req.output_dir().display(),
+                    done.written,
+                    done.unchanged,
+                    done.removed,
                     report.millis
                 );
                 match &report.next_due {

@@ -1,23 +1,28 @@
 //! Stage 6: output. Collects every file the build produces into one [`Output`], checking
 //! that each path can be written — no two inputs on one path, no file where another input
-//! needs a folder, no name or path too long for the file system — and writes it atomically
-//! through a [`Staging`] folder.
+//! needs a folder, no name or path too long for the file system — and writes it
+//! incrementally through a [`Staging`] folder.
 //!
-//! The write goes into a staging folder beside the output folder, which is swapped in only
-//! when every file is written; a failed build leaves the previous output byte-identical and
-//! removes its staging folder. This stage refuses output folders it could destroy: the site
-//! root or anything above it, `content/` and the other input folders, and any non-empty
-//! folder that neither carries the marker a previous build left nor holds only files on the
-//! keep-list. It never deletes what it did not write: files on the keep-list ([`keep`]) are
-//! carried over into each new output, a build waits while another build of the site runs
-//! ([`lock`]), and what a killed build left beside the output is put back or removed by the
-//! next one ([`recover`]).
+//! Only files whose bytes differ from what the previous build wrote ([`manifest`]) are
+//! written, each into the staging folder beside the output and then renamed into place
+//! ([`commit`]), so unchanged files keep their mtime and every file is whole however the
+//! build ends; a failed build leaves the previous output byte-identical. This stage refuses
+//! output folders it could destroy: the site root or anything above it, `content/` and the
+//! other input folders, and any non-empty folder that neither carries the marker a previous
+//! build left nor holds only files on the keep-list. It never deletes what it did not write:
+//! it removes only files an earlier build wrote (and never one on the keep-list, [`keep`]), a
+//! build waits while another build of the site runs ([`lock`]), and what a killed build left
+//! beside the output is removed by the next one ([`recover`]).
 
+mod commit;
 pub mod keep;
 pub mod lock;
+pub mod manifest;
 pub mod recover;
 mod staging;
 
+pub use commit::{Committed, PAUSE_VAR};
+pub use manifest::{Previous, content_hash};
 pub use staging::Staging;
 
 use crate::diagnostics::{Diagnostic, Location, Spot};
@@ -26,7 +31,8 @@ use std::path::{Path, PathBuf};
 
 /// Written into every output folder so a later build knows it may replace it.
 pub const MARKER: &str = ".gazette-build";
-const MARKER_TEXT: &str = "This folder is written by `gazette build` and replaced on every build.\n";
+const MARKER_TEXT: &str =
+    "This folder is written by `gazette build`, which updates the files it wrote on every build.\n";
 
 /// The longest path, in bytes, Linux accepts in a system call (`PATH_MAX` less its NUL).
 const MAX_PATH: usize = 4095;
@@ -47,6 +53,10 @@ pub enum Body {
     /// Already written into the staging folder while rendering (large sites never hold all
     /// their HTML in memory); listed here only so collisions are still detected.
     Written,
+    /// Keep the file already at this path in the output: [`Previous::intact`] vouched that it
+    /// holds exactly these bytes. The commit leaves it alone (its mtime stays) and the new
+    /// manifest carries its old entry.
+    Unchanged,
 }
 
 /// One output file and the input it came from (for collision messages).
@@ -224,6 +234,7 @@ impl Output {
             Body::Shared(b) => Ok(b.to_vec()),
             Body::File(p) => std::fs::read(p),
             Body::Written => Err(std::io::Error::other("already written to disk")),
+            Body::Unchanged => Err(std::io::Error::other("left as the previous build wrote it")),
         })
     }
 }

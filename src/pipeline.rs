@@ -31,6 +31,24 @@ pub struct Request {
     pub memory_search_dir: Option<PathBuf>,
     /// Sources and renderings kept from earlier builds of the same site (`gazette serve`).
     pub cache: Option<std::sync::Arc<crate::cache::BuildCache>>,
+    /// `gazette build --clean`: write every output file again, trusting nothing the previous
+    /// build recorded (it still removes only files a build wrote).
+    pub clean: bool,
+    /// Whether [`build`] reads and writes the build memo under `.gazette/` (`--clean` does not
+    /// read it either).
+    pub memo: MemoUse,
+}
+
+/// Whether [`build`] uses the build memo ([`crate::memo`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MemoUse {
+    /// Neither read nor written: every build starts from nothing (the library's default).
+    #[default]
+    Off,
+    /// Read when usable, written again after a build that wrote its output (`gazette build`).
+    Use,
+    /// Not read, written after a build that wrote its output (`gazette build --clean`).
+    Fresh,
 }
 
 impl Request {
@@ -43,6 +61,8 @@ impl Request {
             options: BuildOptions::default(),
             memory_search_dir: None,
             cache: None,
+            clean: false,
+            memo: MemoUse::Off,
         }
     }
 
@@ -75,6 +95,14 @@ pub struct Report {
     /// The next scheduled change readers will see (publish, expiry, leaving the news
     /// sitemap); `None` for builds with `--drafts` or `--future`.
     pub next_due: Option<model::Due>,
+    /// What `build` did to the output folder (written, unchanged and removed files).
+    pub committed: output::Committed,
+    /// HTML pages not rendered because the build memo vouched for the file already in the
+    /// output.
+    pub reused: usize,
+    /// Lines for stderr that are no diagnostics (a build memo that could not be used), each
+    /// printed after `note: `.
+    pub notes: Vec<String>,
 }
 
 /// The static search index of `site`, in memory, with its tantivy index prepared in a folder
@@ -84,7 +112,7 @@ pub fn search_in_memory(dir: &Path, config: &Config, site: &Site) -> SearchStage
     if !config.search.enabled {
         return SearchStage::default();
     }
-    search_stage(dir.to_path_buf(), &config.search, site, None, false, true)
+    search_stage(dir.to_path_buf(), &config.search, site, None, None, false, true)
 }
 
 /// Runs every stage but writing.
@@ -147,7 +175,15 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
         && !report.diagnostics.has_errors();
     let search = searching.then(|| {
         let dir = req.memory_search_dir.clone().unwrap_or_else(|| req.root.join(&config.search.index_dir));
-        search_stage(dir, &config.search, &site, sink, timing, false)
+        search_stage(
+            dir,
+            &config.search,
+            &site,
+            sink,
+            req.cache.as_deref().and_then(crate::cache::BuildCache::carried),
+            timing,
+            false,
+        )
     });
     let rendering = render::render_all(
         &site,
@@ -159,6 +195,7 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
         req.cache.as_deref(),
     );
     lap("render", &mut t);
+    report.reused = rendering.reused;
     report.diagnostics.extend(rendering.diagnostics);
     // Paths of the static search index files (already in staging), listed in the output
     // after assembly so collisions with pages are caught.
@@ -211,6 +248,7 @@ fn search_stage(
     config: &crate::config::SearchConfig,
     site: &model::Site,
     sink: Option<&Staging>,
+    carried: Option<&crate::memo::Carried>,
     timing: bool,
     keep: bool,
 ) -> SearchStage {
@@ -227,10 +265,24 @@ fn search_stage(
     }
     let mut docs = crate::search::index::documents(site);
     crate::search::recency::apply(&mut docs, config);
+    let key = carried.map(|_| crate::memo::docs_key(&docs));
+    if let (Some(c), Some(sink), Some(key)) = (carried, sink, key)
+        && let Some(files) = unchanged_search(c, sink, key, &dir)
+    {
+        out.files = files;
+        if timing {
+            eprintln!("timing: search index unchanged {} ms", t.elapsed().as_millis());
+        }
+        return out;
+    }
     match crate::search::index::prepare(&dir, &docs) {
         Ok(tmp) => {
             match crate::search::export::export_state(&tmp, &docs) {
                 Ok((files, state)) => {
+                    if let (Some(c), Some(key)) = (carried, key) {
+                        let hashes = files.iter().map(|(p, b)| (p.clone(), output::manifest::content_hash(b)));
+                        c.keep_search(crate::memo::SearchMemo { key, files: hashes.collect() });
+                    }
                     write_search_files(files, sink, &mut out);
                     if keep {
                         out.kept = Some((state, docs));
@@ -250,6 +302,24 @@ fn search_stage(
     out
 }
 
+/// With the build memo: when the search documents are those of the last build (`key`), its
+/// index is installed in `dir` and every file it exported is still intact in the output,
+/// those files listed as [`Body::Unchanged`]; the index is neither prepared nor exported.
+fn unchanged_search(
+    carried: &crate::memo::Carried,
+    sink: &Staging,
+    key: u64,
+    dir: &Path,
+) -> Option<Vec<(String, Body)>> {
+    let last = carried.search(key)?;
+    if !crate::search::index::installed(dir) || !last.files.iter().all(|(path, hash)| sink.intact(path) == Some(*hash))
+    {
+        return None;
+    }
+    carried.keep_search(last.clone());
+    Some(last.files.iter().map(|(path, _)| (path.clone(), Body::Unchanged)).collect())
+}
+
 /// Writes the exported files into staging in parallel (13,000 small files at 10,000
 /// articles took a quarter of a second one by one); without staging they stay in memory.
 fn write_search_files(files: crate::search::export::Files, sink: Option<&Staging>, out: &mut SearchStage) {
@@ -259,11 +329,12 @@ fn write_search_files(files: crate::search::export::Files, sink: Option<&Staging
         return;
     };
     // A file that cannot be written now stays in memory: the commit writes it again, or
-    // reports the failure with its path, once every output path has been checked.
-    let written: Vec<bool> = files.par_iter().map(|(path, bytes)| sink.write(path, bytes).is_ok()).collect();
-    out.files.extend(files.into_iter().zip(written).map(|((path, bytes), ok)| match ok {
-        true => (path, Body::Written),
-        false => (path, Body::Shared(bytes)),
+    // reports the failure with its path, once every output path has been checked. A file
+    // whose bytes the output already holds is not written at all.
+    let staged: Vec<Option<Body>> = files.par_iter().map(|(path, bytes)| sink.write(path, bytes).ok()).collect();
+    out.files.extend(files.into_iter().zip(staged).map(|((path, bytes), body)| match body {
+        Some(body) => (path, body),
+        None => (path, Body::Shared(bytes)),
     }));
 }
 
@@ -281,9 +352,11 @@ fn peak_kb() -> String {
 ///
 /// It first takes the site's build lock ([`output::lock`]), waiting while another build of
 /// the site runs, then sorts out what an interrupted build left beside the output
-/// ([`output::recover`]); files on the keep-list ([`output::keep`]) in the previous output
-/// are carried over into the new one.
+/// ([`output::recover`]). Only files whose bytes changed are written; files an earlier
+/// build wrote and this one no longer produces are removed, and nothing else
+/// ([`output::Staging::commit`]).
 pub fn build(req: &Request) -> Report {
+    let start = Instant::now();
     let mut early = Diagnostics::new();
     let fail = |mut early: Diagnostics, d: Vec<Diagnostic>| {
         early.extend(d);
@@ -314,11 +387,25 @@ pub fn build(req: &Request) -> Report {
     if let Err(d) = output::check_target(&req.root, &out_dir, &keep) {
         return fail(early, vec![d]);
     }
-    let staging = match Staging::create(&out_dir) {
+    let previous = match req.clean {
+        true => output::Previous::load(&out_dir).distrust(),
+        false => output::Previous::load(&out_dir),
+    };
+    let staging = match Staging::create(&out_dir, previous) {
         Ok(s) => s,
         Err(d) => return fail(early, vec![d]),
     };
+    let (memo, notes) = open_memo(req);
+    let with_memo;
+    let req = match &memo {
+        Some((cache, _)) => {
+            with_memo = Request { cache: Some(cache.clone()), ..req.clone() };
+            &with_memo
+        }
+        None => req,
+    };
     let mut report = run(req, Some(&staging));
+    report.notes = notes;
     report.diagnostics.extend(early.sorted().into_iter().cloned());
     if report.diagnostics.has_errors() {
         if let Some((_, tmp)) = report.search.take() {
@@ -329,7 +416,10 @@ pub fn build(req: &Request) -> Report {
         return report;
     }
     match staging.commit(&report.output, &keep) {
-        Ok(warnings) => report.diagnostics.extend(warnings),
+        Ok(mut done) => {
+            report.diagnostics.extend(std::mem::take(&mut done.warnings));
+            report.committed = done;
+        }
         Err(d) => {
             // The previous output stays, and so does the index that goes with it.
             if let Some((_, tmp)) = report.search.take() {
@@ -344,6 +434,12 @@ pub fn build(req: &Request) -> Report {
     {
         report.diagnostics.push(Diagnostic::error(e).hint("check that the folder can be written, then build again"));
     }
+    // Only a build whose output and index are in place leaves a memo that describes them.
+    if let Some((cache, key)) = memo.filter(|_| !report.diagnostics.has_errors())
+        && let Err(e) = crate::memo::save(&req.root, key, &cache)
+    {
+        report.notes.push(e);
+    }
     // Only a build of what readers see times the next cron rebuild (a preview must not
     // remove or rewrite the file either).
     if !req.options.drafts
@@ -352,7 +448,31 @@ pub fn build(req: &Request) -> Report {
     {
         report.diagnostics.push(Diagnostic::warning(e));
     }
+    // The whole build, the commit included.
+    report.millis = start.elapsed().as_millis();
     report
+}
+
+/// The build memo `req` asks for ([`MemoUse`]), as a persistent cache with the key to write
+/// it under, and the note to print when a memo was there but could not be used.
+fn open_memo(
+    req: &Request,
+) -> (Option<(std::sync::Arc<crate::cache::BuildCache>, crate::memo::VersionKey)>, Vec<String>) {
+    let key = match req.memo {
+        MemoUse::Off => return (None, Vec::new()),
+        MemoUse::Use | MemoUse::Fresh => crate::memo::VersionKey::of(&req.root, &req.overrides),
+    };
+    let Some(key) = key else { return (None, Vec::new()) };
+    let t = Instant::now();
+    let loaded = match req.memo {
+        MemoUse::Use => crate::memo::load(&req.root, key),
+        _ => crate::memo::Loaded::default(),
+    };
+    if std::env::var_os("GAZETTE_TIMINGS").is_some() {
+        eprintln!("timing: load memo {} ms (peak {} kB)", t.elapsed().as_millis(), peak_kb());
+    }
+    let cache = std::sync::Arc::new(crate::cache::BuildCache::persistent(loaded.memo));
+    (Some((cache, key)), loaded.note.into_iter().collect())
 }
 
 /// Where `gazette build` leaves the instant of the next scheduled change, for cron.
@@ -436,10 +556,10 @@ fn assemble(
         .chain(site.sections.iter().map(|s| (s.display.as_str(), Spot::file(&s.display))))
         .collect();
     for r in parts.html {
-        let body = match (r.written, r.cached) {
-            (true, _) => Body::Written,
-            (false, Some(shared)) => Body::Shared(shared),
-            (false, None) => Body::Bytes(r.html),
+        let body = match (r.staged, r.cached) {
+            (Some(body), _) => body,
+            (None, Some(shared)) => Body::Shared(shared),
+            (None, None) => Body::Bytes(r.html),
         };
         let at = spots.get(r.origin.as_str()).cloned();
         add(&mut out, r.path, body, &r.origin, at);

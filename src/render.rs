@@ -193,8 +193,10 @@ pub struct Rendered {
     pub html: Vec<u8>,
     /// Source shown in collision messages.
     pub origin: String,
-    /// True when `html` was already written to the staging folder (and is empty).
-    pub written: bool,
+    /// Where the HTML went when it was handed to the staging folder as it was rendered
+    /// ([`crate::output::Body::Written`], or [`crate::output::Body::Unchanged`] when the
+    /// output already held these bytes); `html` is empty then.
+    pub staged: Option<crate::output::Body>,
     /// The HTML, when it came from the render cache (then `html` is empty).
     pub cached: Option<std::sync::Arc<[u8]>>,
 }
@@ -329,6 +331,8 @@ pub struct Rendering {
     pub diagnostics: Vec<Diagnostic>,
     /// With a memo: what [`rerender`] needs.
     pub kept: Option<Kept>,
+    /// Pages not rendered because the build memo vouched for their files.
+    pub reused: usize,
 }
 
 /// Renders every HTML page. Returns output path → HTML.
@@ -343,6 +347,7 @@ pub fn render_all(
 ) -> Rendering {
     let prep = prepare(site, config, drafts);
     let shared = Shared::new(site, config, tera, theme, &prep);
+    let carried = memo.and_then(crate::cache::BuildCache::carried);
     let jobs = jobs(site, config);
     // With a memo (`gazette serve`), a job whose fingerprint is unchanged reuses its HTML.
     let fingerprints = memo.map(|_| {
@@ -370,29 +375,47 @@ pub fn render_all(
     // now (its path may clash with another output file) keeps its bytes: the output checks
     // every path first, then the commit writes it or reports the failure with its origin.
     let finish = |mut r: Rendered| -> Result<Rendered, Diagnostic> {
+        // The staging folder compares the bytes with what the output holds first, and writes
+        // nothing when they are the same.
         if let Some(staging) = sink
-            && staging.write(&r.path, r.cached.as_deref().unwrap_or(&r.html)).is_ok()
+            && let Ok(body) = staging.write(&r.path, r.cached.as_deref().unwrap_or(&r.html))
         {
             r.html = Vec::new();
             r.cached = None;
-            r.written = true;
+            r.staged = Some(body);
         }
         Ok(r)
     };
+    let reused = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<(Result<Rendered, Diagnostic>, Vec<usize>)> = jobs
         .par_iter()
         .map(|j| {
             let fp = fingerprints.as_ref().map(|(fs, inputs)| fs.fingerprint(j, *inputs));
             let shown = fp.as_ref().map(|f| f.2.clone()).unwrap_or_default();
-            if let (Some(m), Some((path, key, _))) = (memo, &fp)
+            // With the build memo: a page whose inputs and file are as the last build left
+            // them is not rendered, and its file is left alone.
+            if let (Some(c), Some(staging), Some((path, key, _))) = (carried, sink, &fp)
+                && let Some(hash) = c.page(path, *key)
+                && staging.intact(path) == Some(hash)
+            {
+                c.keep_page(path, *key, hash);
+                reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let origin = shared.origin(j);
+                let unchanged = Some(crate::output::Body::Unchanged);
+                let r = Rendered { path: path.clone(), html: Vec::new(), origin, staged: unchanged, cached: None };
+                return (Ok(r), shown);
+            }
+            if let (Some(m), Some((path, key, _))) = (memo.filter(|_| carried.is_none()), &fp)
                 && let Some(html) = m.rendered(path, *key)
             {
                 let origin = shared.origin(j);
-                let r = Rendered { path: path.clone(), html: Vec::new(), origin, written: false, cached: Some(html) };
+                let r = Rendered { path: path.clone(), html: Vec::new(), origin, staged: None, cached: Some(html) };
                 return (finish(r), shown);
             }
             let r = shared.run(j).and_then(|mut r| {
-                if let (Some(m), Some((_, key, _))) = (memo, &fp) {
+                if let (Some(c), Some((_, key, _))) = (carried, &fp) {
+                    c.keep_page(&r.path, *key, crate::output::manifest::content_hash(&r.html));
+                } else if let (Some(m), Some((_, key, _))) = (memo, &fp) {
                     // One copy, shared by the cache and the output.
                     let html: std::sync::Arc<[u8]> = std::mem::take(&mut r.html).into();
                     m.keep_rendered(&r.path, *key, html.clone());
@@ -403,7 +426,7 @@ pub fn render_all(
             (r, shown)
         })
         .collect();
-    if let Some(m) = memo {
+    if let Some(m) = memo.filter(|_| carried.is_none()) {
         m.retain_rendered(&results.iter().filter_map(|r| r.0.as_ref().ok()).map(|r| r.path.as_str()).collect());
     }
     let mut files = Vec::with_capacity(results.len());
@@ -428,8 +451,9 @@ pub fn render_all(
     }
     drop(shared);
     drop(fingerprints);
-    let kept = memo.map(|_| Kept { prep, jobs, shown_in });
-    Rendering { files, diagnostics, kept }
+    // Only `gazette serve` patches later edits in.
+    let kept = memo.filter(|_| carried.is_none()).map(|_| Kept { prep, jobs, shown_in });
+    Rendering { files, diagnostics, kept, reused: reused.into_inner() }
 }
 
 /// Renders again, after the bodies of `pages` changed (and nothing else), each of those
@@ -676,7 +700,7 @@ impl Shared<'_> {
         let mut out = budget::Capped::new(templates.limits.bytes);
         match budget::run(templates.limits, &self.stop, || templates.tera.render_to(&template, &context, &mut out)) {
             (Ok(()), _) => {
-                Ok(Rendered { path, html: out.into_bytes(), origin: self.origin(job), written: false, cached: None })
+                Ok(Rendered { path, html: out.into_bytes(), origin: self.origin(job), staged: None, cached: None })
             }
             (Err(_), _) if out.overflowed() => {
                 let origin = self.origin(job);

@@ -56,7 +56,7 @@ fn top_level_help_exits_zero_and_lists_every_command() {
     assert_eq!(r.stderr, "");
     for line in [
         "Usage: gazette <COMMAND>",
-        "  build   Build the site into public/ (atomically: a failed build leaves the old output untouched)",
+        "  build   Build the site into public/, writing only files whose bytes changed (a failed build leaves the old output untouched)",
         "  check   Run every check of a build without writing anything",
         "  search  Search the index written by the last `gazette build`",
         "  init    Create a new site in DIR (which must be new or empty)",
@@ -107,7 +107,10 @@ fn build_on_a_good_site_exits_zero_and_reports_counts() {
     let files = tree(&site.path("public")).len();
     assert_eq!(
         untimed(&r.stdout),
-        format!("built 3 pages in 3 sections: {files} files in ./public (N ms)\n"),
+        format!(
+            "built 3 pages in 3 sections: {files} files in ./public, {} written, 0 unchanged, 0 removed (N ms)\n",
+            files - 1
+        ),
         "{}",
         r.stdout
     );
@@ -231,8 +234,9 @@ fn three_broken_articles_give_three_located_errors_exit_one_and_keep_the_old_out
     );
 
     assert_eq!(tree(&site.path("public")), before, "public/ must be byte-identical after a failed build");
+    // Only the manifest of the last good build is beside the output.
     let leftovers: Vec<String> = entries(site.root()).into_iter().filter(|n| n.starts_with(".public.")).collect();
-    assert_eq!(leftovers, Vec::<String>::new());
+    assert_eq!(leftovers, [".public.gazette"]);
 }
 
 #[test]
@@ -284,9 +288,10 @@ fn rebuild_replaces_the_previous_output_and_leaves_no_staging_folder() {
     let r = site.run(&["build"]);
     ok(&r);
     assert!(!site.exists("kb/hotline/index.html"), "stale pages are gone after a rebuild");
-    // `.gazette/` holds the search index (a cache, git-ignored); nothing else is left behind.
-    assert_eq!(entries(site.root()), vec![".gazette", "content", "gazette.yaml", "public"]);
-    assert_eq!(entries(&site.path(".gazette")), vec!["index"]);
+    // `.gazette/` holds the search index and the build memo (caches, git-ignored) and
+    // `.public.gazette/` the manifest of what the build wrote; nothing else is left behind.
+    assert_eq!(entries(site.root()), vec![".gazette", ".public.gazette", "content", "gazette.yaml", "public"]);
+    assert_eq!(entries(&site.path(".gazette")), vec!["index", "memo"]);
 }
 
 #[test]
@@ -506,7 +511,7 @@ fn output_into_a_new_folder_then_a_rebuild_there_works() {
     let r = site.run(&["build", "--output", "dist"]);
     ok(&r);
     assert!(r.stdout.starts_with("built 3 pages in 3 sections: "), "{}", r.stdout);
-    assert!(r.stdout.contains(" files in dist ("), "{}", r.stdout);
+    assert!(r.stdout.contains(" files in dist, "), "{}", r.stdout);
     assert!(site.path("dist/.gazette-build").is_file());
     ok(&site.run(&["build", "--output", "dist"]));
     assert!(site.path("dist/index.html").is_file());

@@ -101,9 +101,9 @@ fn a_kept_link_to_a_folder_elsewhere_survives_rebuilds_and_its_folder_is_untouch
     ok(&site.run(&["build"]));
     let link = std::fs::read_link(site.path("public/.well-known")).expect("`.well-known/` keeps a link to a folder");
     assert_eq!(link, elsewhere.path());
-    // `docs/*.pdf` keeps files in a folder of the output, not in one a link points to: the
-    // link goes with the old output, and nothing is taken out of the folder it names.
-    assert!(!site.path("public/docs").exists());
+    // The build did not write the `docs` link, so it stays; nothing is taken out of the
+    // folder it names.
+    assert_eq!(std::fs::read_link(site.path("public/docs")).expect("link"), elsewhere.path().join("docs"));
     assert_eq!(tree(elsewhere.path()), outside);
 }
 
@@ -166,7 +166,7 @@ fn an_output_folder_with_a_git_checkout_and_other_files_but_no_marker_is_refused
 }
 
 #[test]
-fn keep_in_the_config_carries_folders_and_globs_over_and_nothing_else() {
+fn keep_in_the_config_carries_folders_and_globs_over_and_other_files_stay_too() {
     let site = site().file(
         "gazette.yaml",
         "title: t\nbase_url: https://example.org/\nkeep: [downloads/, \"**/*.pdf\", google1234.html]\n",
@@ -182,7 +182,7 @@ fn keep_in_the_config_carries_folders_and_globs_over_and_nothing_else() {
     ok(&site.run(&["build"]));
     assert_eq!(files_under(&site.path("public"), &kept), before);
     assert!(site.exists("news/first/index.html"));
-    assert!(!site.exists("notes.txt"), "a file on no list is replaced with the rest of the old output");
+    assert_eq!(site.read("notes.txt"), "not on the list", "a build removes only files a build wrote");
 }
 
 #[test]
@@ -242,7 +242,10 @@ fn a_kept_folder_where_the_build_writes_a_file_stops_the_build_and_keeps_the_old
          error: build failed with 1 error(s) and 0 warning(s)\n"
     );
     assert_eq!(tree(&site.path("public")), before);
-    assert_eq!(entries(site.root()), vec![".gazette", "content", "gazette.yaml", "public", "static"]);
+    assert_eq!(
+        entries(site.root()),
+        vec![".gazette", ".public.gazette", "content", "gazette.yaml", "public", "static"]
+    );
 }
 
 #[test]
@@ -293,6 +296,7 @@ fn folders_a_killed_build_left_are_removed_but_look_alikes_are_not() {
     );
     let mut want = vec![
         ".gazette".to_string(),
+        ".public.gazette".into(),
         ".public.old-backup".into(),
         format!(".public.staging-{me}"),
         format!(".public.staging-{other}"),
@@ -343,7 +347,7 @@ fn a_build_killed_between_its_renames_is_rolled_back_by_the_next_and_kept_files_
     );
     assert_eq!(files_under(&site.path("public"), &KEPT), kept);
     assert!(site.read("index.html").contains("第二篇"));
-    assert_eq!(entries(site.root()), vec![".gazette", "content", "gazette.yaml", "public"]);
+    assert_eq!(entries(site.root()), vec![".gazette", ".public.gazette", "content", "gazette.yaml", "public"]);
 }
 
 #[test]
@@ -367,7 +371,7 @@ fn a_killed_builds_folders_are_recovered_even_when_its_pid_now_runs_another_proc
         )
     );
     assert_eq!(files_under(&site.path("public"), &KEPT), kept);
-    assert_eq!(entries(site.root()), vec![".gazette", "content", "gazette.yaml", "public"]);
+    assert_eq!(entries(site.root()), vec![".gazette", ".public.gazette", "content", "gazette.yaml", "public"]);
 }
 
 #[test]
@@ -412,7 +416,12 @@ fn a_build_killed_while_it_writes_leaves_nothing_after_the_next_build() {
     let r = site.run(&["build"]);
     ok(&r);
     assert_eq!(site.read("CNAME"), "news.example.org\n", "{}", r.stderr);
-    assert_eq!(entries(site.root()), vec![".gazette", "content", "gazette.yaml", "public"], "{}", r.stderr);
+    assert_eq!(
+        entries(site.root()),
+        vec![".gazette", ".public.gazette", "content", "gazette.yaml", "public"],
+        "{}",
+        r.stderr
+    );
 }
 
 // ---------------------------------------------------------------- one build at a time

@@ -2,9 +2,12 @@
 //!
 //! People put things into `public/` by hand or by other tools: a git checkout of the
 //! published branch (`.git`, a folder or a file), GitHub Pages' `CNAME` and `.nojekyll`,
-//! `.well-known/` for certificates and app links. These, and whatever `keep:` in
-//! gazette.yaml lists, are moved from the old output into the new one before the swap
-//! ([`plan`], [`carry`]), so a rebuild leaves them byte-identical.
+//! `.well-known/` for certificates and app links. A build removes only files an earlier build
+//! wrote ([`super::manifest`]), so these stay anyway; the list still matters where Gazette
+//! cannot tell what it wrote: an output folder without a manifest (written by an older
+//! Gazette, which replaced everything but these) and a folder without the output marker,
+//! which is built into only when it holds nothing else ([`Keep::holds_only_kept`]). A file on
+//! the list is never removed, even where an earlier build wrote it.
 //!
 //! Patterns are `/`-separated paths relative to the output root: `*` matches any part of one
 //! name, `?` one character, `**` (a whole segment) any number of folders; a trailing `/`
@@ -12,14 +15,14 @@
 //! writes a kept path itself, the build's file wins (with a warning when the bytes differ);
 //! a kept file where the build writes a folder, or the other way round, stops the build.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Kept in every output folder, whatever gazette.yaml says.
 pub const BUILT_IN: [&str; 4] = [".git", "CNAME", ".nojekyll", ".well-known/"];
 
-/// Written into the staging folder before kept files are moved in: the list of what was
-/// moved, so the next build can put it back if this one is killed before the swap.
+/// Written by older builds into their staging folder before moving kept files in: the list
+/// of what was moved, so that recovery can put it back after such a build was killed.
 pub const JOURNAL: &str = ".gazette-kept";
 
 /// One keep pattern.
@@ -124,6 +127,31 @@ impl Keep {
         self.patterns.iter().map(|p| p.test(&segments, is_dir)).fold((false, false), |a, b| (a.0 || b.0, a.1 || b.1))
     }
 
+    /// True when output path `rel` (a file) is on the list: a build never removes it.
+    pub fn holds(&self, rel: &str) -> bool {
+        self.test(Path::new(rel), false).0
+    }
+
+    /// Every file (or link) under `dir` not on the list, as `/`-separated paths relative to
+    /// `dir`, sorted. Links are never followed.
+    pub fn unkept_files(&self, dir: &Path) -> std::io::Result<Vec<String>> {
+        let mut out = Vec::new();
+        let mut stack = vec![PathBuf::new()];
+        while let Some(rel) = stack.pop() {
+            for name in sorted_names(&dir.join(&rel))? {
+                let child = rel.join(&name);
+                let kind = Kind::of(&dir.join(&child))?;
+                match self.test(&child, kind.folder_like) {
+                    (true, _) => {}
+                    _ if kind.folder => stack.push(child),
+                    _ => out.push(child.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/")),
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
     /// True when every file under `dir` is on the list, so replacing `dir` loses nothing.
     pub fn holds_only_kept(&self, dir: &Path) -> bool {
         let mut stack = vec![PathBuf::new()];
@@ -162,71 +190,14 @@ impl Kind {
     }
 }
 
-/// What carrying the kept files of `from` into `to` takes.
-#[derive(Debug, Default)]
-pub struct Plan {
-    /// Paths (relative to both roots) to move: `to` has nothing there.
-    pub moves: Vec<PathBuf>,
-    /// Kept files that `to` also has, with other bytes: `to`'s stay, `from`'s go.
-    pub replaced: Vec<PathBuf>,
-    /// Kept paths where `to` has a folder and `from` a file, or the other way round.
-    pub clashes: Vec<PathBuf>,
-}
-
-/// Finds the kept files of `from` (an old output) and where they go in `to`.
-pub fn plan(from: &Path, to: &Path, keep: &Keep) -> std::io::Result<Plan> {
-    let mut plan = Plan::default();
-    let mut stack = vec![PathBuf::new()];
-    while let Some(rel) = stack.pop() {
-        for name in sorted_names(&from.join(&rel))? {
-            let child = rel.join(&name);
-            if rel.as_os_str().is_empty() && (name == super::MARKER || name == JOURNAL) {
-                continue;
-            }
-            let kind = Kind::of(&from.join(&child))?;
-            match keep.test(&child, kind.folder_like) {
-                (true, _) => place(from, to, child, &mut plan)?,
-                (false, true) if kind.folder => stack.push(child),
-                _ => {}
-            }
-        }
-    }
-    plan.moves.sort();
-    Ok(plan)
-}
-
-/// Plans one kept path: a move when `to` lacks it, a merge when both are folders.
-fn place(from: &Path, to: &Path, rel: PathBuf, plan: &mut Plan) -> std::io::Result<()> {
-    let a = std::fs::symlink_metadata(from.join(&rel))?;
-    let b = match std::fs::symlink_metadata(to.join(&rel)) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            plan.moves.push(rel);
-            return Ok(());
-        }
-        Err(e) => return Err(e),
-    };
-    if a.is_dir() && b.is_dir() {
-        for name in sorted_names(&from.join(&rel))? {
-            place(from, to, rel.join(name), plan)?;
-        }
-    } else if a.is_file() && b.is_file() {
-        if !same_bytes(&from.join(&rel), &to.join(&rel))? {
-            plan.replaced.push(rel);
-        }
-    } else {
-        plan.clashes.push(rel);
-    }
-    Ok(())
-}
-
 fn sorted_names(dir: &Path) -> std::io::Result<Vec<std::ffi::OsString>> {
     let mut names = std::fs::read_dir(dir)?.map(|e| e.map(|e| e.file_name())).collect::<Result<Vec<_>, _>>()?;
     names.sort();
     Ok(names)
 }
 
-fn same_bytes(a: &Path, b: &Path) -> std::io::Result<bool> {
+/// True when files `a` and `b` hold the same bytes.
+pub(super) fn same_bytes(a: &Path, b: &Path) -> std::io::Result<bool> {
     if std::fs::metadata(a)?.len() != std::fs::metadata(b)?.len() {
         return Ok(false);
     }
@@ -242,48 +213,6 @@ fn same_bytes(a: &Path, b: &Path) -> std::io::Result<bool> {
             return Ok(false);
         }
     }
-}
-
-/// Writes the journal of `moves` into `to`, then moves each from `from` into `to`. On a
-/// failure, what was moved is moved back; the error names the path that failed and says
-/// whether moving back worked (`Err((error, all_back))`).
-pub fn carry(from: &Path, to: &Path, moves: &[PathBuf]) -> Result<(), (String, bool)> {
-    if moves.is_empty() {
-        return Ok(());
-    }
-    write_journal(&to.join(JOURNAL), moves).map_err(|e| (format!("cannot write `{JOURNAL}`: {e}"), true))?;
-    for (i, rel) in moves.iter().enumerate() {
-        let target = to.join(rel);
-        let moved = target
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::rename(from.join(rel), &target));
-        if let Err(e) = moved {
-            let back = undo(from, to, &moves[..i]).is_ok();
-            return Err((format!("cannot move `{}` into the new output: {e}", rel.display()), back));
-        }
-    }
-    Ok(())
-}
-
-/// Moves `moves` back from `to` into `from`, last first.
-pub fn undo(from: &Path, to: &Path, moves: &[PathBuf]) -> std::io::Result<()> {
-    let mut result = Ok(());
-    for rel in moves.iter().rev() {
-        if let Err(e) = std::fs::rename(to.join(rel), from.join(rel)) {
-            result = Err(e);
-        }
-    }
-    result
-}
-
-fn write_journal(file: &Path, moves: &[PathBuf]) -> std::io::Result<()> {
-    let mut f = std::fs::File::create(file)?;
-    for rel in moves {
-        f.write_all(rel.as_os_str().as_encoded_bytes())?;
-        f.write_all(b"\0")?;
-    }
-    f.flush()
 }
 
 /// The paths a journal lists (empty when there is none).

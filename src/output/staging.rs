@@ -1,41 +1,44 @@
-//! The staging folder: where a build writes, beside the output folder, before the swap.
+//! The staging folder: where a build writes, beside the output folder, before the commit.
 //!
-//! [`Staging::commit`] writes what is still in memory, carries the kept files of the old
-//! output over ([`super::keep`]), then swaps: the output is renamed to `.NAME.old-PID`, the
-//! staging folder to the output's name, and the old output is deleted. Every step that can
-//! fail puts back what the steps before it moved, so a failed build leaves the previous
-//! output as it was; a killed one leaves folders that the next build sorts out
+//! A file is written here only when its bytes differ from what the previous build left in the
+//! output ([`super::manifest::Previous::intact`]); an unchanged file is not written at all.
+//! [`Staging::commit`] ([`super::commit`]) then renames each new file into place. The staging
+//! folder is on the same file system as the output (it sits beside it), so every rename is
+//! atomic and every file in the output is whole, old or new, however the build ends. A failed
+//! build never touches the output; a killed one leaves a folder that the next build removes
 //! ([`super::recover`]).
 
-use super::keep::{self, Keep};
-use super::{Body, MARKER, MARKER_TEXT, Output, absolute, shown};
+use super::manifest::{Entry, Previous, content_hash};
+use super::{Body, MARKER, MARKER_TEXT, absolute};
 use crate::diagnostics::Diagnostic;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// A staging folder beside the output folder. Files go in while the build runs; [`commit`]
-/// swaps it into place. Dropped without a commit, it deletes itself, so a failed build leaves
-/// no staging folder and the previous output untouched.
+/// moves them into place. Dropped without a commit, it deletes itself, so a failed build
+/// leaves no staging folder and the previous output untouched.
 ///
 /// [`commit`]: Staging::commit
 #[derive(Debug)]
 pub struct Staging {
-    dir: PathBuf,
-    out: PathBuf,
-    old: PathBuf,
+    pub(super) dir: PathBuf,
+    pub(super) out: PathBuf,
     /// The output folder as the user named it, for messages.
-    shown: String,
-    done: bool,
-    /// Kept files could not be moved back out of the staging folder: it must not be deleted.
-    stranded: bool,
+    pub(super) shown: String,
+    pub(super) done: bool,
     /// Folders above the output that did not exist before this build, deepest first.
     made: Vec<PathBuf>,
+    /// What the previous build wrote, to skip files whose bytes are unchanged.
+    pub(super) previous: Previous,
+    /// Files written into this folder, with their hash and metadata (kept by the rename).
+    pub(super) staged: Mutex<HashMap<String, Entry>>,
     /// The staging folder's marker, locked while this build may use the folder
     /// ([`hold_marker`]).
     _held: Option<std::fs::File>,
 }
-
 /// Opens the marker in `dir` and locks it, so that recovery in another process leaves `dir`
 /// alone while this one lives: the OS drops the lock however the process ends, where a pid
 /// can be reused by any process and keep a dead build's folders from being recovered.
@@ -64,13 +67,13 @@ fn io_error(what: &str, p: &Path, e: std::io::Error) -> Diagnostic {
 
 impl Staging {
     /// Creates an empty staging folder for output folder `out`, with the marker already in
-    /// it, so that the next build can tell it is gazette's if this one is killed.
-    pub fn create(out: &Path) -> Result<Staging, Diagnostic> {
+    /// it, so that the next build can tell it is gazette's if this one is killed. `previous`
+    /// says which files of the output need not be written again.
+    pub fn create(out: &Path, previous: Previous) -> Result<Staging, Diagnostic> {
         let shown = out.display().to_string();
         let out = absolute(out);
         let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
-        let pid = std::process::id();
-        let (dir, old) = (sibling(&out, "staging", pid), sibling(&out, "old", pid));
+        let dir = sibling(&out, "staging", std::process::id());
         // The folders above the output that this build creates, deepest first: a failed
         // build removes them again, so that it leaves nothing behind.
         let made: Vec<PathBuf> = parent.ancestors().take_while(|a| !a.exists()).map(Path::to_path_buf).collect();
@@ -85,137 +88,58 @@ impl Staging {
             .hint(format!("move what it holds back into `{shown}` by hand, then delete it")));
         }
         std::fs::create_dir(&dir).map_err(|e| io_error("create", &dir, e))?;
-        let mut staging = Staging { dir, out, old, shown, done: false, stranded: false, made, _held: None };
+        let mut staging =
+            Staging { dir, out, shown, done: false, made, previous, staged: Mutex::new(HashMap::new()), _held: None };
         std::fs::write(staging.dir.join(MARKER), MARKER_TEXT).map_err(|e| io_error("write", &staging.dir, e))?;
         staging._held = hold_marker(&staging.dir);
         Ok(staging)
     }
 
-    /// Writes one file, creating its folders. Safe to call from many threads. A caller that
-    /// gets an error keeps the bytes: the path is checked against every other output path
-    /// before the commit, which writes it again or reports the failure with its origin.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+    /// Stages one file, unless the output already holds exactly these bytes there: returns
+    /// [`Body::Unchanged`] then, else [`Body::Written`]. Safe to call from many threads. A
+    /// caller that gets an error keeps the bytes: the path is checked against every other
+    /// output path before the commit, which stages it again or reports the failure with its
+    /// origin.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<Body> {
+        let hash = content_hash(bytes);
+        if self.previous.intact(rel) == Some(hash) {
+            return Ok(Body::Unchanged);
+        }
         let target = self.dir.join(rel);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::write(&target, bytes)
+        let mut file = std::fs::File::create(&target)?;
+        file.write_all(bytes)?;
+        // Taken from the open file after the last write: the rename into place keeps both
+        // the inode and the mtime, so this is what the next build finds on disk.
+        let entry = Entry::new(hash, &file.metadata()?);
+        self.staged.lock().map_err(|_| std::io::Error::other("a writer panicked"))?.insert(rel.to_string(), entry);
+        Ok(Body::Written)
     }
 
-    /// Writes every file of `output` not written yet, carries the kept files of the previous
-    /// output over, then swaps the staging folder in. Returns warnings about kept files the
-    /// build replaced.
-    pub fn commit(mut self, output: &Output, keep: &Keep) -> Result<Vec<Diagnostic>, Diagnostic> {
-        let timing = std::env::var_os("GAZETTE_TIMINGS").is_some();
-        let t = std::time::Instant::now();
-        write_tree(output, &self.dir)?;
-        if timing {
-            eprintln!("timing: write staging {} ms", t.elapsed().as_millis());
-        }
-        let mut warnings = Vec::new();
-        let mut moved = Vec::new();
-        let mut old_held = None;
-        if self.out.is_dir() {
-            let plan = keep::plan(&self.out, &self.dir, keep)
-                .map_err(|e| io_error("read the files to keep in", &self.out, e))?;
-            if let Some(rel) = plan.clashes.first() {
-                return Err(self.clash(output, rel));
-            }
-            warnings.extend(plan.replaced.iter().map(|rel| self.replaced(output, rel)));
-            if let Err((message, back)) = keep::carry(&self.out, &self.dir, &plan.moves) {
-                self.stranded = !back;
-                return Err(self.failed(message));
-            }
-            moved = plan.moves;
-            // The previous output becomes `.NAME.old-PID`: held like the staging folder until
-            // it is deleted.
-            old_held = hold_marker(&self.out);
-            if let Err(e) = std::fs::rename(&self.out, &self.old) {
-                self.undo(&moved);
-                return Err(self.failed(format!("cannot move aside `{}`: {e}", self.out.display())));
-            }
-        }
-        if let Err(e) = std::fs::rename(&self.dir, &self.out) {
-            // Put the previous output back before reporting.
-            if self.old.exists() {
-                let _ = std::fs::rename(&self.old, &self.out);
-            }
-            self.undo(&moved);
-            return Err(self.failed(format!("cannot move into place `{}`: {e}", self.out.display())));
-        }
+    /// `Some(hash)` when the output already holds, at `rel`, exactly the file the previous
+    /// build wrote there ([`Previous::intact`]): a caller that knows those bytes are still
+    /// right lists it as [`Body::Unchanged`] without making them again.
+    pub fn intact(&self, rel: &str) -> Option<u128> {
+        self.previous.intact(rel)
+    }
+
+    /// Where a staged file is.
+    pub(super) fn staged_path(&self, rel: &str) -> PathBuf {
+        self.dir.join(rel)
+    }
+
+    /// Removes the (by now empty) staging folder after a commit.
+    pub(super) fn finish(&mut self) -> std::io::Result<()> {
         self.done = true;
-        let _ = std::fs::remove_file(self.out.join(keep::JOURNAL));
-        if self.old.exists() {
-            let t = std::time::Instant::now();
-            remove_tree(&self.old).map_err(|e| io_error("remove the previous output", &self.old, e))?;
-            if timing {
-                eprintln!("timing: remove previous output {} ms", t.elapsed().as_millis());
-            }
-        }
-        drop(old_held);
-        Ok(warnings)
-    }
-
-    fn undo(&mut self, moved: &[PathBuf]) {
-        if keep::undo(&self.out, &self.dir, moved).is_err() {
-            self.stranded = true;
-        }
-    }
-
-    /// An error after kept files may have moved: says where they are when not back.
-    fn failed(&self, message: String) -> Diagnostic {
-        let d = Diagnostic::error(message);
-        match self.stranded {
-            true => d.hint(format!(
-                "some kept files are still in `{}`: move them back into `{}` by hand",
-                self.dir.display(),
-                self.shown
-            )),
-            false => d.hint("the previous output was left as it was"),
-        }
-    }
-
-    /// A kept path where the build writes the other kind (a file for a folder, or the reverse).
-    fn clash(&self, output: &Output, rel: &Path) -> Diagnostic {
-        let key = rel.to_string_lossy().replace('\\', "/");
-        let folder = self.dir.join(rel).is_dir();
-        let prefix = format!("{key}/");
-        let origin = match folder {
-            true => output.files.range(prefix.clone()..).next().filter(|(p, _)| p.starts_with(&prefix)),
-            false => output.files.get_key_value(&key),
-        }
-        .map(|(_, f)| format!(" (from {})", f.origin))
-        .unwrap_or_default();
-        let (kind, other) = if folder { ("folder", "file") } else { ("file", "folder") };
-        Diagnostic::error(format!(
-            "cannot keep the {other} `{}/{}`: this build writes a {kind} there{origin}",
-            self.shown,
-            shown(&key)
-        ))
-        .hint("move it out of the output folder by hand, or stop the build writing that path; the previous output was left as it was")
-    }
-
-    /// A kept file the build replaces with different bytes.
-    fn replaced(&self, output: &Output, rel: &Path) -> Diagnostic {
-        let key = rel.to_string_lossy().replace('\\', "/");
-        let file = output.files.get(&key);
-        let origin = file.map(|f| format!(" (from {})", f.origin)).unwrap_or_default();
-        let d = Diagnostic::warning(format!(
-            "`{}/{}` differs from the file this build writes there{origin}: the build's file replaces it",
-            self.shown,
-            shown(&key)
-        ))
-        .hint("a kept file is carried into the new output only where the build writes nothing");
-        match file.and_then(|f| f.at.as_ref()) {
-            Some(spot) => d.at_spot(spot),
-            None => d,
-        }
+        remove_tree(&self.dir)
     }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if !self.done && !self.stranded {
+        if !self.done {
             let _ = std::fs::remove_dir_all(&self.dir);
             // Only while empty: another process may have put something there meanwhile.
             for d in &self.made {
@@ -251,37 +175,4 @@ pub(super) fn remove_tree(dir: &Path) -> std::io::Result<()> {
         std::fs::remove_dir(&d)?;
     }
     Ok(())
-}
-
-/// Writes every file still in memory. A failure names the output path and where it came
-/// from, not the staging folder.
-fn write_tree(output: &Output, dir: &Path) -> Result<(), Diagnostic> {
-    // One create per folder, each named by a file that needs it.
-    let mut dirs: BTreeMap<&str, &str> = BTreeMap::new();
-    for path in output.files.keys() {
-        if let Some(i) = path.rfind('/') {
-            dirs.entry(&path[..i]).or_insert(path);
-        }
-    }
-    for (d, file) in dirs {
-        std::fs::create_dir_all(dir.join(d)).map_err(|e| {
-            let origin = output.files.get(file).map(|f| f.origin.as_str()).unwrap_or_default();
-            Diagnostic::error(format!(
-                "cannot create the folder `{}` (for `{}` from {origin}): {e}",
-                shown(d),
-                shown(file)
-            ))
-        })?;
-    }
-    output.files.par_iter().try_for_each(|(path, file)| {
-        let target = dir.join(path);
-        let r = match &file.body {
-            Body::Bytes(b) => std::fs::write(&target, b),
-            Body::Static(b) => std::fs::write(&target, b),
-            Body::Shared(b) => std::fs::write(&target, b),
-            Body::File(src) => std::fs::copy(src, &target).map(|_| ()),
-            Body::Written => Ok(()),
-        };
-        r.map_err(|e| Diagnostic::error(format!("cannot write `{}` (from {}): {e}", shown(path), file.origin)))
-    })
 }

@@ -203,6 +203,11 @@ pub fn replaceable(dir: &Path) -> bool {
     }
 }
 
+/// True when `dir` holds a search index a build installed (its marker file is there).
+pub fn installed(dir: &Path) -> bool {
+    dir.join(MARKER).is_file()
+}
+
 /// The refusal to replace a folder gazette did not write.
 pub fn foreign(dir: &Path) -> String {
     format!("refusing to replace `{}` with the search index: it holds files gazette did not write", dir.display())
