@@ -88,59 +88,57 @@ fn read_rs_files(dir: &Path, rel: &str, out: &mut Vec<(String, String)>) {
 fn blank_non_code(text: &str) -> String {
     let b = text.as_bytes();
     let mut out = b.to_vec();
-    let word = |k: usize| k > 0 && (b[k - 1].is_ascii_alphanumeric() || b[k - 1] == b'_' || b[k - 1] >= 0x80);
-    let find = |from: usize, pat: &[u8]| (from..b.len()).find(|&k| b[k..].starts_with(pat));
+    let word_before = |k: usize| k > 0 && (b[k - 1].is_ascii_alphanumeric() || b[k - 1] == b'_' || b[k - 1] >= 0x80);
+    let find = |from: usize, pat: &[u8]| (from..b.len()).find(|&k| b[k..].starts_with(pat)).unwrap_or(b.len());
     let mut i = 0;
     while i < b.len() {
-        // (first byte to blank, end of the blanked part, where to go on)
-        let (from, to, next) = if b[i..].starts_with(b"//") {
-            let end = find(i, b"\n").unwrap_or(b.len());
-            (i, end, end)
-        } else if b[i..].starts_with(b"/*") {
+        let s = &b[i..];
+        // (the bytes to blank, where reading goes on)
+        let (blank, next) = if s.starts_with(b"//") {
+            (i..find(i, b"\n"), find(i, b"\n"))
+        } else if s.starts_with(b"/*") {
             let (mut depth, mut k) = (1, i + 2);
             while k < b.len() && depth > 0 {
                 let (open, close) = (b[k..].starts_with(b"/*"), b[k..].starts_with(b"*/"));
                 depth = depth + usize::from(open) - usize::from(close);
                 k += if open || close { 2 } else { 1 };
             }
-            (i, k, k)
-        } else if let Some(open) = raw_string_open(&b[i..]).filter(|_| !word(i)) {
-            let close: Vec<u8> = std::iter::once(b'"').chain(std::iter::repeat_n(b'#', open - 2)).collect();
-            let end = find(i + open, &close).map_or(b.len(), |k| k + close.len());
-            (i + 1, end.saturating_sub(1), end)
-        } else if b[i] == b'"' || (matches!(b[i], b'b' | b'c') && b.get(i + 1) == Some(&b'"') && !word(i)) {
-            let mut k = if b[i] == b'"' { i + 1 } else { i + 2 };
+            (i..k, k)
+        } else if let Some((open, hashes)) = raw_string_open(s).filter(|_| !word_before(i)) {
+            let close: Vec<u8> = std::iter::once(b'"').chain(std::iter::repeat_n(b'#', hashes)).collect();
+            let end = (find(i + open, &close) + close.len()).min(b.len());
+            (i + 1..end - 1, end)
+        } else if s[0] == b'"' || (matches!(s[0], b'b' | b'c') && s.get(1) == Some(&b'"') && !word_before(i)) {
+            let mut k = if s[0] == b'"' { i + 1 } else { i + 2 };
             while k < b.len() && b[k] != b'"' {
                 k += if b[k] == b'\\' { 2 } else { 1 };
             }
-            (i + 1, k, k + 1)
-        } else if b[i] == b'\'' {
-            // 'x', '\n', '\u{4e2d}', '中' are literals; 'a in `&'a str` is a lifetime.
-            let width = b.get(i + 1).map_or(1, |&c| if c < 0xC0 { 1 } else { (c.leading_ones()) as usize });
-            if b.get(i + 1) == Some(&b'\\') {
-                let end = find(i + 2, b"'").unwrap_or(b.len());
-                (i + 1, end, end + 1)
-            } else if b.get(i + 1 + width) == Some(&b'\'') {
-                (i + 1, i + 1 + width, i + 2 + width)
+            (i + 1..k, k + 1)
+        } else if s[0] == b'\'' {
+            // 'x', '\n', '\u{4e2d}', '中' are literals; the 'a of `&'a str` is a lifetime.
+            let width = s.get(1).map_or(1, |&c| if c < 0xC0 { 1 } else { c.leading_ones() as usize });
+            if s.get(1) == Some(&b'\\') {
+                (i + 1..find(i + 2, b"'"), find(i + 2, b"'") + 1)
+            } else if s.get(1 + width) == Some(&b'\'') {
+                (i + 1..i + 1 + width, i + 2 + width)
             } else {
-                (i, i, i + 1)
+                (i..i, i + 1)
             }
         } else {
-            (i, i, i + 1)
+            (i..i, i + 1)
         };
-        for c in out.iter_mut().take(to.min(b.len())).skip(from) {
-            if *c != b'\n' {
-                *c = b' ';
-            }
-        }
+        out[blank.start.min(b.len())..blank.end.min(b.len())]
+            .iter_mut()
+            .filter(|c| **c != b'\n')
+            .for_each(|c| *c = b' ');
         i = next;
     }
     String::from_utf8(out).expect("only whole characters between ASCII delimiters are blanked")
 }
 
-/// Length of `r"`, `r#"`, `br##"`, `cr"`… at the start of `s` (prefix, hashes and quote).
-fn raw_string_open(s: &[u8]) -> Option<usize> {
-    let r = if s.first() == Some(&b'r') {
+/// (length, number of `#`) of the `r"`, `r#"`, `br##"`, `cr"`… opening a raw string at `s[0]`.
+fn raw_string_open(s: &[u8]) -> Option<(usize, usize)> {
+    let r = if s.starts_with(b"r") {
         0
     } else if s.starts_with(b"br") || s.starts_with(b"cr") {
         1
@@ -148,16 +146,13 @@ fn raw_string_open(s: &[u8]) -> Option<usize> {
         return None;
     };
     let hashes = s[r + 1..].iter().take_while(|&&c| c == b'#').count();
-    (s.get(r + 1 + hashes) == Some(&b'"')).then_some(r + 2 + hashes)
+    (s.get(r + 1 + hashes) == Some(&b'"')).then_some((r + 2 + hashes, hashes))
 }
 
 /// A token of blanked code: an identifier, `::`, one punctuation byte, or another word (`1u32`).
-#[derive(Debug)]
 struct Tok {
     text: String,
     line: usize,
-    /// The byte just before the token: a path glued to `:`, `$` or a word does not start here.
-    glued: bool,
 }
 
 fn tokens(code: &str) -> Vec<Tok> {
@@ -170,13 +165,13 @@ fn tokens(code: &str) -> Vec<Tok> {
             line += usize::from(b[i] == b'\n');
             i += 1;
             continue;
-        } else if is_word(b[i]) {
-            i += b[i..].iter().take_while(|&&c| is_word(c)).count();
-        } else {
-            i += if b[i..].starts_with(b"::") { 2 } else { 1 };
         }
-        let glued = start > 0 && (is_word(b[start - 1]) || b[start - 1] == b':' || b[start - 1] == b'$');
-        out.push(Tok { text: code[start..i].to_owned(), line, glued });
+        i += match b[i] {
+            c if is_word(c) => b[i..].iter().take_while(|&&c| is_word(c)).count(),
+            _ if b[i..].starts_with(b"::") => 2,
+            _ => 1,
+        };
+        out.push(Tok { text: code[start..i].to_owned(), line });
     }
     out
 }
@@ -185,86 +180,77 @@ fn is_ident(s: &str) -> bool {
     s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
 }
 
-/// Index just past the `}` that closes the `{` at `open`.
-fn close_brace(toks: &[Tok], open: usize) -> usize {
-    let mut depth = 0i32;
-    for (k, t) in toks.iter().enumerate().skip(open) {
-        depth += i32::from(t.text == "{") - i32::from(t.text == "}");
-        if depth == 0 {
-            return k + 1;
-        }
-    }
-    toks.len()
-}
-
-/// Index just past the item that starts at `start`: its `;` or braced body at depth 0.
+/// Index just past the item starting at `toks[start]`: its `;`, or its braced body, at depth 0.
 fn item_end(toks: &[Tok], start: usize) -> usize {
-    let mut paren = 0i32;
-    for (k, t) in toks.iter().enumerate().skip(start) {
-        match t.text.as_str() {
-            "(" | "[" => paren += 1,
-            ")" | "]" => paren -= 1,
-            ";" if paren <= 0 => return k + 1,
-            "{" if paren <= 0 => return close_brace(toks, k),
+    let mut parens = 0i32;
+    for k in start..toks.len() {
+        match toks[k].text.as_str() {
+            "(" | "[" => parens += 1,
+            ")" | "]" => parens -= 1,
+            ";" if parens <= 0 => return k + 1,
+            "{" if parens <= 0 => {
+                let mut depth = 0i32;
+                let closing = (k..toks.len()).find(|&j| {
+                    depth += i32::from(toks[j].text == "{") - i32::from(toks[j].text == "}");
+                    depth == 0
+                });
+                return closing.map_or(toks.len(), |j| j + 1);
+            }
             _ => {}
         }
     }
     toks.len()
 }
 
-/// One leaf of a `use` tree: its full path, the name it binds (none for `_` and `*`), a glob?
-#[derive(Debug, PartialEq)]
+/// A path a file names: a leaf of a `use` tree (which may bind a name) or a path in code.
+#[derive(Clone, Debug, PartialEq)]
 struct Leaf {
     segs: Vec<String>,
+    /// The name a `use` binds: the last segment or the `as` alias; none for `as _` and `*`.
     name: Option<String>,
     glob: bool,
 }
 
-/// Reads the tree at `toks[pos..]` below `prefix` into `out`; returns where it stopped.
-fn use_tree(toks: &[&str], mut pos: usize, prefix: &[String], out: &mut Vec<Leaf>) -> usize {
+/// Reads the `use` tree at `toks[*pos..]` below `prefix` into one leaf per imported path.
+fn use_tree(toks: &[&str], pos: &mut usize, prefix: &[String], out: &mut Vec<Leaf>) {
     let mut segs = prefix.to_vec();
-    while let Some(&t) = toks.get(pos) {
+    while let Some(&t) = toks.get(*pos) {
+        *pos += 1;
         match t {
-            "::" => pos += 1,
+            "::" => {}
             "{" => {
-                pos += 1;
-                while toks.get(pos).is_some_and(|&t| t != "}") {
-                    pos = if toks[pos] == "," { pos + 1 } else { use_tree(toks, pos, &segs, out) };
-                }
-                return pos + 1;
-            }
-            "*" => {
-                out.push(Leaf { segs, name: None, glob: true });
-                return pos + 1;
-            }
-            "," | "}" => break,
-            "as" => {
-                let name = toks.get(pos + 1).filter(|&&a| a != "_").map(|a| a.to_string());
-                out.push(Leaf { segs, name, glob: false });
-                return pos + 2;
-            }
-            _ => {
-                segs.push(t.to_owned());
-                pos += 1;
-                if toks.get(pos).is_none_or(|&n| n == "," || n == "}") {
-                    if t == "self" {
-                        segs.pop();
+                while toks.get(*pos).is_some_and(|&t| t != "}") {
+                    match toks[*pos] {
+                        "," => *pos += 1,
+                        _ => use_tree(toks, pos, &segs, out),
                     }
-                    let name = segs.last().cloned();
-                    out.push(Leaf { segs, name, glob: false });
-                    return pos;
                 }
+                *pos += 1;
+                return;
             }
+            "*" => return out.push(Leaf { segs, name: None, glob: true }),
+            "as" => {
+                let name = toks.get(*pos).filter(|&&a| a != "_").map(|a| a.to_string());
+                *pos += 1;
+                return out.push(Leaf { segs, name, glob: false });
+            }
+            "," | "}" => {
+                *pos -= 1;
+                break;
+            }
+            _ => segs.push(t.to_owned()),
         }
+    }
+    if segs.last().is_some_and(|s| s == "self") {
+        segs.pop(); // `a::{self}` imports `a`
     }
     if let Some(name) = segs.last().cloned() {
         out.push(Leaf { segs, name: Some(name), glob: false });
     }
-    pos
 }
 
 // ---------------------------------------------------------------------------------------------
-// The crate: modules, scopes, the names `use` binds, and the edges.
+// The crate: modules, the names `use` binds in each, and the edges.
 
 type ModPath = Vec<String>;
 
@@ -277,16 +263,22 @@ struct Scope {
     globs: Vec<ModPath>,
 }
 
+/// A path named at `line` of a file, inside its scope number `scope`.
+struct Mention {
+    line: usize,
+    scope: usize,
+    leaf: Leaf,
+    is_use: bool,
+    in_test: bool,
+}
+
 struct File {
     path: String,
-    toks: Vec<Tok>,
     scopes: Vec<Scope>,
-    tests: Vec<(usize, usize)>,
-    uses: Vec<(usize, usize)>,
+    mentions: Vec<Mention>,
 }
 
 /// A file naming a path into another file.
-#[derive(Debug)]
 struct Edge {
     from: usize,
     to: usize,
@@ -294,12 +286,7 @@ struct Edge {
     path: String,
 }
 
-struct Crate {
-    files: Vec<File>,
-    file_of: HashMap<ModPath, usize>,
-    scope_of: HashMap<ModPath, (usize, usize)>,
-}
-
+/// `src/a/b.rs` and `src/a/b/mod.rs` are module `a::b`; `src/lib.rs` is the crate root.
 fn module_of(path: &str) -> ModPath {
     let mut parts: ModPath = path.trim_end_matches(".rs").split('/').skip(1).map(str::to_owned).collect();
     if parts == ["lib"] || parts.last().is_some_and(|p| p == "mod") {
@@ -308,70 +295,80 @@ fn module_of(path: &str) -> ModPath {
     parts
 }
 
-impl Crate {
-    fn new(sources: &[(String, String)]) -> Crate {
-        let mut krate = Crate { files: Vec::new(), file_of: HashMap::new(), scope_of: HashMap::new() };
-        for (path, text) in sources {
-            let module = module_of(path);
-            krate.file_of.insert(module.clone(), krate.files.len());
-            let toks = tokens(&blank_non_code(text));
-            let top = Scope { module, from: 0, to: toks.len(), bindings: HashMap::new(), globs: Vec::new() };
-            let (mut scopes, mut tests) = (vec![top], Vec::new());
-            for k in 0..toks.len() {
-                let text = |d: usize| toks.get(k + d).map_or("", |t| t.text.as_str());
-                if text(0) == "mod" && is_ident(text(1)) && text(2) == "{" {
-                    let parent = &scopes[scopes.iter().rposition(|s| s.from <= k && k < s.to).unwrap_or(0)];
-                    let module = [parent.module.clone(), vec![text(1).to_owned()]].concat();
-                    let to = close_brace(&toks, k + 2);
-                    scopes.push(Scope { module, from: k, to, bindings: HashMap::new(), globs: Vec::new() });
-                }
-                if (0..7).map(text).eq(["#", "[", "cfg", "(", "test", ")", "]"]) {
-                    tests.push((k, item_end(&toks, k + 7)));
-                }
-            }
-            let uses = (0..toks.len())
-                .filter(|&k| toks[k].text == "use" && toks.get(k + 1).is_some_and(|t| t.text != "<"))
-                .map(|k| (k, (k..toks.len()).find(|&e| toks[e].text == ";").map_or(toks.len(), |e| e + 1)))
-                .collect();
-            for (i, s) in scopes.iter().enumerate() {
-                krate.scope_of.insert(s.module.clone(), (krate.files.len(), i));
-            }
-            krate.files.push(File { path: path.clone(), toks, scopes, tests, uses });
+fn parse(path: &str, text: &str) -> File {
+    let toks = tokens(&blank_non_code(text));
+    let at = |k: usize| toks.get(k).map_or("", |t| t.text.as_str());
+    let new_scope = |module, from, to| Scope { module, from, to, bindings: HashMap::new(), globs: Vec::new() };
+    let (mut scopes, mut tests) = (vec![new_scope(module_of(path), 0, toks.len())], Vec::new());
+    for k in 0..toks.len() {
+        if at(k) == "mod" && is_ident(at(k + 1)) && at(k + 2) == "{" {
+            let parent = scopes.iter().rposition(|s| s.from <= k && k < s.to).unwrap_or(0);
+            let module = [scopes[parent].module.as_slice(), &[at(k + 1).to_owned()]].concat();
+            scopes.push(new_scope(module, k, item_end(&toks, k)));
         }
+        if (k..k + 7).map(at).eq(["#", "[", "cfg", "(", "test", ")", "]"]) {
+            tests.push(k..item_end(&toks, k + 7));
+        }
+    }
+    let mut mentions = Vec::new();
+    let mut k = 0;
+    while k < toks.len() {
+        let (leaves, is_use, next) = if at(k) == "use" && at(k + 1) != "<" {
+            let end = (k..toks.len()).find(|&e| at(e) == ";").unwrap_or(toks.len());
+            let tree: Vec<&str> =
+                (k + 1..end).map(at).filter(|t| is_ident(t) || ["::", "{", "}", ",", "*"].contains(t)).collect();
+            let mut leaves = Vec::new();
+            use_tree(&tree, &mut 0, &[], &mut leaves);
+            (leaves, true, end + 1)
+        } else {
+            // `a::b::c` where `a` follows no `::` (not `<T>::a`) and no `$` (not `$crate::a`).
+            let len = if is_ident(at(k)) && !matches!(at(k.wrapping_sub(1)), "::" | "$") {
+                1 + (k + 1..toks.len()).step_by(2).take_while(|&j| at(j) == "::" && is_ident(at(j + 1))).count()
+            } else {
+                1
+            };
+            let segs: Vec<String> = (k..k + 2 * len).step_by(2).map(|j| at(j).to_owned()).collect();
+            let leaves = if len > 1 { vec![Leaf { segs, name: None, glob: false }] } else { vec![] };
+            (leaves, false, k + 2 * len - 1)
+        };
+        let scope = scopes.iter().rposition(|s| s.from <= k && k < s.to).unwrap_or(0);
+        let in_test = tests.iter().any(|t| t.contains(&k));
+        mentions.extend(leaves.into_iter().map(|leaf| Mention { line: toks[k].line, scope, leaf, is_use, in_test }));
+        k = next;
+    }
+    File { path: path.to_owned(), scopes, mentions }
+}
+
+struct Crate {
+    files: Vec<File>,
+    file_of: HashMap<ModPath, usize>,
+    scope_of: HashMap<ModPath, (usize, usize)>,
+}
+
+impl Crate {
+    /// Parses every file, then binds the names of every `use`, in file order like the compiler
+    /// would see them (a later `use` may start from a name an earlier one bound).
+    fn new(sources: &[(String, String)]) -> Crate {
+        let files: Vec<File> = sources.iter().map(|(path, text)| parse(path, text)).collect();
+        let file_of = files.iter().enumerate().map(|(f, file)| (file.scopes[0].module.clone(), f)).collect();
+        let scope_of = (files.iter().enumerate())
+            .flat_map(|(f, file)| file.scopes.iter().enumerate().map(move |(s, sc)| (sc.module.clone(), (f, s))))
+            .collect();
+        let mut krate = Crate { files, file_of, scope_of };
         for f in 0..krate.files.len() {
-            for u in 0..krate.files[f].uses.len() {
-                let (at, leaves) = krate.use_leaves(f, u);
-                let scope = krate.scope_at(f, at);
-                for leaf in leaves {
-                    let Some(target) = krate.absolute(scope, &leaf.segs) else { continue };
-                    let s = &mut krate.files[scope.0].scopes[scope.1];
-                    match leaf.name {
-                        _ if leaf.glob => s.globs.push(target),
-                        Some(name) => drop(s.bindings.insert(name, target)),
-                        None => {}
-                    }
+            for m in 0..krate.files[f].mentions.len() {
+                let Mention { scope, ref leaf, is_use, .. } = krate.files[f].mentions[m];
+                let Some(target) = krate.absolute((f, scope), &leaf.segs).filter(|_| is_use) else { continue };
+                let (glob, name) = (leaf.glob, leaf.name.clone());
+                let scope = &mut krate.files[f].scopes[scope];
+                match name {
+                    _ if glob => scope.globs.push(target),
+                    Some(name) => drop(scope.bindings.insert(name, target)),
+                    None => {}
                 }
             }
         }
         krate
-    }
-
-    fn use_leaves(&self, f: usize, u: usize) -> (usize, Vec<Leaf>) {
-        let (from, to) = self.files[f].uses[u];
-        let toks = &self.files[f].toks[from + 1..to.saturating_sub(1)];
-        let body: Vec<&str> = toks
-            .iter()
-            .map(|t| t.text.as_str())
-            .filter(|t| is_ident(t) || ["::", "{", "}", ",", "*"].contains(t))
-            .collect();
-        let mut leaves = Vec::new();
-        use_tree(&body, 0, &[], &mut leaves);
-        (from, leaves)
-    }
-
-    /// The innermost module around token `k` of file `f`, as (file, scope) indices.
-    fn scope_at(&self, f: usize, k: usize) -> (usize, usize) {
-        (f, self.files[f].scopes.iter().rposition(|s| s.from <= k && k < s.to).unwrap_or(0))
     }
 
     fn scope(&self, (f, s): (usize, usize)) -> &Scope {
@@ -382,7 +379,7 @@ impl Crate {
         self.file_of.contains_key(&[parent, &[name.to_owned()]].concat())
     }
 
-    /// The path from the crate root of `segs` written in `scope`; `None` when it leaves the crate.
+    /// `segs` written in `scope` as a path from the crate root; `None` when it leaves the crate.
     fn absolute(&self, scope: (usize, usize), segs: &[String]) -> Option<ModPath> {
         let module = &self.scope(scope).module;
         let head = segs.first()?;
@@ -390,8 +387,9 @@ impl Crate {
             return Some(segs[1..].to_vec());
         }
         if head == "self" || head == "super" {
-            let ups = segs.iter().take_while(|s| *s == "self" || *s == "super").filter(|s| *s == "super").count();
-            let rest = segs.iter().skip_while(|s| *s == "self" || *s == "super");
+            let relative = |s: &&String| *s == "self" || *s == "super";
+            let ups = segs.iter().take_while(relative).filter(|s| *s == "super").count();
+            let rest = segs.iter().skip_while(relative);
             return Some(module[..module.len().saturating_sub(ups)].iter().chain(rest).cloned().collect());
         }
         if self.is_child(module, head) {
@@ -406,77 +404,46 @@ impl Crate {
         if let Some(target) = s.bindings.get(name) {
             return Some(target.clone());
         }
-        if depth > 3 {
-            return None;
-        }
-        s.globs.iter().filter_map(|g| self.scope_of.get(g).filter(|&&gs| gs != scope)).find_map(|&gs| {
-            let module = &self.scope(gs).module;
-            if self.is_child(module, name) {
-                return Some([module.as_slice(), &[name.to_owned()]].concat());
-            }
-            self.lookup(gs, name, depth + 1)
+        let globbed = s.globs.iter().filter_map(|g| self.scope_of.get(g)).filter(|&&g| g != scope && depth < 4);
+        globbed.copied().find_map(|g| match self.scope(g).module.clone() {
+            module if self.is_child(&module, name) => Some([module, vec![name.to_owned()]].concat()),
+            _ => self.lookup(g, name, depth + 1),
         })
     }
 
-    /// The module an absolute path lands in: the deepest existing one, or, when the next name is
+    /// The file an absolute path lands in: the deepest module on it, or, when the next name is
     /// one that module imported (`pub use staging::Staging`), the module that name comes from.
-    fn resolve(&self, absolute: &[String], hops: usize) -> ModPath {
+    fn resolve(&self, absolute: &[String], hops: usize) -> Option<usize> {
         let depth = (1..=absolute.len()).take_while(|&d| self.file_of.contains_key(&absolute[..d])).last().unwrap_or(0);
         let (module, rest) = absolute.split_at(depth);
+        let here = self.file_of.get(module).copied();
         let bound = self.scope_of.get(module).and_then(|&s| self.scope(s).bindings.get(rest.first()?));
         match bound {
-            Some(target) if hops < 4 => {
-                let defining = self.resolve(&[target.as_slice(), &rest[1..]].concat(), hops + 1);
-                if defining != module { defining } else { module.to_vec() }
-            }
-            _ => module.to_vec(),
+            Some(target) if hops < 4 => self.resolve(&[target.as_slice(), &rest[1..]].concat(), hops + 1).or(here),
+            _ => here,
         }
     }
 
-    /// Every edge outside `#[cfg(test)]` code: one per `use` leaf and one per path in code.
+    /// Every edge outside `#[cfg(test)]` code. A path in code counts when its head is `crate`,
+    /// `self`, `super`, a child module or a module bound by `use`; other heads are types (already
+    /// counted at their `use`), std or other crates.
     fn edges(&self) -> Vec<Edge> {
         let mut out = Vec::new();
         for (f, file) in self.files.iter().enumerate() {
-            for u in 0..file.uses.len() {
-                let (at, leaves) = self.use_leaves(f, u);
-                for mut leaf in leaves {
-                    if leaf.glob {
-                        leaf.segs.push("*".to_owned());
-                    }
-                    self.edge(f, at, &leaf.segs, &mut out);
+            for m in file.mentions.iter().filter(|m| !m.in_test) {
+                let (scope, head) = ((f, m.scope), m.leaf.segs[0].as_str());
+                let counts = m.is_use
+                    || ["crate", "self", "super"].contains(&head)
+                    || self.is_child(&self.scope(scope).module, head)
+                    || self.lookup(scope, head, 0).is_some_and(|target| self.file_of.contains_key(&target));
+                let to = self.absolute(scope, &m.leaf.segs).filter(|_| counts).and_then(|a| self.resolve(&a, 0));
+                if let Some(to) = to.filter(|&to| to != f) {
+                    let path = m.leaf.segs.join("::") + if m.leaf.glob { "::*" } else { "" };
+                    out.push(Edge { from: f, to, line: m.line, path });
                 }
-            }
-            let mut k = 0;
-            while k < file.toks.len() {
-                let len = path_len(&file.toks[k..]);
-                if len > 1 && !file.uses.iter().any(|&(a, b)| a <= k && k < b) {
-                    let segs: Vec<String> =
-                        file.toks[k..k + 2 * len - 1].iter().step_by(2).map(|t| t.text.clone()).collect();
-                    let scope = self.scope_at(f, k);
-                    let head = &segs[0];
-                    let named = ["crate", "self", "super"].contains(&head.as_str())
-                        || self.is_child(&self.scope(scope).module, head)
-                        || self.lookup(scope, head, 0).is_some_and(|m| self.file_of.contains_key(&m));
-                    if named {
-                        self.edge(f, k, &segs, &mut out);
-                    }
-                }
-                k += (2 * len).saturating_sub(1).max(1);
             }
         }
         out
-    }
-
-    fn edge(&self, f: usize, at: usize, segs: &[String], out: &mut Vec<Edge>) {
-        let file = &self.files[f];
-        if file.tests.iter().any(|&(a, b)| a <= at && at < b) {
-            return;
-        }
-        let Some(absolute) = self.absolute(self.scope_at(f, at), segs) else { return };
-        let Some(&to) = self.file_of.get(&self.resolve(&absolute, 0)) else { return };
-        if to != f {
-            out.push(Edge { from: f, to, line: file.toks[at].line, path: segs.join("::") });
-        }
     }
 
     /// Every cycle with the edges inside it, grouped by file pair, each with `file:line path`.
@@ -499,59 +466,36 @@ impl Crate {
     }
 }
 
-/// Number of segments of the path `a::b::…` starting at `toks[0]` (1 when it is no path).
-fn path_len(toks: &[Tok]) -> usize {
-    if !is_ident(&toks[0].text) || toks[0].glued {
-        return 1;
-    }
-    let tail = toks[1..].chunks(2).take_while(|p| p.len() == 2 && p[0].text == "::" && is_ident(&p[1].text));
-    1 + tail.count()
-}
-
 // ---------------------------------------------------------------------------------------------
-// Strongly connected components (Tarjan).
+// Strongly connected components (Kosaraju).
 
-/// The strongly connected components of 2+ files, largest first: the import cycles.
+/// The strongly connected components of two or more files, largest first: the import cycles.
 fn cycles(nodes: usize, edges: &[Edge]) -> Vec<Vec<usize>> {
-    struct Tarjan {
-        succ: Vec<BTreeSet<usize>>,
-        index: Vec<Option<usize>>,
-        low: Vec<usize>,
-        next: usize,
-        stack: Vec<usize>,
-        found: Vec<Vec<usize>>,
-    }
-    fn visit(t: &mut Tarjan, v: usize) {
-        (t.index[v], t.low[v], t.next) = (Some(t.next), t.next, t.next + 1);
-        t.stack.push(v);
-        for w in t.succ[v].clone() {
-            match t.index[w] {
-                None => {
-                    visit(t, w);
-                    t.low[v] = t.low[v].min(t.low[w]);
-                }
-                Some(iw) if t.stack.contains(&w) => t.low[v] = t.low[v].min(iw),
-                Some(_) => {}
-            }
-        }
-        if Some(t.low[v]) == t.index[v] {
-            let at = t.stack.iter().rposition(|&x| x == v).unwrap_or(0);
-            let mut component = t.stack.split_off(at);
-            component.sort_unstable();
-            t.found.push(component);
-        }
-    }
-    let mut succ = vec![BTreeSet::new(); nodes];
+    let (mut succ, mut pred) = (vec![BTreeSet::new(); nodes], vec![BTreeSet::new(); nodes]);
     for e in edges {
         succ[e.from].insert(e.to);
+        pred[e.to].insert(e.from);
     }
-    let mut t = Tarjan { succ, index: vec![None; nodes], low: vec![0; nodes], next: 0, stack: vec![], found: vec![] };
-    for v in 0..nodes {
-        if t.index[v].is_none() {
-            visit(&mut t, v);
+    fn walk(v: usize, next: &[BTreeSet<usize>], seen: &mut [bool], out: &mut Vec<usize>) {
+        if !std::mem::replace(&mut seen[v], true) {
+            next[v].iter().for_each(|&w| walk(w, next, seen, out));
+            out.push(v);
         }
     }
-    let mut out: Vec<Vec<usize>> = t.found.into_iter().filter(|c| c.len() > 1).collect();
+    // Files in the order their walk along the edges finishes; then, from the last finished, each
+    // walk against the edges reaches exactly one component.
+    let (mut seen, mut finished) = (vec![false; nodes], Vec::new());
+    (0..nodes).for_each(|v| walk(v, &succ, &mut seen, &mut finished));
+    let mut seen = vec![false; nodes];
+    let mut out: Vec<Vec<usize>> = (finished.iter().rev())
+        .map(|&v| {
+            let mut component = Vec::new();
+            walk(v, &pred, &mut seen, &mut component);
+            component.sort_unstable();
+            component
+        })
+        .filter(|c| c.len() > 1)
+        .collect();
     out.sort_by_key(|c| std::cmp::Reverse(c.len()));
     out
 }
