@@ -1,28 +1,22 @@
 //! Import cycles between the files of `src/`, held by a ratchet that only tightens.
 //!
-//! Imports should point down the pipeline, never back up and never in a cycle: a cycle means no
-//! stage can be read, tested or rebuilt without the ones that depend on it. The target is zero
-//! (no import cycles). Today [`FILES_IN_CYCLES`] files still sit in a cycle; each refactoring
-//! step lowers that number. The test fails when the count goes up, printing every cycle with the
-//! `file:line` and path of each edge inside it so the failure says what to cut, and fails when it
-//! goes down too, asking to lower the number here, so nobody can undo a step unnoticed.
+//! Imports should point down the pipeline, never back up and never in a cycle. The target is zero
+//! (no import cycles); today [`FILES_IN_CYCLES`] files still sit in one, and each refactoring step
+//! lowers that number. The test fails when the count goes up, printing every cycle with the
+//! `file:line` and path of each edge inside it, so the failure says what to cut; it fails when the
+//! count goes down too, asking to lower the number, so a removed cycle cannot come back unnoticed.
 //!
-//! The graph is read from the text of `src/` (std only, no compiler): an edge goes from the file
-//! that names a path to the file that defines the module the path lands in.
-//! * `use` trees (groups, nested groups, `self`, `*`, `as`) starting at `crate::`, `self::`,
-//!   `super::` (counted from the inline module it is written in), a child module, or a name an
-//!   earlier `use` bound to a module;
-//! * paths in code with such a head (`crate::structure::link_with(…)`, `super::x::Y`,
-//!   `paths::parent(…)` after `use crate::paths;`). Most of today's cycles exist only through these,
-//!   so a reader of `use` lines alone would pass a knotted crate;
-//! * a path to a name its module itself imported (`pub use staging::Staging`, or a parent's import
-//!   reached through `super::Crumb`) is followed to the file that defines it.
-//!
-//! Not edges: comments, doc comments (an intra-doc link may point anywhere) and string or char
-//! literals, which are blanked first; items under `#[cfg(test)]` (test fixtures may come from a
-//! later stage); `mod x;`; other crates; `src/main.rs`, the binary, a separate crate that reaches
-//! the library as `gazette::`. Blind spot: method calls and inferred types name no path, so an
-//! `impl Parent` block in a child file that the parent only calls as methods makes no edge.
+//! The graph is read from the text of `src/` (std only): an edge goes from the file naming a path
+//! to the file defining the module the path lands in. Paths are read from `use` trees (groups,
+//! `self`, `*`, `as`) and from code (`crate::structure::link_with(…)`; most of today's cycles exist
+//! only through such paths), when they start at `crate`, `self`, `super` (counted from the inline
+//! module they are written in), a child module or a module bound by `use`. A name a module imports
+//! (`pub use staging::Staging`, or a parent's import reached as `super::Crumb`) is followed to the
+//! file that defines it. Not edges: comments, doc comments and literals, blanked first (a doc link
+//! may point anywhere); `#[cfg(test)]` items (fixtures may come from a later stage); `mod x;`;
+//! other crates; `src/main.rs`, the binary, which reaches the library as `gazette::`.
+//! Blind spot: method calls and inferred types name no path, so an `impl Parent` block in a child
+//! file that the parent only calls as methods makes no edge.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -138,15 +132,9 @@ fn blank_non_code(text: &str) -> String {
 
 /// (length, number of `#`) of the `r"`, `r#"`, `br##"`, `cr"`… opening a raw string at `s[0]`.
 fn raw_string_open(s: &[u8]) -> Option<(usize, usize)> {
-    let r = if s.starts_with(b"r") {
-        0
-    } else if s.starts_with(b"br") || s.starts_with(b"cr") {
-        1
-    } else {
-        return None;
-    };
-    let hashes = s[r + 1..].iter().take_while(|&&c| c == b'#').count();
-    (s.get(r + 1 + hashes) == Some(&b'"')).then_some((r + 2 + hashes, hashes))
+    let r = [&b"r"[..], b"br", b"cr"].iter().find(|p| s.starts_with(p))?.len();
+    let hashes = s[r..].iter().take_while(|&&c| c == b'#').count();
+    (s.get(r + hashes) == Some(&b'"')).then_some((r + hashes + 1, hashes))
 }
 
 /// A token of blanked code: an identifier, `::`, one punctuation byte, or another word (`1u32`).
@@ -295,6 +283,7 @@ fn module_of(path: &str) -> ModPath {
     parts
 }
 
+/// The modules and the paths named in one file, from the tokens of its code.
 fn parse(path: &str, text: &str) -> File {
     let toks = tokens(&blank_non_code(text));
     let at = |k: usize| toks.get(k).map_or("", |t| t.text.as_str());
@@ -507,8 +496,7 @@ const LIB: &str = "pub mod a;\npub mod b;\npub mod c;\n";
 
 /// The edges of a crate given as (`src/…` path, text), as `file:line path -> file`.
 fn edge_list(files: &[(&str, &str)]) -> Vec<String> {
-    let sources: Vec<(String, String)> = files.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect();
-    let krate = Crate::new(&sources);
+    let krate = Crate::new(&files.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect::<Vec<_>>());
     let name = |f: usize| krate.files[f].path.clone();
     krate.edges().iter().map(|e| format!("{}:{} {} -> {}", name(e.from), e.line, e.path, name(e.to))).collect()
 }
@@ -580,17 +568,10 @@ fn inline_paths_and_modules_bound_by_use_are_edges() {
 #[test]
 fn cycles_are_the_components_of_two_or_more_files() {
     let lib = "pub mod a;\npub mod b;\npub mod c;\npub mod d;\n";
-    let files =
-        [("src/a.rs", "use crate::b::X;"), ("src/b.rs", "fn f() { crate::c::g() }"), ("src/c.rs", "use super::a;")];
-    let sources: Vec<(String, String)> = [("src/lib.rs", lib), ("src/d.rs", "use crate::a::Y;")]
-        .iter()
-        .chain(&files)
-        .map(|(p, t)| (p.to_string(), t.to_string()))
-        .collect();
-    let krate = Crate::new(&sources);
+    let (a, b, c, d) = ("use crate::b::X;", "fn f() { crate::c::g() }", "use super::a;", "use crate::a::Y;");
+    let files = [("src/lib.rs", lib), ("src/a.rs", a), ("src/b.rs", b), ("src/c.rs", c), ("src/d.rs", d)];
+    let krate = Crate::new(&files.map(|(p, t)| (p.to_owned(), t.to_owned())));
     let found = cycles(krate.files.len(), &krate.edges());
-    let names: Vec<Vec<&str>> =
-        found.iter().map(|c| c.iter().map(|&f| krate.files[f].path.as_str()).collect()).collect();
-    assert_eq!(names, [["src/a.rs", "src/b.rs", "src/c.rs"]]);
-    assert!(krate.report(&found, &krate.edges()).contains("src/b.rs -> src/c.rs: src/b.rs:1 crate::c::g"));
+    assert_eq!(found, [[1, 2, 3]]);
+    assert!(krate.report(&found, &krate.edges()).contains("\n  src/b.rs -> src/c.rs: src/b.rs:1 crate::c::g\n"));
 }
