@@ -158,16 +158,21 @@ fn main() -> ExitCode {
             }
             finish(&report.diagnostics, || {
                 let done = &report.committed;
+                let stages: Vec<String> = report.stages.iter().map(|(s, ms)| format!("{s} {ms} ms")).collect();
                 let built = format!(
-                    "built {} pages in {} sections: {} files in {}, {} written, {} unchanged, {} removed ({} ms)",
+                    "built {} pages in {} sections: {} HTML files rendered, {} reused; {} files in {}, {} written, \
+                     {} unchanged, {} removed ({} ms)\nstages: {}",
                     report.pages,
                     report.sections,
+                    report.rendered,
+                    report.reused,
                     report.output.files.len() + 1,
                     req.output_dir().display(),
                     done.written,
                     done.unchanged,
                     done.removed,
-                    report.millis
+                    report.millis,
+                    stages.join(", ")
                 );
                 match &report.next_due {
                     Some(due) => format!(

@@ -100,6 +100,10 @@ pub struct Report {
     /// HTML pages not rendered because the build memo vouched for the file already in the
     /// output.
     pub reused: usize,
+    /// HTML pages rendered (not reused).
+    pub rendered: usize,
+    /// Wall time of each stage in the order they ran (milliseconds), for the summary line.
+    pub stages: Vec<(&'static str, u128)>,
     /// Lines for stderr that are no diagnostics (a build memo that could not be used), each
     /// printed after `note: `.
     pub notes: Vec<String>,
@@ -140,10 +144,12 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
 
     let t = Instant::now();
     let timing = std::env::var_os("GAZETTE_TIMINGS").is_some();
-    let lap = |what: &str, t: &mut Instant| {
+    let mut stages = Vec::new();
+    let mut lap = |what: &'static str, t: &mut Instant| {
         if timing {
             eprintln!("timing: {what} {} ms (peak {} kB)", t.elapsed().as_millis(), peak_kb());
         }
+        stages.push((what, t.elapsed().as_millis()));
         *t = Instant::now();
     };
     let mut t = t;
@@ -185,6 +191,9 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
             false,
         )
     });
+    if search.is_some() {
+        lap("search", &mut t);
+    }
     let rendering = render::render_all(
         &site,
         &config,
@@ -196,6 +205,7 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
     );
     lap("render", &mut t);
     report.reused = rendering.reused;
+    report.rendered = rendering.files.len().saturating_sub(rendering.reused);
     report.diagnostics.extend(rendering.diagnostics);
     // Paths of the static search index files (already in staging), listed in the output
     // after assembly so collisions with pages are caught.
@@ -219,6 +229,7 @@ fn run(req: &Request, sink: Option<&Staging>) -> Report {
             }
         }
     }
+    report.stages = stages;
     report.millis = start.elapsed().as_millis();
     if let Some(kept) = rendering.kept.filter(|_| !report.diagnostics.has_errors()) {
         report.last = Some(crate::patch::Last::new(config, site, theme, tera, kept, feed_list));
@@ -415,7 +426,10 @@ pub fn build(req: &Request) -> Report {
         report.output = Output::default();
         return report;
     }
-    match staging.commit(&report.output, &keep) {
+    let writing = Instant::now();
+    let committed = staging.commit(&report.output, &keep);
+    report.stages.push(("write", writing.elapsed().as_millis()));
+    match committed {
         Ok(mut done) => {
             report.diagnostics.extend(std::mem::take(&mut done.warnings));
             report.committed = done;
