@@ -68,9 +68,13 @@ impl Assets {
         self.modules.iter()
     }
 
-    /// A key that changes whenever a static file may have: embedded files by their bytes,
-    /// files on disk by size and modification time, rewritten modules by their bytes. The
-    /// render cache of `gazette serve` keys pages on it, since `?h=` in a page depends on it.
+    /// A key that changes whenever a static file does: every file by its bytes as published.
+    /// The render cache of `gazette serve` and the build memo key pages on it, since `?h=` in
+    /// a page depends on it. Files on disk are read for it rather than trusted by size and
+    /// modification time: the memo carries the key from one process to the next, and a file
+    /// copied with `cp -p`, `rsync -t` or `tar x`, or saved twice in one clock tick, keeps
+    /// both. The output stage reads every static file anyway, so this read is served from
+    /// the page cache, and xxh3 hashes faster than it reads.
     pub fn key(&self) -> u64 {
         self.key
     }
@@ -153,12 +157,10 @@ impl Assets {
             let (a, b) = match (self.modules.get(path), origin) {
                 (Some(bytes), _) => (fnv1a(bytes), bytes.len() as u64),
                 (None, Origin::Embedded(bytes)) => (fnv1a(bytes), bytes.len() as u64),
-                (None, Origin::Disk(p)) => match std::fs::metadata(p) {
-                    Ok(m) => {
-                        let since = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
-                        (since.map_or(0, |d| d.as_nanos() as u64), m.len())
-                    }
-                    Err(_) => (0, 0),
+                // An unreadable file is not published either: its key stays apart from any bytes.
+                (None, Origin::Disk(p)) => match std::fs::read(p) {
+                    Ok(bytes) => (xxhash_rust::xxh3::xxh3_64(&bytes), bytes.len() as u64),
+                    Err(_) => (0, u64::MAX),
                 },
             };
             parts.push((path.clone(), a, b));
@@ -345,5 +347,32 @@ export const t = 1;
         assert!(!out.contains_key("js/tok.js"));
         assert!(out["js/ui.js"].starts_with("/** The page. */\n"));
         assert_ne!(plain.key(), a.key(), "the render cache sees the switch");
+    }
+
+    /// `cp -p`, `rsync -t`, `tar x` and two saves in one clock tick leave a file with new
+    /// bytes but its old size and modification time; the build memo carries the key from one
+    /// process to the next, so the key must see the bytes.
+    #[test]
+    fn a_disk_static_edited_keeping_size_and_mtime_changes_the_key() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let file = dir.path().join("site.css");
+        std::fs::write(&file, "a{color:red}").expect("write");
+        let theme = |p: &Path| Theme {
+            statics: [("css/site.css".to_string(), crate::theme::ThemeFile {
+                display: "static/css/site.css".into(),
+                origin: Origin::Disk(p.to_path_buf()),
+            })]
+            .into_iter()
+            .collect(),
+            ..Theme::default()
+        };
+        let before = Assets::new(Path::new("/nonexistent-site-root"), &theme(&file), true);
+        let old_query = before.query("css/site.css").expect("query");
+        let mtime = std::fs::metadata(&file).and_then(|m| m.modified()).expect("mtime");
+        std::fs::write(&file, "a{color:tan}").expect("edit");
+        std::fs::File::options().write(true).open(&file).and_then(|f| f.set_modified(mtime)).expect("set mtime");
+        let after = Assets::new(Path::new("/nonexistent-site-root"), &theme(&file), true);
+        assert_ne!(before.key(), after.key());
+        assert_ne!(old_query, after.query("css/site.css").expect("query"));
     }
 }

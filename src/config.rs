@@ -84,6 +84,11 @@ pub struct Config {
     /// build reports them once, wherever the config is loaded.
     #[serde(skip)]
     pub warnings: Vec<Diagnostic>,
+    /// A hash of the very `gazette.yaml` bytes this config was parsed from and of the
+    /// command-line overrides: the build memo's key ([`crate::memo::VersionKey`]), taken
+    /// here so it cannot come from a second read that found another file.
+    #[serde(skip)]
+    pub source_hash: u128,
 }
 
 /// Budgets for rendering one page: a template whose loops run away (nested over long lists,
@@ -364,6 +369,15 @@ pub struct Overrides {
     pub base_url: Option<String>,
 }
 
+/// The hash of a config's text and overrides kept in [`Config::source_hash`].
+fn source_hash(text: &str, overrides: &Overrides) -> u128 {
+    let mut bytes = text.as_bytes().to_vec();
+    // A separator no UTF-8 text holds, then each override (NUL for none).
+    bytes.push(0xff);
+    bytes.extend(overrides.base_url.as_deref().unwrap_or("\u{0}").as_bytes());
+    xxhash_rust::xxh3::xxh3_128(&bytes)
+}
+
 impl Config {
     /// Reads and validates `root/gazette.yaml`.
     pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
@@ -379,6 +393,7 @@ impl Config {
         if let Some(url) = &overrides.base_url {
             config.base_url = url.clone();
         }
+        config.source_hash = source_hash(&text, overrides);
         config.validate(&text)?;
         config.warnings = strip_config(&mut config)
             .into_iter()

@@ -163,28 +163,45 @@ pub struct VersionKey {
 }
 
 impl VersionKey {
-    /// The key for the site at `root` with `overrides`; `None` when the running binary
-    /// cannot be read (then no memo is used or written).
-    pub fn of(root: &Path, overrides: &crate::config::Overrides) -> Option<VersionKey> {
-        let binary = binary_hash()?;
-        let text = std::fs::read(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
-        let mut bytes = text;
-        // A separator no UTF-8 config holds, then each override.
-        bytes.push(0xff);
-        bytes.extend(overrides.base_url.as_deref().unwrap_or("\u{0}").as_bytes());
-        Some(VersionKey { binary, config: xxhash_rust::xxh3::xxh3_128(&bytes) })
+    /// The key for a site whose config (`gazette.yaml` bytes and command-line overrides)
+    /// hashed to `config` ([`crate::config::Config::source_hash`], taken from the very bytes
+    /// the build parsed, so an edit between two reads cannot pair one config's memo with
+    /// another's output). `Err` is the note saying why there is no memo: the running
+    /// binary cannot be read, so no memo is used or written.
+    pub fn of(config: u128) -> Result<VersionKey, String> {
+        let binary = binary_hash().map_err(|e| {
+            format!("no build memo: cannot read the gazette executable to key it ({e}); built without it")
+        })?;
+        Ok(VersionKey { binary, config })
     }
 }
 
 /// A hash of the running executable's bytes, read once per process. A build-time id would
 /// miss a rebuild with another compiler, dependency or flag; the bytes cannot.
-fn binary_hash() -> Option<u128> {
-    static HASH: std::sync::OnceLock<Option<u128>> = std::sync::OnceLock::new();
-    *HASH.get_or_init(|| {
-        let exe = std::env::current_exe().ok()?;
-        let bytes = std::fs::read(exe).ok()?;
-        Some(xxhash_rust::xxh3::xxh3_128(&bytes))
+fn binary_hash() -> Result<u128, String> {
+    static HASH: std::sync::OnceLock<Result<u128, String>> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| {
+        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+        file_hash(&exe).map_err(|e| format!("{}: {e}", exe.display()))
     })
+    .clone()
+}
+
+/// The xxh3-128 hash of the file at `path`, read in 1 MiB pieces: a release binary is over
+/// 100 MB, which a build should not hold in memory just to hash it.
+fn file_hash(path: &Path) -> std::io::Result<u128> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => return Ok(hasher.digest128()),
+            Ok(n) => hasher.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// A memo read from disk, and the note to print when one was there but could not be used.
@@ -310,11 +327,17 @@ pub fn save(root: &Path, key: VersionKey, cache: &crate::cache::BuildCache) -> R
         .map_err(|e| format!("cannot write the build memo {MEMO_FILE}: {e}"))
 }
 
+/// The temporary file a memo is written to before it is renamed over the memo. One fixed
+/// name: the build holds the site's build lock while it writes, and a write killed half way
+/// leaves a file the next write truncates, not one more file per process id.
+const MEMO_TMP: &str = ".memo.tmp";
+
 fn write_atomically(file: &Path, pieces: &[&[u8]]) -> std::io::Result<()> {
     use std::io::Write;
     let dir = file.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
     std::fs::create_dir_all(&dir)?;
-    let tmp = dir.join(format!(".memo.tmp-{}", std::process::id()));
+    sweep_old_temporaries(&dir);
+    let tmp = dir.join(MEMO_TMP);
     let write = || -> std::io::Result<()> {
         let mut out = std::fs::File::create(&tmp)?;
         pieces.iter().try_for_each(|p| out.write_all(p))?;
@@ -326,6 +349,21 @@ fn write_atomically(file: &Path, pieces: &[&[u8]]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     written
+}
+
+/// Removes `.memo.tmp-<pid>` files: earlier versions named the temporary file after the
+/// process, so each killed write left one behind for good (82 MB at 10,000 articles).
+fn sweep_old_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let old = name.to_str().and_then(|n| n.strip_prefix(".memo.tmp-")).is_some_and(|pid| {
+            !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+        });
+        if old && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 #[cfg(test)]
@@ -376,5 +414,35 @@ mod tests {
         let mut old = bytes;
         old[8] = 0;
         assert_eq!(decode(&old, key()).err(), Some("it was written in another memo format"));
+    }
+
+    #[test]
+    fn a_killed_write_leaves_no_temporary_file_behind_for_good() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let state = dir.path().join(".gazette");
+        std::fs::create_dir_all(&state).expect("mkdir");
+        // What killed writes left: the fixed name, and the per-process names of before.
+        for name in [".memo.tmp", ".memo.tmp-4242", ".memo.tmp-77"] {
+            std::fs::write(state.join(name), b"half a memo").expect("write");
+        }
+        std::fs::write(state.join(".memo.tmp-notes"), b"not ours").expect("write");
+        let cache = crate::cache::BuildCache::persistent(Memo::default());
+        save(dir.path(), key(), &cache).expect("save");
+        let mut left: Vec<String> = std::fs::read_dir(&state)
+            .expect("read dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".memo.tmp-notes", "memo"]);
+    }
+
+    #[test]
+    fn the_executable_is_hashed_in_pieces_as_one_whole() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let file = dir.path().join("exe");
+        let bytes: Vec<u8> = (0..(3u32 << 20) + 12_345).map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8).collect();
+        std::fs::write(&file, &bytes).expect("write");
+        assert_eq!(file_hash(&file).expect("hash"), xxhash_rust::xxh3::xxh3_128(&bytes));
+        assert!(file_hash(&dir.path().join("missing")).is_err());
     }
 }

@@ -121,14 +121,20 @@ pub fn search_in_memory(dir: &Path, config: &Config, site: &Site) -> SearchStage
 
 /// Runs every stage but writing.
 pub fn generate(req: &Request) -> Report {
-    run(req, None)
+    run(req, None, None)
 }
 
-/// The pipeline; with a staging folder, HTML is written as it is rendered.
-fn run(req: &Request, sink: Option<&Staging>) -> Report {
+/// The pipeline; with a staging folder, HTML is written as it is rendered. `loaded` is the
+/// config [`build`] already read (so the build memo's key and the build come from the same
+/// bytes); `None` reads it here.
+fn run(req: &Request, sink: Option<&Staging>, loaded: Option<Config>) -> Report {
     let start = Instant::now();
     let mut report = Report::default();
-    let config = match Config::load(&req.root, &req.overrides) {
+    let loaded = match loaded {
+        Some(c) => Ok(c),
+        None => Config::load(&req.root, &req.overrides),
+    };
+    let config = match loaded {
         Ok(c) => c,
         Err(ds) => {
             report.diagnostics.extend(ds);
@@ -406,7 +412,7 @@ pub fn build(req: &Request) -> Report {
         Ok(s) => s,
         Err(d) => return fail(early, vec![d]),
     };
-    let (memo, notes) = open_memo(req);
+    let (memo, notes) = open_memo(req, config.source_hash);
     let with_memo;
     let req = match &memo {
         Some((cache, _)) => {
@@ -415,7 +421,7 @@ pub fn build(req: &Request) -> Report {
         }
         None => req,
     };
-    let mut report = run(req, Some(&staging));
+    let mut report = run(req, Some(&staging), Some(config));
     report.notes = notes;
     report.diagnostics.extend(early.sorted().into_iter().cloned());
     if report.diagnostics.has_errors() {
@@ -467,16 +473,21 @@ pub fn build(req: &Request) -> Report {
     report
 }
 
-/// The build memo `req` asks for ([`MemoUse`]), as a persistent cache with the key to write
-/// it under, and the note to print when a memo was there but could not be used.
+/// The build memo `req` asks for ([`MemoUse`]) for a site whose config hashed to `config`
+/// ([`Config::source_hash`]), as a persistent cache with the key to write it under, and the
+/// note to print when a memo was there but could not be used (or none can be kept).
 fn open_memo(
     req: &Request,
+    config: u128,
 ) -> (Option<(std::sync::Arc<crate::cache::BuildCache>, crate::memo::VersionKey)>, Vec<String>) {
     let key = match req.memo {
         MemoUse::Off => return (None, Vec::new()),
-        MemoUse::Use | MemoUse::Fresh => crate::memo::VersionKey::of(&req.root, &req.overrides),
+        MemoUse::Use | MemoUse::Fresh => crate::memo::VersionKey::of(config),
     };
-    let Some(key) = key else { return (None, Vec::new()) };
+    let key = match key {
+        Ok(key) => key,
+        Err(note) => return (None, vec![note]),
+    };
     let t = Instant::now();
     let loaded = match req.memo {
         MemoUse::Use => crate::memo::load(&req.root, key),
