@@ -358,10 +358,13 @@ export const t = 1;
         let file = dir.path().join("site.css");
         std::fs::write(&file, "a{color:red}").expect("write");
         let theme = |p: &Path| Theme {
-            statics: [("css/site.css".to_string(), crate::theme::ThemeFile {
-                display: "static/css/site.css".into(),
-                origin: Origin::Disk(p.to_path_buf()),
-            })]
+            statics: [(
+                "css/site.css".to_string(),
+                crate::theme::ThemeFile {
+                    display: "static/css/site.css".into(),
+                    origin: Origin::Disk(p.to_path_buf()),
+                },
+            )]
             .into_iter()
             .collect(),
             ..Theme::default()

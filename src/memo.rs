@@ -357,9 +357,10 @@ fn sweep_old_temporaries(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name();
-        let old = name.to_str().and_then(|n| n.strip_prefix(".memo.tmp-")).is_some_and(|pid| {
-            !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
-        });
+        let old = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(".memo.tmp-"))
+            .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
         if old && entry.file_type().is_ok_and(|t| t.is_file()) {
             let _ = std::fs::remove_file(entry.path());
         }
