@@ -12,6 +12,9 @@ use std::path::Path;
 /// 2026-06-01T00:00:00+08:00, so that two builds a second apart see the same "now".
 const EPOCH: &str = "1780243200";
 
+/// The marker of a Gazette that kept no manifest and replaced its whole output on every build.
+const LEGACY_MARKER: &str = "This folder is written by `gazette build` and replaced on every build.\n";
+
 fn site() -> Site {
     let mut site = Site::new().page("news/_index.md", "title: 新闻", "");
     for i in 1..=12 {
@@ -167,14 +170,17 @@ fn clean_rewrites_every_file_and_still_removes_only_its_own() {
 fn an_output_an_older_gazette_wrote_is_adopted_without_losing_kept_files() {
     let site = site();
     build(&site, &[]);
-    // No manifest: the output of a Gazette that replaced its whole output on every build.
+    // No manifest and the old marker: the output of a Gazette that replaced its whole output
+    // on every build.
     std::fs::remove_dir_all(site.path(".public.gazette")).expect("remove state");
+    std::fs::write(site.path("public/.gazette-build"), LEGACY_MARKER).expect("write");
     std::fs::write(site.path("public/CNAME"), "news.example.org\n").expect("write");
     std::fs::write(site.path("public/stale.html"), "上一个版本留下的").expect("write");
     let r = build(&site, &[]);
     assert_eq!(counts(&r).2, 1, "{}", r.stdout);
     assert!(!site.exists("stale.html"));
     assert_eq!(site.read("CNAME"), "news.example.org\n");
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
 }
 
 /// Starts a build that stops at `point` of its commit, then kills it.
