@@ -424,8 +424,7 @@ fn a_link_where_the_build_writes_a_file_is_replaced_with_a_warning() {
     let ext = tempfile::tempdir().expect("temp dir");
     std::fs::write(ext.path().join("page.html"), "别处的页").expect("write");
     std::fs::create_dir_all(site.path("public/news/new")).expect("mkdir");
-    std::os::unix::fs::symlink(ext.path().join("page.html"), site.path("public/news/new/index.html"))
-        .expect("link");
+    std::os::unix::fs::symlink(ext.path().join("page.html"), site.path("public/news/new/index.html")).expect("link");
     let site = site.page("news/2024-05-20-new.md", "title: 新来的\ntags: [t9]", "新文章。");
     let r = build(&site, &[]);
     assert_eq!(

@@ -80,7 +80,9 @@ impl Staging {
         let entries = self.placed(entries, &written);
         manifest::write(&state.join(MANIFEST), &entries).map_err(|e| io_error("write", &state.join(MANIFEST), e))?;
         match std::fs::remove_file(state.join(PENDING)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io_error("remove", &state.join(PENDING), e)),
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(io_error("remove", &state.join(PENDING), e));
+            }
             _ => {}
         }
         done.written = written.len();
@@ -166,7 +168,9 @@ impl Staging {
         let mut stale = BTreeSet::new();
         for p in owned.iter().filter(|p| !entries.contains_key(p.as_str()) && !keep.holds(p)) {
             if let Some(link) = manifest::linked_folder(&self.out, p) {
-                warnings.push(self.left(p, &format!("`{}/{}` is a link, which is never followed", self.shown, shown(&link))));
+                warnings.push(
+                    self.left(p, &format!("`{}/{}` is a link, which is never followed", self.shown, shown(&link))),
+                );
                 continue;
             }
             match std::fs::symlink_metadata(self.out.join(p)) {

@@ -446,12 +446,40 @@ mod tests {
         entries.insert("odd\\name\nx".to_string(), Entry::new(7, &meta));
         write(&state_dir(&out).join(MANIFEST), &entries).expect("write manifest");
         let prev = Previous::load(&out);
-        assert!(prev.found());
+        assert!(prev.notes().is_empty() && !prev.legacy());
         assert_eq!(prev.intact("a/index.html"), Some(content_hash("页".as_bytes())));
         assert_eq!(prev.intact("odd\\name\nx"), None, "no file there");
         assert_eq!(prev.owned().len(), 2);
         std::fs::write(out.join("a/index.html"), "改过的页").expect("write");
         assert_eq!(Previous::load(&out).intact("a/index.html"), None);
         assert_eq!(Previous::load(&dir.path().join("other")).owned().len(), 0);
+    }
+
+    #[test]
+    fn paths_that_could_leave_the_output_are_not_inside() {
+        for bad in ["", "/etc/passwd", "../x", "a/../../x", "a//b", "./a", "a/.", "a/", "a\0b"] {
+            assert!(!inside(bad), "{bad:?}");
+        }
+        assert!(inside("a/b..c/.well-known/index.html"));
+    }
+
+    #[test]
+    fn an_entry_old_enough_is_trusted_by_its_stat_and_an_edit_keeping_the_mtime_shows_in_the_ctime() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("a.html");
+        std::fs::write(&file, "原文").expect("write");
+        let meta = std::fs::symlink_metadata(&file).expect("stat");
+        // As if the stat had been taken long after the write.
+        let entry =
+            Entry { seen_ns: now_ns() + 10 * RACY_NS, ..Entry::placed(content_hash("原文".as_bytes()), &meta) };
+        assert!(!entry.racy() && entry.matches(&meta));
+        assert!(Entry::new(entry.hash, &meta).racy(), "no change time yet: checked by content");
+        let mtime = meta.modified().expect("mtime");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let f = std::fs::OpenOptions::new().write(true).open(&file).expect("open");
+        std::io::Write::write_all(&mut &f, "改文".as_bytes()).expect("write");
+        f.set_modified(mtime).expect("set mtime");
+        drop(f);
+        assert!(!entry.matches(&std::fs::symlink_metadata(&file).expect("stat")));
     }
 }
