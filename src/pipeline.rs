@@ -104,8 +104,8 @@ pub struct Report {
     pub rendered: usize,
     /// Wall time of each stage in the order they ran (milliseconds), for the summary line.
     pub stages: Vec<(&'static str, u128)>,
-    /// Lines for stderr that are no diagnostics (a build memo that could not be used), each
-    /// printed after `note: `.
+    /// Lines for stderr that are no diagnostics (a build memo that could not be used, a record of the
+    /// output folder that could not be trusted), each printed after `note: `.
     pub notes: Vec<String>,
 }
 
@@ -408,6 +408,8 @@ pub fn build(req: &Request) -> Report {
         true => output::Previous::load(&out_dir).distrust(),
         false => output::Previous::load(&out_dir),
     };
+    // Said whether or not the build succeeds: a record that could not be trusted stays so.
+    let output_notes = previous.notes().to_vec();
     let staging = match Staging::create(&out_dir, previous) {
         Ok(s) => s,
         Err(d) => return fail(early, vec![d]),
@@ -423,6 +425,7 @@ pub fn build(req: &Request) -> Report {
     };
     let mut report = run(req, Some(&staging), Some(config));
     report.notes = notes;
+    report.notes.extend(output_notes);
     report.diagnostics.extend(early.sorted().into_iter().cloned());
     if report.diagnostics.has_errors() {
         if let Some((_, tmp)) = report.search.take() {

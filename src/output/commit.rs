@@ -56,14 +56,9 @@ impl Staging {
         }
         pause("staged");
         let owned = self.owned(keep).map_err(|e| io_error("read", &self.out, e))?;
-        let stale: BTreeSet<String> = owned
-            .iter()
-            .filter(|p| !entries.contains_key(p.as_str()) && !keep.holds(p))
-            .filter(|p| std::fs::symlink_metadata(self.out.join(p)).is_ok_and(|m| !m.is_dir()))
-            .cloned()
-            .collect();
         let mut done = Committed { unchanged: entries.len() - written.len(), ..Committed::default() };
-        done.warnings = self.check_places(output, &written, &owned, &stale, keep)?;
+        let stale = self.stale(&owned, &entries, keep, &mut done.warnings);
+        done.warnings.extend(self.check_places(output, &written, &owned, &stale, keep)?);
         // From here on the output changes; the pending manifest says what it is becoming.
         let state = state_dir(&self.out);
         manifest::write(&state.join(PENDING), &entries).map_err(|e| io_error("write", &state.join(PENDING), e))?;
@@ -82,8 +77,14 @@ impl Staging {
         let changes = changes(&self.previous, &entries);
         manifest::write_whole(&state.join(CHANGES), changes.as_bytes())
             .map_err(|e| io_error("write", &state.join(CHANGES), e))?;
-        std::fs::rename(state.join(PENDING), state.join(MANIFEST))
-            .map_err(|e| io_error("write", &state.join(MANIFEST), e))?;
+        let entries = self.placed(entries, &written);
+        manifest::write(&state.join(MANIFEST), &entries).map_err(|e| io_error("write", &state.join(MANIFEST), e))?;
+        match std::fs::remove_file(state.join(PENDING)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(io_error("remove", &state.join(PENDING), e));
+            }
+            _ => {}
+        }
         done.written = written.len();
         if !self.done {
             self.finish().map_err(|e| io_error("remove", &self.dir, e))?;
@@ -144,16 +145,70 @@ impl Staging {
     }
 
     /// The paths Gazette wrote into the output: those of the manifests, or, for an output an
-    /// older Gazette wrote (a marker but no manifest), every file not on the keep-list, as
-    /// that Gazette replaced them all on every build.
+    /// older Gazette wrote (its marker and no state folder), every file not on the keep-list,
+    /// as that Gazette replaced them all on every build.
     fn owned(&self, keep: &Keep) -> std::io::Result<BTreeSet<String>> {
-        if self.previous.found() {
+        if !self.previous.legacy() {
             return Ok(self.previous.owned().into_iter().map(str::to_string).collect());
         }
-        if !self.out.join(MARKER).is_file() {
-            return Ok(BTreeSet::new());
-        }
         Ok(keep.unkept_files(&self.out)?.into_iter().filter(|p| p != MARKER).collect())
+    }
+
+    /// The files to remove: owned, not produced by this build, not kept, and still exactly
+    /// as the build that wrote them left them ([`super::Previous::check`]; an adopted older
+    /// output has no entries, its files are all Gazette's). A file below a link, or changed
+    /// since, stays, with a warning in `warnings`.
+    fn stale(
+        &self,
+        owned: &BTreeSet<String>,
+        entries: &BTreeMap<String, Entry>,
+        keep: &Keep,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> BTreeSet<String> {
+        let mut stale = BTreeSet::new();
+        for p in owned.iter().filter(|p| !entries.contains_key(p.as_str()) && !keep.holds(p)) {
+            if let Some(link) = manifest::linked_folder(&self.out, p) {
+                warnings.push(
+                    self.left(p, &format!("`{}/{}` is a link, which is never followed", self.shown, shown(&link))),
+                );
+                continue;
+            }
+            match std::fs::symlink_metadata(self.out.join(p)) {
+                Ok(m) if m.is_dir() => {}
+                Ok(_) if self.previous.legacy() || self.previous.check(p).is_some() => {
+                    stale.insert(p.clone());
+                }
+                Ok(_) => warnings.push(self.left(p, "it has changed since an earlier build wrote it")),
+                Err(_) => {}
+            }
+        }
+        stale
+    }
+
+    /// A file an earlier build wrote, which this one no longer produces, left in place.
+    fn left(&self, rel: &str, why: &str) -> Diagnostic {
+        let at = format!("{}/{}", self.shown, shown(rel));
+        Diagnostic::warning(format!("`{at}` is no longer produced by the build but is left in place: {why}"))
+            .hint("delete it by hand if it should go")
+            .at(crate::diagnostics::Location::file(at))
+    }
+
+    /// `entries` with each file this build wrote stated again where it now lies: the rename
+    /// into place moved its change time. A file that is no longer the one staged keeps its
+    /// staged entry, which the next build will not trust.
+    fn placed(&self, entries: BTreeMap<String, Entry>, written: &BTreeSet<String>) -> BTreeMap<String, Entry> {
+        entries
+            .into_par_iter()
+            .map(|(path, e)| {
+                if !written.contains(&path) || manifest::linked_folder(&self.out, &path).is_some() {
+                    return (path, e);
+                }
+                match std::fs::symlink_metadata(self.out.join(&path)) {
+                    Ok(m) if e.matches(&m) => (path, Entry::placed(e.hash, &m)),
+                    _ => (path, e),
+                }
+            })
+            .collect()
     }
 
     /// Finds, before anything changes, where a new file would replace a folder or need a
@@ -193,8 +248,12 @@ impl Staging {
                     let same = super::keep::same_bytes(&self.staged_path(path), &target)
                         .map_err(|e| io_error("read", &target, e))?;
                     if !same {
-                        warnings.push(self.replaced(output, path, keep.holds(path)));
+                        warnings.push(self.replaced(output, path, keep.holds(path), false));
                     }
+                }
+                // Gazette never writes a link: whoever made it, the build's file replaces it.
+                Ok(m) if m.file_type().is_symlink() => {
+                    warnings.push(self.replaced(output, path, keep.holds(path), true));
                 }
                 _ => {}
             }
@@ -215,11 +274,13 @@ impl Staging {
     }
 
     /// A file Gazette did not write that the build replaces with different bytes.
-    fn replaced(&self, output: &Output, rel: &str, kept: bool) -> Diagnostic {
+    /// A link (`link`) counts as a file that differs.
+    fn replaced(&self, output: &Output, rel: &str, kept: bool, link: bool) -> Diagnostic {
         let file = output.files.get(rel);
         let origin = file.map(|f| format!(" (from {})", f.origin)).unwrap_or_default();
+        let what = if link { "is a link, not" } else { "differs from" };
         let d = Diagnostic::warning(format!(
-            "`{}/{}` differs from the file this build writes there{origin}: the build's file replaces it",
+            "`{}/{}` {what} the file this build writes there{origin}: the build's file replaces it",
             self.shown,
             shown(rel)
         ));
@@ -238,7 +299,9 @@ impl Staging {
     fn mark_output(&self) -> Result<(), Diagnostic> {
         std::fs::create_dir_all(&self.out).map_err(|e| io_error("create", &self.out, e))?;
         let marker = self.out.join(MARKER);
-        if !marker.is_file() {
+        // An older Gazette's marker is replaced: from now on the output has a manifest, and
+        // without one it is no longer adopted as a whole.
+        if std::fs::read(&marker).ok().as_deref() != Some(MARKER_TEXT.as_bytes()) {
             std::fs::write(&marker, MARKER_TEXT).map_err(|e| io_error("write", &marker, e))?;
         }
         Ok(())
@@ -246,9 +309,16 @@ impl Staging {
 
     /// Removes the stale files, then each folder they leave empty (deepest first).
     fn remove_stale(&self, stale: &BTreeSet<String>) -> Result<usize, Diagnostic> {
-        stale.par_iter().try_for_each(|p| match std::fs::remove_file(self.out.join(p)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(self.interrupted("remove", p, e)),
-            _ => Ok(()),
+        stale.par_iter().try_for_each(|p| {
+            // Checked again just before: a folder on the way replaced by a link meanwhile
+            // must not lead the removal out of the output.
+            if manifest::linked_folder(&self.out, p).is_some() {
+                return Ok(());
+            }
+            match std::fs::remove_file(self.out.join(p)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(self.interrupted("remove", p, e)),
+                _ => Ok(()),
+            }
         })?;
         let mut folders: BTreeSet<(std::cmp::Reverse<usize>, &str)> = BTreeSet::new();
         for p in stale {
@@ -321,7 +391,7 @@ fn holds_only(dir: &Path, rel: &str, stale: &BTreeSet<String>) -> bool {
 fn changes(previous: &super::Previous, entries: &BTreeMap<String, Entry>) -> String {
     let mut text = String::new();
     for (path, entry) in entries {
-        if previous.committed(path) != Some(entry) {
+        if !previous.committed(path).is_some_and(|e| e.same_version(entry)) {
             text.push_str("+ ");
             text.push_str(&manifest::escape(path));
             text.push('\n');
